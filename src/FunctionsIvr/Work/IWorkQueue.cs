@@ -1,0 +1,19 @@
+namespace FunctionsIvr.Work;
+
+/// <summary>Sends out-of-band work. A seam: an in-process queue locally, Service Bus in Azure.</summary>
+public interface IWorkQueue
+{
+    /// <summary>Accepted once per MessageId within the duplicate-detection window; a repeat is dropped silently.</summary>
+    Task SendAsync(WorkMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Does the work of one queue. Throwing means "not done": the message is redelivered with backoff and, once its
+/// deliveries are used up, dead-lettered. Processors must be idempotent.
+/// </summary>
+public interface IWorkProcessor
+{
+    string QueueName { get; }
+
+    Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+namespace FunctionsIvr.Work;
+
+/// <summary>
+/// A message for out-of-band work, shaped like a Service Bus message: MessageId drives duplicate detection
+/// (set it from the business key, e.g. the transaction id), Subject names the message type, Body is JSON text.
+/// </summary>
+public sealed record WorkMessage
+{
+    public required string QueueName { get; init; }
+    public required string MessageId { get; init; }
+    public required string Subject { get; init; }
+    public required string Body { get; init; }
+    public string ContentType { get; init; } = "application/json";
+    public string? CorrelationId { get; init; }
+    public IReadOnlyDictionary<string, string> ApplicationProperties { get; init; } = new Dictionary<string, string>();
+    public DateTimeOffset? ScheduledEnqueueTime { get; init; }
+    public TimeSpan? TimeToLive { get; init; }
+}
+
+/// <summary>A message as a processor receives it.</summary>
+public sealed record ReceivedWork(WorkMessage Message, int DeliveryCount, DateTimeOffset EnqueuedTime)
+{
+    /// <summary>Set when the message comes from a dead-letter queue.</summary>
+    public string? DeadLetterReason { get; init; }
+}
+
+public static class QueueNames
+{
+    public const string OrderCommits = "order-commits";
+    public const string Escalations = "escalations";
+    public const string CallRecords = "call-records";
+}
