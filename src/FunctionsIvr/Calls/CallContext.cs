@@ -1,0 +1,131 @@
+using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
+
+namespace FunctionsIvr.Calls;
+
+/// <summary>
+/// Everything a step sees of one callback: the request, the Session it can read and write, the call's larger
+/// state on demand, and helpers that build actions from prompt names. Steps never touch HTTP.
+/// </summary>
+public sealed class CallContext
+{
+    private readonly CallActions _actions;
+    private readonly ICallStateStore? _stateStore;
+    private readonly IReadOnlySet<string> _declaredPrompts;
+    private readonly List<string> _notes = [];
+    private CallState? _state;
+
+    public CallContext(
+        IvrRequest request,
+        CallSession session,
+        CallActions actions,
+        IReadOnlySet<string> declaredPrompts,
+        IServiceProvider services,
+        TimeProvider time,
+        ICallStateStore? stateStore,
+        CancellationToken cancellationToken)
+    {
+        Request = request;
+        Session = session;
+        _actions = actions;
+        _declaredPrompts = declaredPrompts;
+        Services = services;
+        Time = time;
+        _stateStore = stateStore;
+        CancellationToken = cancellationToken;
+    }
+
+    public IvrRequest Request { get; }
+
+    public CallSession Session { get; internal set; }
+
+    public string CallId => Request.UniqueCallId;
+
+    public string Step => Session.Step;
+
+    /// <summary>Attempts already made at this step (0 on the first entry).</summary>
+    public int Tries => Session.Tries;
+
+    /// <summary>The keys the caller pressed, or null when nothing usable was entered.</summary>
+    public string? Digits => DtmfInput.Parse(Request.EventData);
+
+    /// <summary>The result of the last Call… action (Answer, Busy, Noanswer, Cancel, Error).</summary>
+    public string CallStatus => Request.EventData;
+
+    public IServiceProvider Services { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Fires when the work for this callback must stop (well after the answer budget; see <see cref="CallEngineOptions.WorkTimeoutMs"/>).</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Short remarks for the call log (why a fallback happened, what the ERP said).</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    public void Note(string note) => _notes.Add(note);
+
+    public string? Get(string key) => Session.Get(key);
+
+    public void Set(string key, string? value) => Session = Session.With(key, value);
+
+    /// <summary>The call's larger state, loaded once per callback (a new one if the call has none yet).</summary>
+    public async Task<CallState> LoadStateAsync()
+    {
+        if (_state is not null) return _state;
+        var store = _stateStore ?? throw new InvalidOperationException("No call state store is registered.");
+        _state = await store.GetAsync(CallId, CancellationToken).ConfigureAwait(false) ?? new CallState(CallId);
+        return _state;
+    }
+
+    public async Task SaveStateAsync()
+    {
+        if (_state is null) return;
+        var store = _stateStore ?? throw new InvalidOperationException("No call state store is registered.");
+        await store.SaveAsync(_state, CancellationToken).ConfigureAwait(false);
+    }
+
+    public StepResult Play(string prompt) => Reply(_actions.Play(Declared(prompt)));
+
+    public StepResult Ask(string prompt, int maxDigits, int timeoutMs = 5000) =>
+        Reply(_actions.Ask(Declared(prompt), maxDigits, timeoutMs));
+
+    public StepResult SayNumber(long value) => Reply(_actions.SayNumber(value));
+
+    public StepResult SayDigits(string digits) => Reply(_actions.SayDigits(digits));
+
+    public StepResult SayDate(DateOnly date) => Reply(_actions.SayDate(date));
+
+    public StepResult SayTime(TimeOnly time) => Reply(_actions.SayTime(time));
+
+    /// <summary>Transfer to a PBX object (an agent's login or a queue).</summary>
+    public StepResult Transfer(string objectLogin, int ringSeconds) =>
+        Reply(IvrAction.CallByObjectLogin(objectLogin, new CallOptions(ringSeconds)));
+
+    /// <summary>Transfer to an external number, sent in the national format the platform expects.</summary>
+    public StepResult CallNumber(string number, int ringSeconds) =>
+        Reply(IvrAction.CallExternalNumber(NationalNumber(number), new CallOptions(ringSeconds)));
+
+    public StepResult Answer() => Reply(IvrAction.Answer());
+
+    public StepResult Hangup() => Reply(IvrAction.Hangup());
+
+    public static StepResult Goto(string step) => new StepResult.Goto(step);
+
+    public static StepResult Retry(string reason) => new StepResult.Retry(reason);
+
+    public static StepResult Reply(IvrAction action) => new StepResult.Reply(action);
+
+    /// <summary>Polish numbers go out as 9 national digits (48600100200 -> 600100200); others keep their digits.</summary>
+    public static string NationalNumber(string number)
+    {
+        var digits = new string(number.Where(char.IsAsciiDigit).ToArray());
+        if (digits.StartsWith("0048", StringComparison.Ordinal)) digits = digits[4..];
+        if (digits.Length == 11 && digits.StartsWith("48", StringComparison.Ordinal)) digits = digits[2..];
+        return digits;
+    }
+
+    private string Declared(string prompt) =>
+        _declaredPrompts.Contains(prompt)
+            ? prompt
+            : throw new InvalidOperationException($"Prompt '{prompt}' is played but no flow module declares it with UsesPrompts.");
+}

@@ -1,0 +1,252 @@
+using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Calls;
+
+/// <summary>
+/// Runs one callback through the call flow. The Session says which step the call waits in; that step's Resume
+/// reads the result of its action and the engine follows the steps until one answers with an action.
+/// Whatever happens (an exception, a forged Session, a platform Error, a loop, a slow ERP) the answer is a valid
+/// action within the budget: a holding prompt while slow work goes on, or the fallback step.
+/// </summary>
+public sealed partial class CallEngine
+{
+    /// <summary>Holding prompt played while slow work goes on.</summary>
+    public const string HoldPrompt = "please_wait";
+
+    // Session keys the engine owns (short: the Session travels on every callback).
+    internal const string HoldCountKey = "_h";
+    internal const string HeldEventKey = "_he";
+    internal const string HeldDataKey = "_hd";
+    internal const string InFallbackKey = "_fb";
+
+    private readonly CallFlow _flow;
+    private readonly CallActions _actions;
+    private readonly CallEngineOptions _options;
+    private readonly IServiceProvider _services;
+    private readonly TimeProvider _time;
+    private readonly PendingTurns _pending;
+    private readonly ICallStateStore? _stateStore;
+    private readonly ILogger<CallEngine> _logger;
+
+    public CallEngine(
+        CallFlow flow,
+        CallActions actions,
+        IOptions<CallEngineOptions> options,
+        IServiceProvider services,
+        TimeProvider time,
+        PendingTurns pending,
+        ILogger<CallEngine> logger,
+        ICallStateStore? stateStore = null)
+    {
+        _flow = flow;
+        _actions = actions;
+        _options = options.Value;
+        _services = services;
+        _time = time;
+        _pending = pending;
+        _logger = logger;
+        _stateStore = stateStore;
+    }
+
+    /// <param name="session">The verified Session, or null on the first callback or when it failed verification.</param>
+    /// <param name="sessionProblem">Why a Session that was sent could not be used (tampered, other call, too large…); null when fine.</param>
+    /// <param name="receivedAt">Timestamp (<see cref="TimeProvider.GetTimestamp"/>) when the callback arrived; the budget counts from it.</param>
+    public async Task<CallTurn> HandleAsync(
+        IvrRequest request, CallSession? session, string? sessionProblem, long receivedAt, CancellationToken cancellationToken = default)
+    {
+        var sequence = (session?.Steps ?? 0) + 1;
+        var budget = TimeSpan.FromMilliseconds(_options.BudgetMs);
+        // Leave room to sign the Session, serialise and write the call log after the turn is decided.
+        var margin = TimeSpan.FromMilliseconds(Math.Min(150, _options.BudgetMs / 5));
+
+        var work = TakeHeldWork(request, session, sequence, out var input, out var inputSession)
+                   ?? StartWork(input, inputSession, sessionProblem, sequence);
+
+        var remaining = budget - margin - _time.GetElapsedTime(receivedAt);
+        try
+        {
+            if (remaining <= TimeSpan.Zero) throw new TimeoutException();
+            var turn = await work.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+            return turn with { Session = turn.Session with { Steps = sequence } };
+        }
+        catch (TimeoutException)
+        {
+            return Hold(request, input, inputSession, sequence, work);
+        }
+    }
+
+    /// <summary>
+    /// After a holding prompt, the next callback answers with the held work's result if this instance still has it,
+    /// or replays the held input (the original event, the original Session) when it does not.
+    /// </summary>
+    private Task<CallTurn>? TakeHeldWork(
+        IvrRequest request, CallSession? session, int sequence, out IvrRequest input, out CallSession? inputSession)
+    {
+        input = request;
+        inputSession = session;
+        if (session?.Get(HoldCountKey) is null || request.Error is not null) return null;
+
+        input = request with { EventName = session.Get(HeldEventKey) ?? "", EventData = session.Get(HeldDataKey) ?? "" };
+        var original = session.With(HeldEventKey, null).With(HeldDataKey, null);
+        inputSession = original.Step.Length == 0 ? null : original;
+        return _pending.Take(request.UniqueCallId, sequence - 1);
+    }
+
+    private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence)
+    {
+        var workTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.WorkTimeoutMs), _time);
+        var work = RunTurnAsync(request, session, sessionProblem, sequence, workTimeout.Token);
+        work.ContinueWith(_ => workTimeout.Dispose(), TaskScheduler.Default);
+        return work;
+    }
+
+    private CallTurn Hold(IvrRequest request, IvrRequest input, CallSession? inputSession, int sequence, Task<CallTurn> work)
+    {
+        var held = inputSession ?? new CallSession { Step = "" };
+        var holds = int.TryParse(held.Get(HoldCountKey), out var h) ? h : 0;
+        if (holds >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt))
+        {
+            Log.HoldsExhausted(_logger, request.UniqueCallId, held.Step, holds);
+            ObserveLater(work);
+            return FallbackTurn(request, inputSession ?? new CallSession { Step = CallFlow.StartStep }, sequence, "slow work did not finish in time");
+        }
+
+        _pending.Keep(request.UniqueCallId, sequence, work);
+        Log.Holding(_logger, request.UniqueCallId, held.Step, holds + 1);
+        var session = held
+            .With(HoldCountKey, (holds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .With(HeldEventKey, input.EventName)
+            .With(HeldDataKey, input.EventData) with { Steps = sequence };
+        return new CallTurn(_actions.Play(HoldPrompt), session, held.Step, ["holding: work still running"]) { IsHold = true };
+    }
+
+    private async Task<CallTurn> RunTurnAsync(
+        IvrRequest request, CallSession? session, string? sessionProblem, int sequence, CancellationToken cancellationToken)
+    {
+        // Hold markers belong to the callback that was held, not to the step that now runs.
+        session = session?.With(HoldCountKey, null);
+        var fromStep = session?.Step ?? CallFlow.StartStep;
+        try
+        {
+            if (sessionProblem is not null) return FallbackTurn(request, session, sequence, "session rejected: " + sessionProblem);
+            if (session is null)
+            {
+                var start = NewContext(request, new CallSession { Step = CallFlow.StartStep }, cancellationToken);
+                return await DriveAsync(start, await _flow[CallFlow.StartStep].Enter(start).ConfigureAwait(false), fromStep).ConfigureAwait(false);
+            }
+
+            if (request.Error is { } error)
+            {
+                Log.PlatformError(_logger, request.UniqueCallId, session.Step, error.ErrorNo, error.ErrorMsg);
+                return FallbackTurn(request, session, sequence, $"platform error {error.ErrorNo}: {error.ErrorMsg}");
+            }
+
+            if (session.Steps >= _options.MaxStepsPerCall) return FallbackTurn(request, session, sequence, "too many steps in one call");
+
+            if (_flow.Find(session.Step) is not { } step) return FallbackTurn(request, session, sequence, $"unknown step '{session.Step}'");
+
+            var context = NewContext(request, session, cancellationToken);
+            return await DriveAsync(context, await step.Resume(context).ConfigureAwait(false), fromStep).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            // The one broad catch of the call path: whatever broke, the caller gets a safe action, and the log says why.
+            Log.StepFailed(_logger, e, request.UniqueCallId, fromStep);
+            return FallbackTurn(request, session, sequence, $"{e.GetType().Name} in step '{fromStep}'");
+        }
+    }
+
+    private async Task<CallTurn> DriveAsync(CallContext context, StepResult result, string fromStep)
+    {
+        for (var transitions = 0; transitions <= _options.MaxTransitionsPerCallback; transitions++)
+        {
+            switch (result)
+            {
+                case StepResult.Reply reply:
+                    return new CallTurn(reply.Action, context.Session, fromStep, context.Notes);
+
+                case StepResult.Goto next:
+                    context.Session = context.Session with { Step = next.Step, Tries = 0 };
+                    result = await _flow[next.Step].Enter(context).ConfigureAwait(false);
+                    break;
+
+                case StepResult.Retry retry:
+                    var step = _flow[context.Step];
+                    var tries = context.Tries + 1;
+                    if (tries >= step.MaxTries)
+                    {
+                        context.Note($"{step.Name}: {retry.Reason}, {tries} tries, giving up");
+                        result = new StepResult.Goto(step.ExhaustedStep ?? CallFlow.FallbackStep);
+                        break;
+                    }
+
+                    context.Note($"{step.Name}: {retry.Reason}, asking again");
+                    context.Session = context.Session with { Tries = tries };
+                    result = await step.Enter(context).ConfigureAwait(false);
+                    break;
+
+                default:
+                    throw new InvalidOperationException($"Unknown step result {result.GetType().Name}.");
+            }
+        }
+
+        throw new InvalidOperationException($"More than {_options.MaxTransitionsPerCallback} step changes in one callback: the flow loops.");
+    }
+
+    /// <summary>
+    /// Enters the fallback step; if the call is already on its way out (or the fallback itself fails) it hangs up,
+    /// so a failing transfer can never loop back into another apology.
+    /// </summary>
+    private CallTurn FallbackTurn(IvrRequest request, CallSession? session, int sequence, string reason)
+    {
+        Log.Fallback(_logger, request.UniqueCallId, session?.Step ?? "", reason);
+        var baseSession = (session ?? new CallSession { Step = CallFlow.StartStep }) with { Steps = sequence };
+        var fromStep = session?.Step ?? CallFlow.StartStep;
+        if (baseSession.Get(InFallbackKey) is null && baseSession.Steps < _options.MaxStepsPerCall + 3)
+        {
+            try
+            {
+                var context = NewContext(request, baseSession.With(InFallbackKey, "1") with { Step = CallFlow.FallbackStep, Tries = 0 }, CancellationToken.None);
+                context.Note(reason);
+                var entered = _flow[CallFlow.FallbackStep].Enter(context);
+                // The fallback must answer at once: it is what the caller hears when everything else failed.
+                if (entered.IsCompletedSuccessfully && entered.Result is StepResult.Reply reply)
+                {
+                    return new CallTurn(reply.Action, context.Session, fromStep, context.Notes) { IsFallback = true };
+                }
+            }
+            catch (Exception e)
+            {
+                Log.StepFailed(_logger, e, request.UniqueCallId, CallFlow.FallbackStep);
+            }
+        }
+
+        return new CallTurn(IvrAction.Hangup(), baseSession with { Step = CallFlow.EndStep, Tries = 0 }, fromStep, [reason]) { IsFallback = true };
+    }
+
+    private CallContext NewContext(IvrRequest request, CallSession session, CancellationToken cancellationToken) =>
+        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, cancellationToken);
+
+    private void ObserveLater(Task<CallTurn> work) =>
+        work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Call {CallId}: fallback from step {Step}: {Reason}")]
+        public static partial void Fallback(ILogger logger, string callId, string step, string reason);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Call {CallId}: step {Step} failed")]
+        public static partial void StepFailed(ILogger logger, Exception exception, string callId, string step);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Call {CallId}: platform reported error {ErrorNo} ({ErrorMsg}) in step {Step}")]
+        public static partial void PlatformError(ILogger logger, string callId, string step, string errorNo, string errorMsg);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Call {CallId}: step {Step} is slow, holding prompt #{Hold}")]
+        public static partial void Holding(ILogger logger, string callId, string step, int hold);
+
+        [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Call {CallId}: step {Step} still slow after {Holds} holding prompts")]
+        public static partial void HoldsExhausted(ILogger logger, string callId, string step, int holds);
+    }
+}

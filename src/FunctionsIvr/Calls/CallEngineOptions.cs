@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FunctionsIvr.Calls;
+
+public sealed class CallEngineOptions
+{
+    public const string SectionName = "Calls";
+
+    /// <summary>The latest the platform gets its answer, from the moment the callback arrived.</summary>
+    [Range(200, 30_000)]
+    public int BudgetMs { get; set; } = 1500;
+
+    /// <summary>How long slow work (an ERP read) may go on after a holding prompt was answered instead.</summary>
+    [Range(500, 120_000)]
+    public int WorkTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Callbacks one call may have before it is ended politely; stops loops and abuse.</summary>
+    [Range(5, 1000)]
+    public int MaxStepsPerCall { get; set; } = 80;
+
+    /// <summary>Holding prompts in a row while waiting for slow work, before the call takes the fallback.</summary>
+    [Range(0, 10)]
+    public int MaxHoldsPerStep { get; set; } = 2;
+
+    /// <summary>Step changes within one callback (decision steps that answer nothing); more means a loop in the flow.</summary>
+    [Range(2, 100)]
+    public int MaxTransitionsPerCallback { get; set; } = 16;
+
+    /// <summary><c>Auto</c> when the panel answers calls itself; <c>App</c> when its auto-answer is 0 and we send Answer.</summary>
+    public AnswerMode AnswerMode { get; set; } = AnswerMode.Auto;
+}
+
+public enum AnswerMode
+{
+    Auto,
+    App,
+}

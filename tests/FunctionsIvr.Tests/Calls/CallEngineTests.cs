@@ -1,0 +1,198 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Ivr;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsIvr.Tests.Calls;
+
+public class CallEngineTests
+{
+    [Fact]
+    public async Task PlatformError_MidCall_ApologisesInsteadOfRepeatingTheStep()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+        await call.SendAsync("GetDTMF", "0");
+
+        var turn = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal(IvrActionTypes.Play, turn.Action.Type);
+        Assert.Equal("8", turn.Action["Prompt"]);
+        Assert.Contains(turn.Notes, n => n.Contains("no SIP account", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fallback_ThenTeamQueue_ThenHangup()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
+
+        var queue = await call.SendAsync("Play");
+        var end = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        Assert.Equal("kolejka_sprzedaz", queue.Action["Destination"]);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task PlatformError_DuringFallback_HangsUpInsteadOfLooping()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
+        await call.SendAsync("Play");
+
+        var turn = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+
+        Assert.Equal(IvrActionTypes.Hangup, turn.Action.Type);
+    }
+
+    [Fact]
+    public async Task FallbackToQueueOff_ApologyThenHangup()
+    {
+        using var call = new EngineHarness(new() { ["Transfer:FallbackToQueue"] = "false" });
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play", error: new IvrError("1", "x"));
+
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task RejectedSession_TakesFallback()
+    {
+        using var call = new EngineHarness();
+
+        var turn = await call.Engine.HandleAsync(call.Request("Play"), null, "tampered", call.Time.GetTimestamp());
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal("8", turn.Action["Prompt"]);
+    }
+
+    [Fact]
+    public async Task UnknownStepInSession_TakesFallback()
+    {
+        using var call = new EngineHarness();
+        call.UseSession(new CallSession { Step = "removed_in_last_release", Steps = 3 });
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal(4, turn.Session.Steps);
+    }
+
+    [Fact]
+    public async Task TooManyStepsInOneCall_EndsPolitely()
+    {
+        using var call = new EngineHarness(new() { ["Calls:MaxStepsPerCall"] = "5" });
+        call.UseSession(new CallSession { Step = "menu", Steps = 5 });
+
+        var turn = await call.SendAsync("GetDTMF", "0");
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal(IvrActionTypes.Play, turn.Action.Type);
+        Assert.Equal("8", turn.Action["Prompt"]);
+    }
+
+    [Fact]
+    public async Task StepThrows_CallerHearsApology()
+    {
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule()));
+        call.UseSession(new CallSession { Step = "throws", Steps = 2 });
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.True(turn.IsFallback);
+        Assert.Contains(turn.Notes, n => n.Contains("InvalidOperationException", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StepsLoopWithoutAnswering_TakesFallback()
+    {
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule()));
+        call.UseSession(new CallSession { Step = "loop_a", Steps = 2 });
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.True(turn.IsFallback);
+    }
+
+    [Fact]
+    public async Task SlowStep_AnswersHoldingPromptWithinBudget_ThenDeliversResult()
+    {
+        var slow = new TaskCompletionSource<StepResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule(slow.Task)));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+
+        var pending = call.SendAsync("GetDTMF", "42");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+
+        Assert.True(hold.IsHold);
+        Assert.Equal("7", hold.Action["Prompt"]);
+        Assert.Equal("slow", hold.Session.Step);
+
+        slow.SetResult(new StepResult.Goto(CallFlow.EndStep));
+        var result = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Hangup, result.Action.Type);
+        Assert.Equal(4, result.Session.Steps);
+    }
+
+    [Fact]
+    public async Task HeldWorkOnAnotherInstance_ReplaysTheOriginalInput()
+    {
+        var module = new TestModule();
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "echo_digits", Steps = 2 }
+            .With(CallEngine.HoldCountKey, "1").With(CallEngine.HeldEventKey, "GetDTMF").With(CallEngine.HeldDataKey, "42"));
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.Equal("42", module.LastDigits);
+        Assert.Equal(IvrActionTypes.Hangup, turn.Action.Type);
+        Assert.Null(turn.Session.Get(CallEngine.HoldCountKey));
+    }
+
+    [Fact]
+    public async Task SlowStep_HoldsExhausted_TakesFallback()
+    {
+        var never = new TaskCompletionSource<StepResult>();
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule(never.Task)));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+
+        CallTurn turn = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            var pending = call.SendAsync(i == 0 ? "GetDTMF" : "Play", "42");
+            call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+            turn = await pending;
+        }
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal("8", turn.Action["Prompt"]);
+    }
+
+    private sealed class TestModule(Task<StepResult>? slow = null) : IFlowModule
+    {
+        public string? LastDigits { get; private set; }
+
+        private static StepResult Boom(CallContext context) => throw new InvalidOperationException("boom");
+
+        public void Define(FlowBuilder flow)
+        {
+            flow.Step("throws").Enter(ctx => ctx.Hangup()).Resume(Boom);
+            flow.Step("loop_a").Enter(_ => CallContext.Goto("loop_b")).Resume(_ => CallContext.Goto("loop_b"));
+            flow.Step("loop_b").Enter(_ => CallContext.Goto("loop_a")).Then("loop_a");
+            flow.Step("slow").Enter(ctx => ctx.Hangup()).Resume(_ => slow!);
+            flow.Step("echo_digits").Enter(ctx => ctx.Hangup()).Resume(ctx =>
+            {
+                LastDigits = ctx.Digits;
+                return CallContext.Goto(CallFlow.EndStep);
+            });
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Tests.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace FunctionsIvr.Tests.Calls;
+
+/// <summary>The real call flow and engine from DI, driven callback by callback without HTTP.</summary>
+public sealed class EngineHarness : IDisposable
+{
+    public static readonly Dictionary<string, string?> DefaultSettings = new()
+    {
+        ["Prompts:welcome"] = "1",
+        ["Prompts:main_menu"] = "2",
+        ["Prompts:menu_retry"] = "3",
+        ["Prompts:sorry_unavailable"] = "9",
+        ["Prompts:apology"] = "8",
+        ["Prompts:please_wait"] = "7",
+        ["Transfer:AgentLogin"] = "agent_default",
+        ["Transfer:TeamQueue"] = "kolejka_sprzedaz",
+    };
+
+    private readonly IHost _host;
+
+    public EngineHarness(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(DefaultSettings);
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddCallFlow();
+        builder.Services.RemoveAll<TimeProvider>();
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        services?.Invoke(builder.Services);
+        _host = builder.Build();
+        Engine = _host.Services.GetRequiredService<CallEngine>();
+    }
+
+    public ManualTimeProvider Time { get; } = new();
+
+    public CallEngine Engine { get; }
+
+    public CallSession? Session { get; private set; }
+
+    public string CallId { get; } = "call-" + Guid.NewGuid().ToString("N")[..8];
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Sends a callback with the Session of the previous answer, as the platform does.</summary>
+    public async Task<CallTurn> SendAsync(string eventName, string eventData = "", IvrError? error = null)
+    {
+        var turn = await StartAsync(eventName, eventData, error);
+        Session = turn.Session;
+        return turn;
+    }
+
+    public Task<CallTurn> StartAsync(string eventName, string eventData = "", IvrError? error = null) =>
+        Engine.HandleAsync(Request(eventName, eventData, error), Session, null, Time.GetTimestamp());
+
+    public IvrRequest Request(string eventName, string eventData = "", IvrError? error = null) => new()
+    {
+        UniqueCallId = CallId,
+        FromNumber = "48600100200",
+        ToNumber = "48221234567",
+        ChannelStatus = "Connected",
+        EventName = eventName,
+        EventData = eventData,
+        Error = error,
+    };
+
+    public void UseSession(CallSession? session) => Session = session;
+
+    public void Dispose() => _host.Dispose();
+}

@@ -1,0 +1,156 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Ivr;
+
+namespace FunctionsIvr.Tests.Calls;
+
+public class FoundationFlowTests
+{
+    [Fact]
+    public async Task Connected_AutoAnswerPanel_GreetsWithWelcomePrompt()
+    {
+        using var call = new EngineHarness();
+
+        var turn = await call.SendAsync("Connected");
+
+        Assert.Equal(IvrActionTypes.Play, turn.Action.Type);
+        Assert.Equal("1", turn.Action["Prompt"]);
+        Assert.Equal("greeting", turn.Session.Step);
+        Assert.Equal(1, turn.Session.Steps);
+    }
+
+    [Fact]
+    public async Task Connected_AppAnswersCalls_AnswersFirstThenGreets()
+    {
+        using var call = new EngineHarness(new() { ["Calls:AnswerMode"] = "App" });
+
+        var answer = await call.SendAsync("Connected");
+        var greeting = await call.SendAsync("Answer");
+
+        Assert.Equal(IvrActionTypes.Answer, answer.Action.Type);
+        Assert.Equal(IvrActionTypes.Play, greeting.Action.Type);
+        Assert.Equal("1", greeting.Action["Prompt"]);
+    }
+
+    [Fact]
+    public async Task Welcome_Finished_AsksMainMenuWithOneDigit()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+
+        var menu = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.GetDtmf, menu.Action.Type);
+        Assert.Equal("2", menu.Action["Prompt"]);
+        Assert.Equal("1", menu.Action["MaxDigits"]);
+        Assert.Equal("5000", menu.Action["Timeout"]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("timeout")]
+    [InlineData("7")]
+    public async Task Menu_NoOrWrongKey_AsksAgainWithRetryPrompt(string eventData)
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+
+        var again = await call.SendAsync("GetDTMF", eventData);
+
+        Assert.Equal(IvrActionTypes.GetDtmf, again.Action.Type);
+        Assert.Equal("3", again.Action["Prompt"]);
+        Assert.Equal(1, again.Session.Tries);
+    }
+
+    [Fact]
+    public async Task Menu_ThreeFailedTries_TransfersToAPerson()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+        await call.SendAsync("GetDTMF", "");
+        await call.SendAsync("GetDTMF", "5");
+
+        var transfer = await call.SendAsync("GetDTMF", "");
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        Assert.Equal("agent_default", transfer.Action["Destination"]);
+        Assert.Equal("PlayCallStatus,RingTones,Timeout=15", transfer.Action["Options"]);
+    }
+
+    [Fact]
+    public async Task Menu_ZeroWithHash_TransfersToAgent()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+
+        var transfer = await call.SendAsync("GetDTMF", "0#");
+
+        Assert.Equal("agent_default", transfer.Action["Destination"]);
+    }
+
+    [Theory]
+    [InlineData(CallStatuses.Busy)]
+    [InlineData(CallStatuses.Noanswer)]
+    [InlineData(CallStatuses.Cancel)]
+    [InlineData(CallStatuses.Error)]
+    public async Task Agent_NotAnswered_TriesTeamQueue(string status)
+    {
+        using var call = await AtAgentTransfer();
+
+        var queue = await call.SendAsync("CallStatus", status);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, queue.Action.Type);
+        Assert.Equal("kolejka_sprzedaz", queue.Action["Destination"]);
+        Assert.Equal("PlayCallStatus,RingTones,Timeout=30", queue.Action["Options"]);
+    }
+
+    [Fact]
+    public async Task Agent_Answered_HangsUpOurLeg()
+    {
+        using var call = await AtAgentTransfer();
+
+        var end = await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task Queue_NotAnswered_ApologisesThenHangsUp()
+    {
+        using var call = await AtAgentTransfer();
+        await call.SendAsync("CallStatus", CallStatuses.Busy);
+
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Play, sorry.Action.Type);
+        Assert.Equal("9", sorry.Action["Prompt"]);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task SameCallbackTwice_SameAnswer()
+    {
+        using var call = await AtAgentTransfer();
+        var before = call.Session;
+
+        var first = await call.StartAsync("CallStatus", CallStatuses.Busy);
+        var second = await call.StartAsync("CallStatus", CallStatuses.Busy);
+
+        Assert.Equal(first.Action.Type, second.Action.Type);
+        Assert.Equal(first.Action.Parameters, second.Action.Parameters);
+        Assert.Equal(first.Session, second.Session);
+        Assert.Same(before, call.Session);
+    }
+
+    private static async Task<EngineHarness> AtAgentTransfer()
+    {
+        var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+        await call.SendAsync("GetDTMF", "0");
+        return call;
+    }
+}
