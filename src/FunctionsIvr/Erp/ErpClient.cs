@@ -1,0 +1,409 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FunctionsIvr.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace FunctionsIvr.Erp;
+
+/// <summary>
+/// The typed client of the ERP middleware contract (<c>docs/erp-middleware.openapi.yaml</c>).
+/// Every method takes the caller's deadline as <c>cancellationToken</c>, runs each attempt under
+/// <see cref="ErpClientOptions.ReadTimeoutMs"/> / <see cref="ErpClientOptions.WriteTimeoutMs"/> and one shared circuit
+/// breaker, retries only what is safe to repeat, and fails only with <see cref="ErpException"/>.
+/// Methods are virtual (and there is a protected constructor) so a flow test may substitute the client.
+/// </summary>
+public class ErpClient
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http = null!;
+    private readonly ErpClientOptions _options = null!;
+    private readonly ErpResilience _resilience = null!;
+    private readonly ErpAuthentication _authentication = null!;
+    private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly ILogger _logger = NullLogger.Instance;
+
+    /// <summary>For substitutes in tests only.</summary>
+    protected ErpClient()
+    {
+    }
+
+    public ErpClient(
+        HttpClient httpClient,
+        ErpClientOptions options,
+        ErpResilience? resilience = null,
+        ErpAuthentication? authentication = null,
+        TimeProvider? timeProvider = null,
+        ILogger<ErpClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        _http = httpClient;
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _resilience = resilience ?? new ErpResilience(options, _timeProvider);
+        _authentication = authentication ?? new ErpAuthentication(options, timeProvider: _timeProvider);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        if (_http.BaseAddress is null)
+        {
+            var baseUrl = options.BaseUrl ?? throw new ArgumentException("Erp:BaseUrl is not set.", nameof(options));
+            _http.BaseAddress = WithTrailingSlash(baseUrl);
+        }
+    }
+
+    // ---- contacts ----
+
+    /// <summary>
+    /// The contact calling from <paramref name="phone"/> (any common format, e.g. the platform's <c>48600100200</c>),
+    /// or null when the ERP knows no one with that number or the number is hidden/invalid (then the ERP is not asked).
+    /// </summary>
+    public virtual async Task<Contact?> FindContactByPhoneAsync(string? phone, CancellationToken cancellationToken = default)
+    {
+        var normalized = PhoneNumbers.Normalize(phone);
+        if (normalized is null) return null;
+
+        var page = await SendAsync<ErpPage<Contact>>(
+            ErpRequest.Read("/contacts", "contacts?phone=" + Uri.EscapeDataString(normalized)), cancellationToken);
+        var contact = page.Items.Count > 0 ? page.Items[0] : null;
+        Log.ContactLookup(_logger, Redact.Phone(normalized), contact is null ? "unknown" : "contact " + Redact.Id(contact.Id));
+        return contact;
+    }
+
+    /// <exception cref="ErpException"><see cref="ErpErrorKind.NotFound"/> for an unknown id.</exception>
+    public virtual Task<Contact> GetContactAsync(string contactId, CancellationToken cancellationToken = default) =>
+        SendAsync<Contact>(ErpRequest.Read("/contacts/{id}", "contacts/" + Segment(contactId)), cancellationToken);
+
+    public virtual Task<ErpPage<Contact>> ListContactsAsync(int page = 1, int pageSize = 50, CancellationToken cancellationToken = default) =>
+        SendAsync<ErpPage<Contact>>(
+            ErpRequest.Read("/contacts", Query("contacts", ("page", Num(page)), ("pageSize", Num(pageSize)))), cancellationToken);
+
+    // ---- products ----
+
+    /// <summary>Products whose code or name matches <paramref name="search"/>, best match first.</summary>
+    public virtual async Task<IReadOnlyList<Product>> SearchProductsAsync(string search, int limit = 10, CancellationToken cancellationToken = default)
+    {
+        var page = await SendAsync<ErpPage<Product>>(
+            ErpRequest.Read("/products", Query("products", ("search", search), ("pageSize", Num(limit)))), cancellationToken);
+        return page.Items;
+    }
+
+    // ---- orders ----
+
+    /// <param name="statuses">Only orders in these <see cref="OrderStatuses"/> (e.g. <see cref="OrderStatuses.Active"/>); all when null.</param>
+    public virtual async Task<IReadOnlyList<Order>> GetOrdersAsync(
+        string contactId, IReadOnlyCollection<string>? statuses = null, int limit = 20, CancellationToken cancellationToken = default)
+    {
+        var status = statuses is { Count: > 0 } ? string.Join(',', statuses) : null;
+        var page = await SendAsync<ErpPage<Order>>(
+            ErpRequest.Read("/orders", Query("orders", ("contactId", contactId), ("status", status), ("pageSize", Num(limit)))),
+            cancellationToken);
+        return page.Items;
+    }
+
+    /// <exception cref="ErpException"><see cref="ErpErrorKind.NotFound"/> for an unknown id.</exception>
+    public virtual Task<Order> GetOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
+        SendAsync<Order>(ErpRequest.Read("/orders/{id}", "orders/" + Segment(orderId)), cancellationToken);
+
+    /// <summary>Creates an order in one step (no reservation phase).</summary>
+    /// <param name="idempotencyKey">
+    /// Sent as <c>Idempotency-Key</c>; with it a lost answer is retried and the ERP returns the same order.
+    /// Without it the call is never retried (a second try could create a second order).
+    /// </param>
+    public virtual Task<Order> CreateOrderAsync(CreateOrderRequest order, string? idempotencyKey, CancellationToken cancellationToken = default) =>
+        SendAsync<Order>(ErpRequest.Write(HttpMethod.Post, "/orders", "orders", order, idempotencyKey), cancellationToken);
+
+    /// <summary>Replaces the lines and/or sets the status. Retried only with an <paramref name="idempotencyKey"/>.</summary>
+    public virtual Task<Order> UpdateOrderAsync(
+        string orderId, UpdateOrderRequest update, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        SendAsync<Order>(
+            ErpRequest.Write(HttpMethod.Patch, "/orders/{id}", "orders/" + Segment(orderId), update, idempotencyKey), cancellationToken);
+
+    /// <summary>Cancels the order; cancelling a cancelled order succeeds (the contract makes it idempotent, so it is retried).</summary>
+    public virtual Task<Order> CancelOrderAsync(string orderId, CancellationToken cancellationToken = default) =>
+        SendAsync<Order>(
+            ErpRequest.Write(HttpMethod.Patch, "/orders/{id}", "orders/" + Segment(orderId),
+                new UpdateOrderRequest { Status = OrderStatuses.Cancelled }, idempotencyKey: null, idempotent: true),
+            cancellationToken);
+
+    // ---- two-phase commit ----
+
+    /// <summary>Phase one: validates, prices and reserves stock; nothing is ordered until commit.</summary>
+    /// <param name="idempotencyKey">
+    /// Sent as <c>Idempotency-Key</c> (use one per call and basket, e.g. the call id plus a counter): a repeated
+    /// callback or a retried attempt gets the same transaction instead of a second reservation. Without it, no retry.
+    /// </param>
+    public virtual async Task<PreparedTransaction> PrepareTransactionAsync(
+        PrepareTransactionRequest request, string? idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        var prepared = await SendAsync<PreparedTransaction>(
+            ErpRequest.Write(HttpMethod.Post, "/transactions", "transactions", request, idempotencyKey), cancellationToken);
+        Log.TransactionChanged(_logger, Redact.Id(prepared.TransactionId), prepared.Status, Redact.Id(prepared.OrderNumber));
+        return prepared;
+    }
+
+    /// <summary>Phase two: turns the reservation into an order. Idempotent on the transaction id, so it is retried.</summary>
+    /// <exception cref="ErpException"><see cref="ErpErrorKind.Rejected"/> (409/410) when the transaction expired or was aborted.</exception>
+    public virtual async Task<TransactionOutcome> CommitTransactionAsync(string transactionId, CancellationToken cancellationToken = default)
+    {
+        var outcome = await SendAsync<TransactionOutcome>(
+            ErpRequest.Write(HttpMethod.Post, "/transactions/commit", "transactions/commit", new TransactionReference(transactionId),
+                idempotencyKey: null, idempotent: true),
+            cancellationToken);
+        Log.TransactionChanged(_logger, Redact.Id(transactionId), outcome.Status, Redact.Id(outcome.Order?.Number));
+        return outcome;
+    }
+
+    /// <summary>Releases the reservation. Idempotent; aborting an expired transaction succeeds.</summary>
+    public virtual async Task<TransactionOutcome> AbortTransactionAsync(string transactionId, CancellationToken cancellationToken = default)
+    {
+        var outcome = await SendAsync<TransactionOutcome>(
+            ErpRequest.Write(HttpMethod.Post, "/transactions/abort", "transactions/abort", new TransactionReference(transactionId),
+                idempotencyKey: null, idempotent: true),
+            cancellationToken);
+        Log.TransactionChanged(_logger, Redact.Id(transactionId), outcome.Status, "");
+        return outcome;
+    }
+
+    // ---- what to offer the caller ----
+
+    public virtual async Task<IReadOnlyList<TopProduct>> GetTopProductsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ErpList<TopProduct>>(
+            ErpRequest.Read("/contacts/{id}/top-products", Query("contacts/" + Segment(contactId) + "/top-products", ("limit", Num(limit)))),
+            cancellationToken)).Items;
+
+    public virtual async Task<IReadOnlyList<Recommendation>> GetRecommendationsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ErpList<Recommendation>>(
+            ErpRequest.Read("/contacts/{id}/recommendations", Query("contacts/" + Segment(contactId) + "/recommendations", ("limit", Num(limit)))),
+            cancellationToken)).Items;
+
+    /// <summary>Promotions valid today that apply to the contact (their segment, their products).</summary>
+    public virtual async Task<IReadOnlyList<Promotion>> GetPromotionsAsync(string contactId, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ErpList<Promotion>>(
+            ErpRequest.Read("/promotions", Query("promotions", ("contactId", contactId))), cancellationToken)).Items;
+
+    public virtual async Task<IReadOnlyList<Complaint>> GetOpenComplaintsAsync(string contactId, CancellationToken cancellationToken = default) =>
+        (await SendAsync<ErpList<Complaint>>(
+            ErpRequest.Read("/complaints", Query("complaints", ("contactId", contactId), ("status", ComplaintStatuses.Open))),
+            cancellationToken)).Items;
+
+    // ---- call records ----
+
+    /// <summary>
+    /// Opens the ERP's record of this call. Numbers are normalised to E.164. Sent with <c>Idempotency-Key: call-{CallId}</c>,
+    /// so a repeated callback or a retry finds the same record.
+    /// </summary>
+    public virtual Task<CallRecord> CreateCallRecordAsync(CreateCallRecordRequest record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var body = record with
+        {
+            FromNumber = PhoneNumbers.Normalize(record.FromNumber) ?? record.FromNumber,
+            DialledNumber = PhoneNumbers.Normalize(record.DialledNumber) ?? record.DialledNumber,
+        };
+        return SendAsync<CallRecord>(
+            ErpRequest.Write(HttpMethod.Post, "/calls", "calls", body, "call-" + record.CallId), cancellationToken);
+    }
+
+    /// <summary>Sets the given fields of the call record (a PATCH of values, so repeating it is harmless and it is retried).</summary>
+    public virtual Task<CallRecord> UpdateCallRecordAsync(string callRecordId, UpdateCallRecordRequest update, CancellationToken cancellationToken = default) =>
+        SendAsync<CallRecord>(
+            ErpRequest.Write(HttpMethod.Patch, "/calls/{id}", "calls/" + Segment(callRecordId), update, idempotencyKey: null, idempotent: true),
+            cancellationToken);
+
+    // ---- the one way out ----
+
+    private async Task<T> SendAsync<T>(ErpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        var policy = new ErpCallPolicy(
+            request.Method.Method,
+            request.Route,
+            TimeSpan.FromMilliseconds(request.IsRead ? _options.ReadTimeoutMs : _options.WriteTimeoutMs),
+            request.IsRead ? _options.ReadRetries : request.SafeToRepeat ? _options.WriteRetries : 0);
+        var attempt = new Attempt(this, request);
+        var started = _timeProvider.GetTimestamp();
+        int? status = null;
+        ErpErrorKind? failure = null;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ErpResilience.PolicyKey, policy);
+        try
+        {
+            attempt.BearerToken = await _authentication.GetBearerTokenAsync(cancellationToken);
+            using var response = await _resilience.Pipeline.ExecuteAsync(
+                static (ctx, a) => a.SendAsync(ctx.CancellationToken), context, attempt);
+            status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await FailureAsync(request, response);
+            }
+
+            return await ReadAsync<T>(request, response);
+        }
+        catch (ErpException e)
+        {
+            failure = e.Kind;
+            throw;
+        }
+        catch (BrokenCircuitException e)
+        {
+            failure = ErpErrorKind.CircuitOpen;
+            throw new ErpException(ErpErrorKind.CircuitOpen, $"ERP {request.Method} {request.Route} not sent: the circuit is open after repeated failures.", innerException: e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            failure = ErpErrorKind.Timeout;
+            throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} did not answer within {policy.AttemptTimeout.TotalMilliseconds:0} ms.", innerException: e);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            failure = ErpErrorKind.Timeout;
+            throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} cut off by the caller's deadline.", innerException: e);
+        }
+        catch (HttpRequestException e)
+        {
+            failure = ErpErrorKind.Unavailable;
+            throw new ErpException(ErpErrorKind.Unavailable, $"ERP {request.Method} {request.Route} unreachable: {e.HttpRequestError}.", innerException: e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+            var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+            ErpCallTrace.Record(new ErpCallRecord(request.Method.Method, request.Route, status, elapsedMs, attempt.Count, failure));
+            if (failure is { } kind) Log.CallFailed(_logger, request.Method.Method, request.Route, kind, status, elapsedMs, attempt.Count);
+            else Log.CallSucceeded(_logger, request.Method.Method, request.Route, status ?? 0, elapsedMs, attempt.Count);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(ErpRequest request, HttpResponseMessage response)
+        where T : class
+    {
+        try
+        {
+            // The body is already buffered (ResponseContentRead), so this does not wait on the network.
+            var value = await response.Content.ReadFromJsonAsync<T>(Json);
+            return value ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            throw new ErpException(ErpErrorKind.Unavailable,
+                $"ERP {request.Method} {request.Route} answered {(int)response.StatusCode} with a body that does not match the contract.",
+                (int)response.StatusCode, innerException: e);
+        }
+    }
+
+    private static async Task<ErpException> FailureAsync(ErpRequest request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var problem = await ReadProblemAsync(response);
+        var kind = response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => ErpErrorKind.NotFound,
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ErpErrorKind.Unauthorized,
+            _ when ErpResilience.IsTransient(response.StatusCode) => ErpErrorKind.Unavailable,
+            _ => ErpErrorKind.Rejected,
+        };
+        var title = problem?.Title ?? response.ReasonPhrase ?? "";
+        return new ErpException(kind, $"ERP {request.Method} {request.Route} answered {status} {title}".TrimEnd() + ".", status, problem);
+    }
+
+    private static async Task<ErpProblem?> ReadProblemAsync(HttpResponseMessage response)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType is null || !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<ErpProblem>(Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private HttpRequestMessage CreateMessage(ErpRequest request, string? bearerToken)
+    {
+        var message = new HttpRequestMessage(request.Method, new Uri(request.Path, UriKind.Relative));
+        message.Headers.Accept.ParseAdd("application/json");
+        message.Headers.Accept.ParseAdd("application/problem+json");
+        if (request.IdempotencyKey is not null) message.Headers.TryAddWithoutValidation("Idempotency-Key", request.IdempotencyKey);
+        if (request.Body is not null)
+        {
+            message.Content = new ByteArrayContent(request.Body) { Headers = { ContentType = JsonMediaType } };
+        }
+
+        _authentication.Apply(message, bearerToken);
+        return message;
+    }
+
+    private static Uri WithTrailingSlash(Uri baseUrl) =>
+        baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+
+    private static string Segment(string value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        return Uri.EscapeDataString(value);
+    }
+
+    private static string Num(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Query(string path, params (string Name, string? Value)[] parameters)
+    {
+        var builder = new StringBuilder(path);
+        var separator = '?';
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null) continue;
+            builder.Append(separator).Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>One call's attempts: builds a fresh message for each (a sent HttpRequestMessage cannot be re-sent).</summary>
+    private sealed class Attempt(ErpClient client, ErpRequest request)
+    {
+        public int Count { get; private set; }
+
+        public string? BearerToken { get; set; }
+
+        public async ValueTask<HttpResponseMessage> SendAsync(CancellationToken cancellationToken)
+        {
+            Count++;
+            using var message = client.CreateMessage(request, BearerToken);
+            return await client._http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+    }
+
+    private sealed record ErpRequest(HttpMethod Method, string Route, string Path, byte[]? Body, string? IdempotencyKey, bool SafeToRepeat)
+    {
+        public bool IsRead => Method == HttpMethod.Get;
+
+        public static ErpRequest Read(string route, string path) => new(HttpMethod.Get, route, path, null, null, true);
+
+        public static ErpRequest Write<TBody>(HttpMethod method, string route, string path, TBody body, string? idempotencyKey, bool idempotent = false) =>
+            new(method, route, path, JsonSerializer.SerializeToUtf8Bytes(body, Json), idempotencyKey,
+                idempotent || !string.IsNullOrEmpty(idempotencyKey));
+    }
+
+    private sealed record TransactionReference(string TransactionId);
+
+    private sealed record ErpList<T>
+    {
+        public IReadOnlyList<T> Items { get; init; } = [];
+    }
+}

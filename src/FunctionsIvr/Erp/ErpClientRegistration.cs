@@ -1,0 +1,42 @@
+using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Erp;
+
+public static class ErpClientRegistration
+{
+    /// <summary>
+    /// Registers <see cref="ErpClient"/> as a typed HttpClient bound to the <c>Erp</c> section, validated on start.
+    /// The circuit breaker and the token cache are singletons. A <see cref="TokenCredential"/> registered by the app is
+    /// used for <see cref="ErpClientOptions.Scope"/>; otherwise <c>DefaultAzureCredential</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddErpClient(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<ErpClientOptions>().BindConfiguration(ErpClientOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ErpClientOptions>, ErpClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ErpResilience(
+            Options(sp), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpResilience>>()));
+        services.TryAddSingleton(sp => new ErpAuthentication(
+            Options(sp), sp.GetService<TokenCredential>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpAuthentication>>()));
+
+        services.AddHttpClient(nameof(ErpClient)).AddTypedClient((http, sp) =>
+            {
+                var options = Options(sp);
+                http.BaseAddress = options.BaseUrl is { } url && !url.AbsoluteUri.EndsWith('/') ? new Uri(url.AbsoluteUri + "/") : options.BaseUrl;
+                // Deadlines come from the per-attempt timeout and the caller's token, never from HttpClient.Timeout.
+                http.Timeout = Timeout.InfiniteTimeSpan;
+                return new ErpClient(http, options, sp.GetRequiredService<ErpResilience>(), sp.GetRequiredService<ErpAuthentication>(),
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpClient>>());
+            });
+        return builder;
+    }
+
+    private static ErpClientOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<ErpClientOptions>>().Value;
+}
