@@ -54,6 +54,10 @@ public sealed class CallContext
 
     public IServiceProvider Services { get; }
 
+    /// <summary>A service the step needs (the ERP client, the work queue), resolved per callback.</summary>
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
     public TimeProvider Time { get; }
 
     /// <summary>Fires when the work for this callback must stop (well after the answer budget; see <see cref="CallEngineOptions.WorkTimeoutMs"/>).</summary>

@@ -1,6 +1,7 @@
-using FunctionsIvr.Calls.Greeting;
 using FunctionsIvr.Calls.Transfer;
+using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Ivr;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls;
@@ -15,12 +16,13 @@ public static class CallFlowRegistration
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TransferOptions>().Bind(builder.Configuration.GetSection(TransferOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CampaignOptions>().Bind(builder.Configuration.GetSection(CampaignOptions.SectionName));
         services.AddOptions<PromptOptions>()
             .Configure(o => builder.Configuration.GetSection(PromptOptions.SectionName).Bind(o.Numbers))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PromptOptions>, PromptOptionsValidator>();
 
-        services.AddSingleton<IFlowModule, GreetingFlow>();
+        services.AddSingleton<IFlowModule, WelcomeFlow>();
         services.AddSingleton<IFlowModule, TransferFlow>();
         services.AddSingleton<IFlowModule, EndingFlow>();
         services.AddSingleton(sp =>
@@ -34,7 +36,7 @@ public static class CallFlowRegistration
             SayParameterNames(builder.Configuration)));
         services.AddSingleton<PendingTurns>();
         services.AddSingleton<CallEngine>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

@@ -1,10 +1,12 @@
 using FunctionsIvr.Calls;
+using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.Tests.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
 
@@ -19,6 +21,10 @@ public sealed class EngineHarness : IDisposable
         ["Prompts:sorry_unavailable"] = "9",
         ["Prompts:apology"] = "8",
         ["Prompts:please_wait"] = "7",
+        ["Prompts:welcome_guest"] = "10",
+        ["Prompts:vip_offer"] = "11",
+        ["Prompts:blocked_declined"] = "12",
+        ["Prompts:guest_menu"] = "13",
         ["Transfer:AgentLogin"] = "agent_default",
         ["Transfer:TeamQueue"] = "kolejka_sprzedaz",
     };
@@ -33,12 +39,25 @@ public sealed class EngineHarness : IDisposable
         builder.AddCallFlow();
         builder.Services.RemoveAll<TimeProvider>();
         builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.Services.AddSingleton(Erp.Object);
         services?.Invoke(builder.Services);
         _host = builder.Build();
         Engine = _host.Services.GetRequiredService<CallEngine>();
     }
 
     public ManualTimeProvider Time { get; } = new();
+
+    /// <summary>The ERP seam; by default it knows the caller as a regular customer.</summary>
+    public Mock<ErpClient> Erp { get; } = DefaultErp();
+
+    public static Contact RegularCustomer { get; } = new() { Id = "C-1001", Name = "Jan Kowalski", Company = "Hurtownia Kowalski" };
+
+    private static Mock<ErpClient> DefaultErp()
+    {
+        var erp = new Mock<ErpClient>();
+        erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(RegularCustomer);
+        return erp;
+    }
 
     public CallEngine Engine { get; }
 

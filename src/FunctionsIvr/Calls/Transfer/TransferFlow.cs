@@ -1,14 +1,16 @@
+using FunctionsIvr.Calls.Welcome;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls.Transfer;
 
 /// <summary>
-/// Routing in layers, never in a loop: the person, then the team queue, then an apology and a hang-up.
+/// Routing in layers, never in a loop: the caller's account manager (or the duty agent), then the team queue,
+/// then an apology and a hang-up.
 /// Each layer moves on for Busy, Noanswer, Cancel and Error alike.
 /// </summary>
 public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModule
 {
-    public const string ToAgent = "transfer_agent";
+    public const string ToAgent = Steps.TransferToPerson;
     public const string ToQueue = "transfer_queue";
     public const string NobodyAvailable = "goodbye";
 
@@ -18,7 +20,7 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         flow.UsesPrompts(Prompts.SorryUnavailable);
 
         flow.Step(ToAgent)
-            .Enter(ctx => ctx.Transfer(transfer.AgentLogin, transfer.AgentRingSeconds))
+            .Enter(ctx => ctx.Transfer(ctx.Get(CallerKeys.AccountManagerLogin) ?? transfer.AgentLogin, transfer.AgentRingSeconds))
             .OnCallStatus(answered: CallFlow.EndStep, notAnswered: ToQueue);
 
         flow.Step(ToQueue)

@@ -1,9 +1,12 @@
 using FunctionsIvr.Calls;
+using FunctionsIvr.Calls.Welcome;
+using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
 
-public class FoundationFlowTests
+public class WelcomeFlowTests
 {
     [Fact]
     public async Task Connected_AutoAnswerPanel_GreetsWithWelcomePrompt()
@@ -15,6 +18,7 @@ public class FoundationFlowTests
         Assert.Equal(IvrActionTypes.Play, turn.Action.Type);
         Assert.Equal("1", turn.Action["Prompt"]);
         Assert.Equal("greeting", turn.Session.Step);
+        Assert.Equal("C-1001", turn.Session.Get(CallerKeys.ContactId));
         Assert.Equal(1, turn.Session.Steps);
     }
 
@@ -48,7 +52,7 @@ public class FoundationFlowTests
     [Theory]
     [InlineData("")]
     [InlineData("timeout")]
-    [InlineData("7")]
+    [InlineData("*")]
     public async Task Menu_NoOrWrongKey_AsksAgainWithRetryPrompt(string eventData)
     {
         using var call = new EngineHarness();
@@ -69,7 +73,7 @@ public class FoundationFlowTests
         await call.SendAsync("Connected");
         await call.SendAsync("Play");
         await call.SendAsync("GetDTMF", "");
-        await call.SendAsync("GetDTMF", "5");
+        await call.SendAsync("GetDTMF", "*");
 
         var transfer = await call.SendAsync("GetDTMF", "");
 
@@ -143,6 +147,84 @@ public class FoundationFlowTests
         Assert.Equal(first.Action.Parameters, second.Action.Parameters);
         Assert.Equal(first.Session, second.Session);
         Assert.Same(before, call.Session);
+    }
+
+    [Fact]
+    public async Task UnknownNumber_GuestWelcomeThenGuestMenu()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync((Contact?)null);
+
+        var welcome = await call.SendAsync("Connected");
+        var menu = await call.SendAsync("Play");
+
+        Assert.Equal("10", welcome.Action["Prompt"]);
+        Assert.Equal("13", menu.Action["Prompt"]);
+        Assert.Null(menu.Session.Get(CallerKeys.ContactId));
+    }
+
+    [Fact]
+    public async Task ErpDown_CallerServedAsGuest()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+
+        var welcome = await call.SendAsync("Connected");
+
+        Assert.Equal("10", welcome.Action["Prompt"]);
+        Assert.Contains(welcome.Notes, n => n.Contains("Unavailable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BlockedCaller_PolitelyDeclinedThenHangup()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(EngineHarness.RegularCustomer with { Blocked = true });
+
+        var declined = await call.SendAsync("Connected");
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("12", declined.Action["Prompt"]);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task Vip_OfferedAccountManagerFirst()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(EngineHarness.RegularCustomer with
+            {
+                Segment = ContactSegments.Vip,
+                AccountManager = new AccountManager { Login = "am_nowak", Name = "Anna Nowak" },
+            });
+        await call.SendAsync("Connected");
+
+        var offer = await call.SendAsync("Play");
+        var transfer = await call.SendAsync("GetDTMF", "1");
+
+        Assert.Equal("11", offer.Action["Prompt"]);
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        Assert.Equal("am_nowak", transfer.Action["Destination"]);
+    }
+
+    [Fact]
+    public async Task CampaignNumber_PlaysCampaignWelcome()
+    {
+        using var call = new EngineHarness(new()
+        {
+            ["Campaigns:Numbers:0:Id"] = "spring-fair",
+            ["Campaigns:Numbers:0:DialledNumber"] = "221234567",
+            ["Campaigns:Numbers:0:WelcomePrompt"] = "campaign_spring",
+            ["Prompts:campaign_spring"] = "40",
+        });
+
+        var welcome = await call.SendAsync("Connected");
+
+        Assert.Equal("40", welcome.Action["Prompt"]);
+        Assert.Equal("spring-fair", welcome.Session.Get(CallerKeys.Campaign));
     }
 
     private static async Task<EngineHarness> AtAgentTransfer()

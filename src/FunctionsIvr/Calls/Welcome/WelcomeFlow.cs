@@ -1,0 +1,116 @@
+using FunctionsIvr.Erp;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Calls.Welcome;
+
+/// <summary>
+/// The start of every call: pick up if the panel leaves that to us, find out who is calling, greet them the way
+/// their data says (VIP, campaign, unknown, blocked), and offer the menu that fits.
+/// </summary>
+public sealed class WelcomeFlow(IOptions<CallEngineOptions> engine, IOptions<CampaignOptions> campaigns) : IFlowModule
+{
+    public const string WelcomePrompt = "welcome";
+    public const string WelcomeGuestPrompt = "welcome_guest";
+    public const string VipOfferPrompt = "vip_offer";
+    public const string BlockedPrompt = "blocked_declined";
+    public const string MainMenuPrompt = "main_menu";
+    public const string GuestMenuPrompt = "guest_menu";
+    public const string MenuRetryPrompt = Prompts.MenuRetry;
+
+    public void Define(FlowBuilder flow)
+    {
+        flow.UsesPrompts(WelcomePrompt, WelcomeGuestPrompt, VipOfferPrompt, BlockedPrompt);
+        foreach (var campaign in campaigns.Value.Numbers) flow.UsesPrompts(campaign.WelcomePrompt);
+
+        flow.Step(CallFlow.StartStep)
+            .Enter(ctx => engine.Value.AnswerMode == AnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
+            .Then(Steps.Identify);
+
+        flow.Step(Steps.Identify)
+            .Enter(IdentifyAsync)
+            .Then(Steps.Greeting);
+
+        flow.Step(Steps.Greeting)
+            .Enter(ctx => ctx.Play(GreetingPrompt(ctx)))
+            .Resume(ctx => CallContext.Goto(ctx.Get(CallerKeys.Kind) switch
+            {
+                CallerKinds.Vip => Steps.VipOffer,
+                CallerKinds.Guest => Steps.GuestMenu,
+                _ => campaigns.Value.Numbers.FirstOrDefault(c => c.Id == ctx.Get(CallerKeys.Campaign))?.StartStep ?? Steps.MainMenu,
+            }));
+
+        // VIPs are offered their account manager before anything else; any other key or silence is the menu.
+        flow.Step(Steps.VipOffer)
+            .Enter(ctx => ctx.Ask(VipOfferPrompt, maxDigits: 1, timeoutMs: 4000))
+            .Resume(ctx => CallContext.Goto(ctx.Digits == "1" ? Steps.TransferToPerson : Steps.MainMenu));
+
+        flow.Menu(Steps.MainMenu, MainMenuPrompt, MenuRetryPrompt)
+            .On('1', Steps.OrderStatus)
+            .On('2', Steps.RepeatLastOrder)
+            .On('3', Steps.ProductLookup)
+            .On('4', Steps.ChangeOrder)
+            .On('5', Steps.TopProducts)
+            .On('6', Steps.Offers)
+            .On('7', Steps.Complaints)
+            .On('8', Steps.Faq)
+            .On('9', Steps.CallbackRequest)
+            .On('0', Steps.TransferToPerson)
+            .MaxTries(3, thenGoTo: Steps.TransferToPerson);
+
+        // Unknown numbers can still check a price, hear the FAQ or reach a person; ordering needs an account.
+        flow.Menu(Steps.GuestMenu, GuestMenuPrompt, MenuRetryPrompt)
+            .On('3', Steps.ProductLookup)
+            .On('8', Steps.Faq)
+            .On('0', Steps.TransferToPerson)
+            .MaxTries(3, thenGoTo: Steps.TransferToPerson);
+
+        flow.Step(Steps.Blocked)
+            .Enter(ctx => ctx.Play(BlockedPrompt))
+            .Then(CallFlow.EndStep);
+    }
+
+    private string GreetingPrompt(CallContext ctx)
+    {
+        if (ctx.Get(CallerKeys.Kind) == CallerKinds.Guest) return WelcomeGuestPrompt;
+        var campaign = campaigns.Value.Numbers.FirstOrDefault(c => c.Id == ctx.Get(CallerKeys.Campaign));
+        return campaign is null || campaign.WelcomePrompt.Length == 0 ? WelcomePrompt : campaign.WelcomePrompt;
+    }
+
+    /// <summary>
+    /// Looks the caller up by number. An ERP that is down or slow does not stop the call: the caller is served as a
+    /// guest (price check, FAQ, a person) and the note says why.
+    /// </summary>
+    private async Task<StepResult> IdentifyAsync(CallContext ctx)
+    {
+        if (campaigns.Value.Find(ctx.Request.ToNumber) is { } campaign) ctx.Set(CallerKeys.Campaign, campaign.Id);
+
+        Contact? contact;
+        try
+        {
+            contact = await ctx.Service<ErpClient>().FindContactByPhoneAsync(ctx.Request.FromNumber, ctx.CancellationToken);
+        }
+        catch (ErpException e)
+        {
+            ctx.Note($"caller not identified: ERP {e.Kind}");
+            contact = null;
+        }
+
+        if (contact is null)
+        {
+            ctx.Set(CallerKeys.Kind, CallerKinds.Guest);
+            return CallContext.Goto(Steps.Greeting);
+        }
+
+        ctx.Set(CallerKeys.ContactId, contact.Id);
+        ctx.Set(CallerKeys.Segment, contact.Segment);
+        ctx.Set(CallerKeys.AccountManagerLogin, contact.AccountManager?.Login);
+        if (contact.Blocked)
+        {
+            ctx.Set(CallerKeys.Kind, CallerKinds.Blocked);
+            return CallContext.Goto(Steps.Blocked);
+        }
+
+        ctx.Set(CallerKeys.Kind, contact.IsVip && contact.AccountManager is not null ? CallerKinds.Vip : CallerKinds.Known);
+        return CallContext.Goto(Steps.Greeting);
+    }
+}
