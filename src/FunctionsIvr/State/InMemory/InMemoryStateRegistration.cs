@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace FunctionsIvr.State.InMemory;
+
+public static class InMemoryStateRegistration
+{
+    /// <summary>
+    /// Registers the in-memory call state store, call log and outbox (the local default when no
+    /// <c>StateStorage</c> connection is configured). Settings: section <see cref="InMemoryStateOptions.SectionName"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddInMemoryState(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<InMemoryStateOptions>()
+            .Bind(builder.Configuration.GetSection(InMemoryStateOptions.SectionName))
+            .Validate(o => o.CallStateTimeToLive > TimeSpan.Zero,
+                $"{InMemoryStateOptions.SectionName}:{nameof(InMemoryStateOptions.CallStateTimeToLive)} must be positive.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ICallStateStore, InMemoryCallStateStore>();
+        builder.Services.AddSingleton<ICallLog, InMemoryCallLog>();
+        builder.Services.AddSingleton<IOutboxStore, InMemoryOutboxStore>();
+        return builder;
+    }
+}
