@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using FunctionsIvr.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Escalations;
+
+/// <summary>
+/// Delivers one escalation: first tells the recipient on their preferred channel (e-mail or WhatsApp), falling back to
+/// the other one when it fails for good, then creates the ticket, the record of truth for support, which says how the
+/// recipient was told. Without a recipient the ticket goes to the team.
+/// <para>
+/// Idempotent per (EscalationId, channel) within the process: a channel that delivered (or failed for good) is not
+/// tried again when the message is redelivered after a later step failed. Across processes, repeats are recognisable
+/// rather than prevented: the helpdesk gets the same Idempotency-Key, e-mails the same Message-ID, local files the same
+/// file name.
+/// </para>
+/// </summary>
+public sealed class EscalationDispatcher
+{
+    /// <summary>Enough for every escalation of a busy day; the oldest are forgotten first.</summary>
+    private const int RememberedOutcomes = 10_000;
+
+    private readonly Dictionary<EscalationChannel, IEscalationChannel> _channels = [];
+    private readonly EscalationOptions _options;
+    private readonly ILogger<EscalationDispatcher> _logger;
+    private readonly ConcurrentDictionary<(string EscalationId, EscalationChannel Channel), ChannelOutcome> _outcomes = new();
+    private readonly ConcurrentQueue<(string EscalationId, EscalationChannel Channel)> _remembered = new();
+
+    public EscalationDispatcher(IEnumerable<IEscalationChannel> channels, IOptions<EscalationOptions> options, ILogger<EscalationDispatcher> logger)
+    {
+        // The last registration of a channel wins, so a host can replace one.
+        foreach (var channel in channels) _channels[channel.Channel] = channel;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <param name="deliveryCount">The queue's delivery count (1 on the first attempt); from
+    /// <see cref="EscalationOptions.FallbackAfterDeliveries"/> on, transient failures fall back too.</param>
+    /// <exception cref="EscalationDeliveryException">Transient: try again later. Permanent: the ticket was rejected.</exception>
+    public async Task<EscalationDispatchResult> DispatchAsync(Escalation escalation, int deliveryCount = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(escalation);
+        var maskedId = Redact.Id(escalation.EscalationId);
+        var notes = new List<string>();
+        EscalationChannel? notifiedBy = null;
+
+        var recipient = escalation.Recipient;
+        if (recipient is null)
+        {
+            notes.Add(_options.TeamEmail is { Length: > 0 } team
+                ? $"No sales rep or account manager on record; the ticket is assigned to {_options.TeamName} <{team}>."
+                : "No sales rep or account manager on record, and Escalations:TeamEmail is not set; the ticket is unassigned.");
+        }
+        else if (recipient.PreferredChannel == EscalationChannel.Ticket)
+        {
+            notes.Add($"{recipient.Name} prefers tickets; no e-mail or WhatsApp message was sent.");
+        }
+        else
+        {
+            notifiedBy = await NotifyAsync(escalation, recipient, deliveryCount, notes, cancellationToken);
+            if (notifiedBy is null) Log.NobodyNotified(_logger, maskedId);
+        }
+
+        string? assignee = _options.TeamEmail, assigneeName = _options.TeamName;
+        if (recipient is { Email.Length: > 0 })
+        {
+            (assignee, assigneeName) = (recipient.Email, recipient.Name);
+        }
+        else if (recipient is not null)
+        {
+            notes.Add($"{recipient.Name} has no e-mail address; the ticket is assigned to {_options.TeamName}.");
+        }
+
+        var ticket = await DeliverTicketAsync(new EscalationDelivery(escalation, assignee, assigneeName) { Notes = notes.ToArray() }, deliveryCount, cancellationToken);
+        Log.Dispatched(_logger, maskedId, escalation.Reason, ticket, notifiedBy is { } by ? EscalationText.ChannelName(by) : "nobody");
+        return new EscalationDispatchResult(ticket, notifiedBy, notes);
+    }
+
+    private async Task<EscalationChannel?> NotifyAsync(
+        Escalation escalation, EscalationRecipient recipient, int deliveryCount, List<string> notes, CancellationToken cancellationToken)
+    {
+        var preferred = recipient.PreferredChannel;
+        var fallback = preferred == EscalationChannel.Email ? EscalationChannel.WhatsApp : EscalationChannel.Email;
+
+        var first = await TryNotifyAsync(escalation, recipient, preferred, fallback, deliveryCount, notes, cancellationToken);
+        notes.Add(first.Note);
+        if (first.Delivered) return preferred;
+
+        var second = await TryNotifyAsync(escalation, recipient, fallback, null, deliveryCount, notes, cancellationToken);
+        notes.Add(second.Note);
+        return second.Delivered ? fallback : null;
+    }
+
+    private async Task<ChannelOutcome> TryNotifyAsync(
+        Escalation escalation,
+        EscalationRecipient recipient,
+        EscalationChannel channel,
+        EscalationChannel? fallback,
+        int deliveryCount,
+        IReadOnlyList<string> notesSoFar,
+        CancellationToken cancellationToken)
+    {
+        var maskedId = Redact.Id(escalation.EscalationId);
+        var key = (escalation.EscalationId, channel);
+        if (_outcomes.TryGetValue(key, out var known))
+        {
+            Log.AlreadyHandled(_logger, maskedId, channel, known.Delivered ? "delivered" : "failed for good");
+            return known;
+        }
+
+        var name = EscalationText.ChannelName(channel);
+        var address = channel == EscalationChannel.Email ? recipient.Email : recipient.WhatsAppNumber;
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            var missing = channel == EscalationChannel.Email ? "e-mail address" : "WhatsApp number";
+            if (fallback is { } next) Log.FallingBack(_logger, maskedId, channel, "no address", next, $"no {missing}");
+            return new ChannelOutcome(false, $"{recipient.Name} has no {missing}.");
+        }
+
+        try
+        {
+            var delivery = new EscalationDelivery(escalation, address, recipient.Name) { Notes = notesSoFar.ToArray() };
+            var receipt = await ChannelFor(channel).DeliverAsync(delivery, cancellationToken);
+            var instead = channel == recipient.PreferredChannel ? "" : " instead";
+            return Remember(key, new ChannelOutcome(true, $"Sent to {recipient.Name} by {name}{instead} ({receipt})."));
+        }
+        catch (EscalationDeliveryException e) when (!e.IsTransient || deliveryCount >= _options.FallbackAfterDeliveries)
+        {
+            var kind = e.IsTransient ? $"still failing on delivery {deliveryCount}" : "permanent";
+            if (fallback is { } next) Log.FallingBack(_logger, maskedId, channel, kind, next, e.Message);
+            return Remember(key, new ChannelOutcome(false, $"{Capitalized(name)} to {recipient.Name} failed ({kind}): {e.Message}"));
+        }
+        catch (EscalationDeliveryException e)
+        {
+            Log.TransientFailure(_logger, maskedId, channel, deliveryCount, e.Message);
+            throw;
+        }
+    }
+
+    private async Task<string> DeliverTicketAsync(EscalationDelivery delivery, int deliveryCount, CancellationToken cancellationToken)
+    {
+        var maskedId = Redact.Id(delivery.Escalation.EscalationId);
+        var key = (delivery.Escalation.EscalationId, EscalationChannel.Ticket);
+        if (_outcomes.TryGetValue(key, out var known))
+        {
+            Log.AlreadyHandled(_logger, maskedId, EscalationChannel.Ticket, "delivered");
+            return known.Note;
+        }
+
+        try
+        {
+            var receipt = await ChannelFor(EscalationChannel.Ticket).DeliverAsync(delivery, cancellationToken);
+            return Remember(key, new ChannelOutcome(true, receipt)).Note;
+        }
+        catch (EscalationDeliveryException e) when (e.IsTransient)
+        {
+            Log.TransientFailure(_logger, maskedId, EscalationChannel.Ticket, deliveryCount, e.Message);
+            throw;
+        }
+        catch (EscalationDeliveryException e)
+        {
+            Log.TicketRejected(_logger, maskedId, e.Message);
+            throw;
+        }
+    }
+
+    private IEscalationChannel ChannelFor(EscalationChannel channel) =>
+        _channels.TryGetValue(channel, out var found)
+            ? found
+            : throw new InvalidOperationException($"No {channel} escalation channel is registered; call AddEscalations().");
+
+    private ChannelOutcome Remember((string, EscalationChannel) key, ChannelOutcome outcome)
+    {
+        if (_outcomes.TryAdd(key, outcome)) _remembered.Enqueue(key);
+        while (_outcomes.Count > RememberedOutcomes && _remembered.TryDequeue(out var oldest)) _outcomes.TryRemove(oldest, out _);
+        return outcome;
+    }
+
+    private static string Capitalized(string name) => char.ToUpperInvariant(name[0]) + name[1..];
+
+    /// <summary>Delivered or given up for good, with the sentence that goes into the ticket.</summary>
+    private sealed record ChannelOutcome(bool Delivered, string Note);
+}
+
+/// <summary>What happened to one escalation: the ticket receipt, who was told how, and the notes written into the ticket.</summary>
+public sealed record EscalationDispatchResult(string TicketReceipt, EscalationChannel? NotifiedBy, IReadOnlyList<string> Notes);
