@@ -94,7 +94,17 @@ public sealed class SessionCodec
             return SessionDecodeResult.Missing;
         }
 
-        var result = DecodeCore(session.Value, callId);
+        SessionDecodeResult result;
+        try
+        {
+            result = DecodeCore(session.Value, callId);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string holding an unpaired surrogate escape cannot be read as text.
+            result = SessionDecodeResult.Invalid(SessionInvalidReason.Malformed);
+        }
+
         if (result.Reason is { } reason)
         {
             Log.SessionRejected(_logger, Redact.Id(callId), reason);
@@ -183,8 +193,11 @@ public sealed class SessionCodec
 
         var sig = session.GetProperty("sig");
         if (sig.ValueKind != JsonValueKind.String) return false;
+        // TryDecodeFromChars throws on characters outside the alphabet, so the text is checked first.
+        var sigText = sig.GetString();
+        if (!Base64Url.IsValid(sigText, out var length) || length != 2 * TagBytes) return false;
         var decoded = new byte[2 * TagBytes];
-        if (!Base64Url.TryDecodeFromChars(sig.GetString(), decoded, out var written) || written != decoded.Length) return false;
+        if (!Base64Url.TryDecodeFromChars(sigText, decoded, out var written) || written != decoded.Length) return false;
         signature = decoded;
         return true;
     }
