@@ -37,15 +37,16 @@ internal sealed class SmtpEmailChannel(
             Subject = text.Subject(escalation),
             SubjectEncoding = Encoding.UTF8,
             HeadersEncoding = Encoding.UTF8,
-            Body = text.PlainText(escalation, delivery.Notes),
+            // Mail text lines end in CRLF whatever the platform.
+            Body = text.PlainText(escalation, delivery.Notes).ReplaceLineEndings("\r\n"),
             BodyEncoding = Encoding.UTF8,
-            // Quoted-printable keeps the .eml readable in a text editor, unlike base64.
+            // Quoted-printable keeps mostly-ASCII text legible even in a text editor, unlike base64.
             BodyTransferEncoding = TransferEncoding.QuotedPrintable,
             IsBodyHtml = false,
             Priority = HelpdeskTicket.PriorityFor(escalation) >= TicketPriority.High ? MailPriority.High : MailPriority.Normal,
         };
         message.To.Add(to);
-        var html = AlternateView.CreateAlternateViewFromString(text.Html(escalation, delivery.Notes), Encoding.UTF8, MediaTypeNames.Text.Html);
+        var html = AlternateView.CreateAlternateViewFromString(text.Html(escalation, delivery.Notes).ReplaceLineEndings("\r\n"), Encoding.UTF8, MediaTypeNames.Text.Html);
         html.TransferEncoding = TransferEncoding.QuotedPrintable;
         message.AlternateViews.Add(html);
         message.Headers.Add("Message-ID", messageId);

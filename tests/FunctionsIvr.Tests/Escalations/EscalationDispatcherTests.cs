@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using FunctionsIvr.Escalations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Tests.Escalations;
+
+public sealed class EscalationDispatcherTests
+{
+    private readonly ScriptedChannel _ticket = new(EscalationChannel.Ticket);
+    private readonly ScriptedChannel _email = new(EscalationChannel.Email);
+    private readonly ScriptedChannel _whatsApp = new(EscalationChannel.WhatsApp);
+
+    [Fact]
+    public async Task Dispatch_PreferredWhatsAppWorks_MessagesRecipientAndTicketSaysSo()
+    {
+        var sut = CreateSut();
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp));
+
+        Assert.Equal(EscalationChannel.WhatsApp, result.NotifiedBy);
+        Assert.Equal("+48 600 200 300", Assert.Single(_whatsApp.Deliveries).To);
+        Assert.Empty(_email.Deliveries);
+        var ticket = Assert.Single(_ticket.Deliveries);
+        Assert.Equal("anna.nowak@example.com", ticket.To);
+        Assert.Contains("Sent to Anna Nowak by WhatsApp (WhatsApp receipt 1).", ticket.Notes);
+    }
+
+    [Fact]
+    public async Task Dispatch_PreferredFailsPermanently_FallsBackToEmailAndTicketSaysWhy()
+    {
+        _whatsApp.FailNext(transient: false, "WhatsApp Cloud API answered 400 (#131047) Re-engagement message");
+        var sut = CreateSut();
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp));
+
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        var email = Assert.Single(_email.Deliveries);
+        Assert.Equal("anna.nowak@example.com", email.To);
+        Assert.Contains(email.Notes, n => n.Contains("#131047", StringComparison.Ordinal));
+        var ticket = Assert.Single(_ticket.Deliveries);
+        Assert.Contains(ticket.Notes, n => n.StartsWith("WhatsApp to Anna Nowak failed (permanent)", StringComparison.Ordinal));
+        Assert.Contains(ticket.Notes, n => n.StartsWith("Sent to Anna Nowak by e-mail instead", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_PreferredFailsTransientlyOnFirstDelivery_ThrowsForRedeliveryWithoutTicketOrFallback()
+    {
+        _email.FailNext(transient: true, "SMTP 451: try later");
+        var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(), deliveryCount: 1));
+
+        Assert.True(error.IsTransient);
+        Assert.Empty(_whatsApp.Deliveries);
+        Assert.Empty(_ticket.Deliveries);
+    }
+
+    [Fact]
+    public async Task Dispatch_PreferredStillFailingTransientlyAtFallbackDelivery_FallsBack()
+    {
+        _email.FailNext(transient: true, "SMTP failure: connection refused");
+        var sut = CreateSut(new EscalationOptions { FallbackAfterDeliveries = 3 });
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(), deliveryCount: 3);
+
+        Assert.Equal(EscalationChannel.WhatsApp, result.NotifiedBy);
+        Assert.Contains(Assert.Single(_ticket.Deliveries).Notes, n => n.Contains("still failing on delivery 3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_RedeliveredAfterTicketFailed_DoesNotMessageTheRecipientTwice()
+    {
+        _ticket.FailNext(transient: true, "Helpdesk answered 503");
+        var sut = CreateSut();
+        var escalation = EscalationTestData.VipNobodyAnswered();
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, deliveryCount: 1));
+        var result = await sut.DispatchAsync(escalation, deliveryCount: 2);
+
+        Assert.Single(_email.Deliveries);
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        Assert.Contains("Sent to Anna Nowak by e-mail (e-mail receipt 1).", Assert.Single(_ticket.Deliveries).Notes);
+    }
+
+    [Fact]
+    public async Task Dispatch_PreferredFailedForGoodThenFallbackTransient_RedeliveryGoesStraightToFallback()
+    {
+        _whatsApp.FailNext(transient: false, "not a WhatsApp user");
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var sut = CreateSut();
+        var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, deliveryCount: 1));
+        var result = await sut.DispatchAsync(escalation, deliveryCount: 2);
+
+        Assert.Equal(1, _whatsApp.Attempts);
+        Assert.Equal(2, _email.Attempts);
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+    }
+
+    [Fact]
+    public async Task Dispatch_AllDelivered_RedeliveryOfTheSameMessageSendsNothing()
+    {
+        var sut = CreateSut();
+        var escalation = EscalationTestData.VipNobodyAnswered();
+
+        var first = await sut.DispatchAsync(escalation);
+        var again = await sut.DispatchAsync(escalation, deliveryCount: 2);
+
+        Assert.Equal(1, _email.Attempts);
+        Assert.Equal(1, _ticket.Attempts);
+        Assert.Equal(first.TicketReceipt, again.TicketReceipt);
+    }
+
+    [Fact]
+    public async Task Dispatch_NoRecipient_TicketGoesToTheTeamAndNobodyIsMessaged()
+    {
+        var sut = CreateSut(new EscalationOptions { TeamEmail = "support@example.com", TeamName = "Sales support" });
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered() with { Recipient = null });
+
+        Assert.Null(result.NotifiedBy);
+        Assert.Empty(_email.Deliveries);
+        Assert.Empty(_whatsApp.Deliveries);
+        var ticket = Assert.Single(_ticket.Deliveries);
+        Assert.Equal("support@example.com", ticket.To);
+        Assert.Equal("Sales support", ticket.ToName);
+        Assert.Contains(ticket.Notes, n => n.Contains("assigned to Sales support <support@example.com>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_BothChannelsFailForGood_TicketIsStillCreatedAndSaysNobodyWasTold()
+    {
+        _email.FailNext(transient: false, "SMTP 550: no such user");
+        _whatsApp.FailNext(transient: false, "not a WhatsApp user");
+        var sut = CreateSut();
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered());
+
+        Assert.Null(result.NotifiedBy);
+        var notes = Assert.Single(_ticket.Deliveries).Notes;
+        Assert.Contains(notes, n => n.StartsWith("E-mail to Anna Nowak failed (permanent): SMTP 550", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("WhatsApp to Anna Nowak failed (permanent)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_RecipientWithoutWhatsAppNumber_UsesEmail()
+    {
+        var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
+        escalation = escalation with { Recipient = escalation.Recipient! with { WhatsAppNumber = null } };
+
+        var result = await CreateSut().DispatchAsync(escalation);
+
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        Assert.Contains("Anna Nowak has no WhatsApp number.", Assert.Single(_ticket.Deliveries).Notes);
+    }
+
+    [Fact]
+    public async Task Dispatch_RecipientPrefersTickets_OnlyTheTicketIsCreated()
+    {
+        var result = await CreateSut().DispatchAsync(EscalationTestData.VipNobodyAnswered(EscalationChannel.Ticket));
+
+        Assert.Null(result.NotifiedBy);
+        Assert.Empty(_email.Deliveries);
+        Assert.Empty(_whatsApp.Deliveries);
+        Assert.Equal("anna.nowak@example.com", Assert.Single(_ticket.Deliveries).To);
+    }
+
+    [Fact]
+    public async Task Dispatch_TicketRejectedForGood_ThrowsPermanentAfterTellingTheRecipient()
+    {
+        _ticket.FailNext(transient: false, "Helpdesk answered 422: bad field");
+        var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EscalationTestData.VipNobodyAnswered()));
+
+        Assert.False(error.IsTransient);
+        Assert.Equal(EscalationChannel.Ticket, error.Channel);
+        Assert.Single(_email.Deliveries);
+    }
+
+    private EscalationDispatcher CreateSut(EscalationOptions? options = null) =>
+        new([_ticket, _email, _whatsApp], Options.Create(options ?? new EscalationOptions()), NullLogger<EscalationDispatcher>.Instance);
+
+    /// <summary>A channel at the process edge that succeeds unless told to fail its next attempt.</summary>
+    private sealed class ScriptedChannel(EscalationChannel channel) : IEscalationChannel
+    {
+        private readonly ConcurrentQueue<EscalationDeliveryException> _failures = new();
+        private int _attempts;
+
+        public EscalationChannel Channel => channel;
+
+        public ConcurrentQueue<EscalationDelivery> Deliveries { get; } = new();
+
+        public int Attempts => _attempts;
+
+        public void FailNext(bool transient, string message) => _failures.Enqueue(new EscalationDeliveryException(channel, transient, message));
+
+        public Task<string> DeliverAsync(EscalationDelivery delivery, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _attempts);
+            if (_failures.TryDequeue(out var failure)) throw failure;
+            Deliveries.Enqueue(delivery);
+            return Task.FromResult($"{EscalationText.ChannelName(channel)} receipt {Deliveries.Count}");
+        }
+    }
+}
