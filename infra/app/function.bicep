@@ -1,0 +1,124 @@
+// The app: a Flex Consumption plan and one function app running the FunctionsIvr custom handler
+// (functionAppConfig.runtime 'custom'). azd finds it by the azd-service-name tag and deploys the package to the
+// blob container below. Every app setting is in the block marked "app settings", one name per line: the test
+// tests/FunctionsIvr.Tests/Packaging/ConfigContractTests.cs checks each against docs/configuration.md.
+param name string
+param planName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageAccountName string
+param blobEndpoint string
+param tableEndpoint string
+param deploymentContainerName string
+param serviceBusHostName string
+param applicationInsightsConnectionString string
+param keyVaultUri string
+param whatsAppEnabled bool
+param emailEnabled bool
+param erpBaseUrl string
+param ivrAnswerMode string
+param instanceMemoryMB int
+param maximumInstanceCount int
+param alwaysReadyHttpInstances int
+@description('Empty: no VNet integration.')
+param appSubnetId string = ''
+
+// Versionless references follow the latest version of each secret (picked up within 24 h, or on restart).
+var secretUriBase = '${keyVaultUri}secrets/'
+
+// app settings: begin
+var settings = {
+  // Functions host storage (keys, leases, timer locks) and Application Insights, with the app's identity.
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  // The handler's own Azure.Identity calls (Table Storage, Service Bus sends) use the same identity.
+  AZURE_CLIENT_ID: identityClientId
+  StateStorage__tableServiceUri: tableEndpoint
+  StateStorage__clientId: identityClientId
+  // The Service Bus triggers' `connection` (function.json) and the app's sends.
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBusHostName
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: identityClientId
+  Erp__BaseUrl: erpBaseUrl
+  Ivr__AnswerMode: ivrAnswerMode
+  // Secrets: Key Vault references, resolved by the platform with the app's identity.
+  Ivr__Hash: '@Microsoft.KeyVault(SecretUri=${secretUriBase}ivr-hash)'
+  Ivr__SessionKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}ivr-session-key)'
+  Erp__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}erp-api-key)'
+}
+// Optional channels: given to the app only when configured, so the app can tell "off" from "secret missing".
+var whatsAppSettings = whatsAppEnabled ? {
+  Escalations__WhatsApp__Token: '@Microsoft.KeyVault(SecretUri=${secretUriBase}whatsapp-token)'
+} : {}
+var emailSettings = emailEnabled ? {
+  Escalations__Email__Password: '@Microsoft.KeyVault(SecretUri=${secretUriBase}smtp-password)'
+} : {}
+// app settings: end
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references resolve with the user-assigned identity, not a system-assigned one.
+    keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(appSubnetId) ? null : appSubnetId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        // All HTTP functions scale as one group, 'http'; the webhook must not wait for a cold start.
+        alwaysReady: alwaysReadyHttpInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttpInstances }] : []
+      }
+      // A custom handler: the host starts host.json's defaultExecutablePath. No FUNCTIONS_WORKER_RUNTIME on Flex.
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: union(settings, whatsAppSettings, emailSettings)
+  }
+}
+
+output name string = site.name
+output endpoint string = 'https://${site.properties.defaultHostName}'

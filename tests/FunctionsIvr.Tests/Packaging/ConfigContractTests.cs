@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace FunctionsIvr.Tests.Packaging;
+
+/// <summary>
+/// The settings Bicep gives the app, the settings docs/configuration.md documents and the connections the
+/// function.json files name must agree: a setting nobody documented, or a trigger whose connection Azure never
+/// gets, shows up here and not as a dead function after `azd up`.
+/// </summary>
+public partial class ConfigContractTests
+{
+    private static readonly string FunctionBicep = Path.Combine(RepoPaths.Root, "infra", "app", "function.bicep");
+    private static readonly IReadOnlyDictionary<string, string> BicepSettings = ReadBicepSettings();
+    private static readonly IReadOnlyList<DocumentedSetting> Documented = ReadDocumentedSettings();
+
+    [Fact]
+    public void BicepAppSettings_AreFound()
+    {
+        // Guards the parsing below: an emptied or renamed block would make every other test pass vacuously.
+        Assert.True(BicepSettings.Count >= 10, $"found only {BicepSettings.Count} settings between the app settings markers of function.bicep");
+        Assert.True(Documented.Count >= 10, $"found only {Documented.Count} rows in docs/configuration.md");
+    }
+
+    [Fact]
+    public void BicepAppSettings_AreEachDocumented()
+    {
+        var documented = Documented.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var undocumented = BicepSettings.Keys.Where(n => !documented.Contains(n)).ToList();
+
+        Assert.True(undocumented.Count == 0, $"function.bicep sets settings docs/configuration.md does not list: {string.Join(", ", undocumented)}");
+    }
+
+    [Fact]
+    public void DocumentedAsSetByBicep_AreSetByBicep()
+    {
+        var missing = Documented.Where(d => d.SetByBicep).Select(d => d.Name).Where(n => !BicepSettings.ContainsKey(n)).ToList();
+
+        Assert.True(missing.Count == 0, $"docs/configuration.md says Bicep sets these, function.bicep does not: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void SecretSettings_SetByBicep_AreKeyVaultReferences()
+    {
+        foreach (var secret in Documented.Where(d => d.Secret && BicepSettings.ContainsKey(d.Name)))
+        {
+            Assert.True(BicepSettings[secret.Name].StartsWith("'@Microsoft.KeyVault(SecretUri=", StringComparison.Ordinal),
+                $"{secret.Name} is a secret but function.bicep sets it to {BicepSettings[secret.Name]}, not a Key Vault reference");
+        }
+    }
+
+    [Fact]
+    public void BicepAppSettings_LeaveOutWhatFlexConsumptionRejects()
+    {
+        string[] rejected =
+        [
+            "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "SCM_DO_BUILD_DURING_DEPLOYMENT",
+            "AzureWebJobsStorage", // a connection string needs shared keys, which are off
+        ];
+
+        Assert.Empty(BicepSettings.Keys.Intersect(rejected));
+    }
+
+    [Fact]
+    public void EveryConnection_TheHostNeeds_IsSetByBicep()
+    {
+        // Host storage always; plus every binding's `connection` (a setting prefix), or the extension's default.
+        var connections = new HashSet<string>(StringComparer.Ordinal) { "AzureWebJobsStorage" };
+        foreach (var file in Directory.GetFiles(RepoPaths.FunctionsFolder, "function.json", SearchOption.AllDirectories))
+        {
+            foreach (var binding in JsonNode.Parse(File.ReadAllText(file))!["bindings"]!.AsArray())
+            {
+                var type = (string?)binding!["type"] ?? "";
+                var connection = (string?)binding["connection"] ?? DefaultConnection(type);
+                if (connection is not null)
+                {
+                    connections.Add(connection);
+                }
+            }
+        }
+
+        foreach (var connection in connections)
+        {
+            Assert.True(BicepSettings.Keys.Any(n => n == connection || n.StartsWith(connection + "__", StringComparison.Ordinal)),
+                $"connection '{connection}' has no setting in function.bicep: the host could not connect in Azure");
+        }
+    }
+
+    [Fact]
+    public void ServiceBusConnections_UseTheAppIdentity()
+    {
+        var serviceBusConnections = Directory.GetFiles(RepoPaths.FunctionsFolder, "function.json", SearchOption.AllDirectories)
+            .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["bindings"]!.AsArray())
+            .Where(b => ((string?)b!["type"] ?? "").StartsWith("serviceBus", StringComparison.Ordinal))
+            .Select(b => (string?)b!["connection"] ?? "AzureWebJobsServiceBus")
+            .Append("ServiceBusConnection") // the app's own sends use it even before a trigger exists
+            .Distinct();
+
+        foreach (var connection in serviceBusConnections)
+        {
+            Assert.True(BicepSettings.ContainsKey(connection + "__fullyQualifiedNamespace"), $"{connection}__fullyQualifiedNamespace is not set");
+            Assert.Equal("'managedidentity'", BicepSettings.GetValueOrDefault(connection + "__credential"));
+            Assert.True(BicepSettings.ContainsKey(connection + "__clientId"), $"{connection}__clientId is not set: the host would look for a system-assigned identity");
+        }
+    }
+
+    [Fact]
+    public void LocalSettingsSample_NamesOnlyDocumentedSettings()
+    {
+        var documented = Documented.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")));
+        var undocumented = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)
+            .Where(n => !documented.Contains(n)).ToList();
+
+        Assert.True(undocumented.Count == 0, $"local.settings.sample.json has settings docs/configuration.md does not list: {string.Join(", ", undocumented)}");
+    }
+
+    private static string? DefaultConnection(string bindingType) => bindingType switch
+    {
+        "serviceBusTrigger" or "serviceBus" => "AzureWebJobsServiceBus",
+        "queueTrigger" or "queue" or "blobTrigger" or "blob" or "table" => "AzureWebJobsStorage",
+        _ => null,
+    };
+
+    /// <summary>Setting name -> Bicep value expression, from the block between "// app settings: begin" and "end".</summary>
+    private static Dictionary<string, string> ReadBicepSettings()
+    {
+        var text = File.ReadAllText(FunctionBicep);
+        var block = SettingsBlock().Match(text);
+        Assert.True(block.Success, "function.bicep has no '// app settings: begin' ... '// app settings: end' block");
+
+        return SettingLine().Matches(block.Groups["body"].Value)
+            .ToDictionary(m => m.Groups["name"].Value, m => m.Groups["value"].Value.Trim(), StringComparer.Ordinal);
+    }
+
+    private static List<DocumentedSetting> ReadDocumentedSettings()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "configuration.md"));
+        var settings = new List<DocumentedSetting>();
+        foreach (var line in lines)
+        {
+            var row = DocumentedRow().Match(line);
+            if (!row.Success)
+            {
+                continue;
+            }
+
+            var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+            Assert.True(cells.Length >= 6, $"docs/configuration.md row has {cells.Length} columns, expected 6: {line}");
+            var bicep = cells[4];
+            settings.Add(new DocumentedSetting(
+                row.Groups["name"].Value,
+                Secret: cells[3] == "yes",
+                SetByBicep: bicep.StartsWith("yes", StringComparison.Ordinal) || bicep == "when given"));
+        }
+
+        return settings;
+    }
+
+    private sealed record DocumentedSetting(string Name, bool Secret, bool SetByBicep);
+
+    [GeneratedRegex(@"// app settings: begin\n(?<body>.*?)// app settings: end", RegexOptions.Singleline)]
+    private static partial Regex SettingsBlock();
+
+    [GeneratedRegex(@"^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?<value>.+)$", RegexOptions.Multiline)]
+    private static partial Regex SettingLine();
+
+    [GeneratedRegex(@"^\|\s*`(?<name>[^`]+)`\s*\|")]
+    private static partial Regex DocumentedRow();
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace FunctionsIvr.Tests.Packaging;
+
+/// <summary>
+/// Publishes the app once, the way azd does (<c>dotnet publish -c Release</c>), into a temp folder.
+/// Its own artifacts path keeps the Release/linux-x64 restore away from the worktree's obj folder,
+/// so a publish never disturbs the Debug build the other tests run from.
+/// </summary>
+public sealed class PublishedApp : IAsyncLifetime
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+
+    private readonly string _workFolder =
+        Path.Combine(Path.GetTempPath(), "functionsivr-publish-" + Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>The published Functions app root (what azd zips and deploys).</summary>
+    public string Root => Path.Combine(_workFolder, "app");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_workFolder);
+        var project = Path.Combine(RepoPaths.AppProject, "FunctionsIvr.csproj");
+        var result = await RunDotnetAsync(
+            ["publish", project, "-c", "Release", "-o", Root,
+             "--artifacts-path", Path.Combine(_workFolder, "artifacts"),
+             "--disable-build-servers", "--nologo", "-v", "q"],
+            PublishTimeout);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({result.ExitCode}):\n{result.Output}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        try
+        {
+            Directory.Delete(_workFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; never fail the run over it.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host may run inside an MSBuild/VSTest environment; a nested build must not inherit it.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = new Process { StartInfo = start };
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
