@@ -7,7 +7,7 @@ namespace FunctionsIvr.Calls;
 /// Turns what a flow means (a prompt by name, a number to say) into the platform's action: the panel's prompt
 /// number and the configured parameter name of each Say* action.
 /// </summary>
-public sealed class CallActions(IReadOnlyDictionary<string, string> promptNumbers, IReadOnlyDictionary<string, string> sayParameterNames)
+public sealed class CallActions(IReadOnlyDictionary<string, string> promptNumbers, Func<string, string> sayParameterName)
 {
     public string PromptNumber(string prompt) =>
         promptNumbers.TryGetValue(prompt, out var number)
@@ -26,6 +26,5 @@ public sealed class CallActions(IReadOnlyDictionary<string, string> promptNumber
 
     public IvrAction SayTime(TimeOnly time) => Say(IvrActionTypes.SayTime, time.ToString("HH:mm", CultureInfo.InvariantCulture));
 
-    private IvrAction Say(string type, string value) =>
-        IvrAction.Say(type, sayParameterNames.TryGetValue(type, out var name) ? name : "Value", value);
+    private IvrAction Say(string type, string value) => IvrAction.Say(type, sayParameterName(type), value);
 }

@@ -24,6 +24,7 @@ public sealed partial class CallEngine
     private readonly CallFlow _flow;
     private readonly CallActions _actions;
     private readonly CallEngineOptions _options;
+    private readonly int _budgetMs;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly PendingTurns _pending;
@@ -34,6 +35,7 @@ public sealed partial class CallEngine
         CallFlow flow,
         CallActions actions,
         IOptions<CallEngineOptions> options,
+        IOptions<IvrOptions> ivrOptions,
         IServiceProvider services,
         TimeProvider time,
         PendingTurns pending,
@@ -43,6 +45,7 @@ public sealed partial class CallEngine
         _flow = flow;
         _actions = actions;
         _options = options.Value;
+        _budgetMs = ivrOptions.Value.CallbackBudgetMs;
         _services = services;
         _time = time;
         _pending = pending;
@@ -57,9 +60,9 @@ public sealed partial class CallEngine
         IvrRequest request, CallSession? session, string? sessionProblem, long receivedAt, CancellationToken cancellationToken = default)
     {
         var sequence = (session?.Steps ?? 0) + 1;
-        var budget = TimeSpan.FromMilliseconds(_options.BudgetMs);
+        var budget = TimeSpan.FromMilliseconds(_budgetMs);
         // Leave room to sign the Session, serialise and write the call log after the turn is decided.
-        var margin = TimeSpan.FromMilliseconds(Math.Min(150, _options.BudgetMs / 5));
+        var margin = TimeSpan.FromMilliseconds(Math.Min(150, _budgetMs / 5));
 
         var work = TakeHeldWork(request, session, sequence, out var input, out var inputSession)
                    ?? StartWork(input, inputSession, sessionProblem, sequence);

@@ -2,13 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace FunctionsIvr.Calls;
 
+/// <summary>Limits of the flow engine. The answer budget and answer mode are protocol settings: <see cref="Ivr.IvrOptions"/>.</summary>
 public sealed class CallEngineOptions
 {
     public const string SectionName = "Calls";
-
-    /// <summary>The latest the platform gets its answer, from the moment the callback arrived.</summary>
-    [Range(200, 30_000)]
-    public int BudgetMs { get; set; } = 1500;
 
     /// <summary>How long slow work (an ERP read) may go on after a holding prompt was answered instead.</summary>
     [Range(500, 120_000)]
@@ -25,13 +22,4 @@ public sealed class CallEngineOptions
     /// <summary>Step changes within one callback (decision steps that answer nothing); more means a loop in the flow.</summary>
     [Range(2, 100)]
     public int MaxTransitionsPerCallback { get; set; } = 16;
-
-    /// <summary><c>Auto</c> when the panel answers calls itself; <c>App</c> when its auto-answer is 0 and we send Answer.</summary>
-    public AnswerMode AnswerMode { get; set; } = AnswerMode.Auto;
-}
-
-public enum AnswerMode
-{
-    Auto,
-    App,
 }

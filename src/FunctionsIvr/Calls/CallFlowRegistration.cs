@@ -33,23 +33,11 @@ public static class CallFlowRegistration
         });
         services.AddSingleton(sp => new CallActions(
             sp.GetRequiredService<IOptions<PromptOptions>>().Value.Numbers,
-            SayParameterNames(builder.Configuration)));
+            sp.GetRequiredService<IOptions<IvrOptions>>().Value.SayParameterName));
         services.AddSingleton<PendingTurns>();
         services.AddSingleton<CallEngine>();
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
-    private static Dictionary<string, string> SayParameterNames(IConfiguration configuration)
-    {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [IvrActionTypes.SayNumber] = "Number",
-            [IvrActionTypes.SayDigits] = "Digits",
-            [IvrActionTypes.SayDate] = "Date",
-            [IvrActionTypes.SayTime] = "Time",
-        };
-        configuration.GetSection("Ivr:SayParameterNames").Bind(names);
-        return names;
-    }
 }

@@ -1,4 +1,5 @@
 using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls.Welcome;
@@ -7,7 +8,7 @@ namespace FunctionsIvr.Calls.Welcome;
 /// The start of every call: pick up if the panel leaves that to us, find out who is calling, greet them the way
 /// their data says (VIP, campaign, unknown, blocked), and offer the menu that fits.
 /// </summary>
-public sealed class WelcomeFlow(IOptions<CallEngineOptions> engine, IOptions<CampaignOptions> campaigns) : IFlowModule
+public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptions> campaigns) : IFlowModule
 {
     public const string WelcomePrompt = "welcome";
     public const string WelcomeGuestPrompt = "welcome_guest";
@@ -23,7 +24,7 @@ public sealed class WelcomeFlow(IOptions<CallEngineOptions> engine, IOptions<Cam
         foreach (var campaign in campaigns.Value.Numbers) flow.UsesPrompts(campaign.WelcomePrompt);
 
         flow.Step(CallFlow.StartStep)
-            .Enter(ctx => engine.Value.AnswerMode == AnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
+            .Enter(ctx => ivr.Value.AnswerMode == IvrAnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
             .Then(Steps.Identify);
 
         flow.Step(Steps.Identify)
