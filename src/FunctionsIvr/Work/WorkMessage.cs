@@ -29,4 +29,16 @@ public static class QueueNames
     public const string OrderCommits = "order-commits";
     public const string Escalations = "escalations";
     public const string CallRecords = "call-records";
+
+    private const string DeadLetterSuffix = "/$DeadLetterQueue";
+
+    /// <summary>The dead-letter queue of <paramref name="queue"/>, named the way Service Bus names it.</summary>
+    public static string DeadLetterQueueOf(string queue)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        return queue + DeadLetterSuffix;
+    }
+
+    public static bool IsDeadLetterQueue(string queue) =>
+        queue.EndsWith(DeadLetterSuffix, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace FunctionsIvr.Work.InProcess;
+
+public static class InProcessWorkQueueRegistration
+{
+    private const string Section = InProcessWorkQueueOptions.SectionName;
+
+    /// <summary>
+    /// Registers the in-process queue as <see cref="IWorkQueue"/> (and as itself, for <c>DeadLetters</c> and
+    /// <c>WaitForIdleAsync</c>) plus the dispatcher that hands its messages to every registered <see cref="IWorkProcessor"/>.
+    /// Settings: section <c>WorkQueue</c>, validated at startup.
+    /// </summary>
+    public static IHostApplicationBuilder AddInProcessWorkQueue(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<InProcessWorkQueueOptions>()
+            .Bind(builder.Configuration.GetSection(Section))
+            .Validate(o => o.MaxDeliveryCount >= 1, $"{Section}:MaxDeliveryCount must be at least 1.")
+            .Validate(o => o.MaxConcurrentCallsPerQueue >= 1, $"{Section}:MaxConcurrentCallsPerQueue must be at least 1.")
+            .Validate(o => o.DuplicateDetectionWindow >= TimeSpan.Zero, $"{Section}:DuplicateDetectionWindow must not be negative.")
+            .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero, $"{Section}:RetryBaseDelay must not be negative.")
+            .Validate(o => o.RetryMaxDelay >= o.RetryBaseDelay, $"{Section}:RetryMaxDelay must be at least RetryBaseDelay.")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<InProcessWorkQueue>();
+        builder.Services.AddSingleton<IWorkQueue>(services => services.GetRequiredService<InProcessWorkQueue>());
+        builder.Services.AddHostedService<InProcessWorkDispatcher>();
+        return builder;
+    }
+}
