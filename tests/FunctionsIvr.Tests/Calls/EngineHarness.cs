@@ -1,7 +1,7 @@
 using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
-using FunctionsIvr.Tests.TestSupport;
+using FunctionsIvr.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,9 +33,10 @@ public sealed class EngineHarness : IDisposable
 
     public EngineHarness(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(DefaultSettings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddIvrProtocol();
         builder.AddCallFlow();
         builder.Services.RemoveAll<TimeProvider>();
         builder.Services.AddSingleton<TimeProvider>(Time);

@@ -25,7 +25,7 @@ public class WelcomeFlowTests
     [Fact]
     public async Task Connected_AppAnswersCalls_AnswersFirstThenGreets()
     {
-        using var call = new EngineHarness(new() { ["Calls:AnswerMode"] = "App" });
+        using var call = new EngineHarness(new() { ["Ivr:AnswerMode"] = "App" });
 
         var answer = await call.SendAsync("Connected");
         var greeting = await call.SendAsync("Answer");
