@@ -1,7 +1,26 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Work.InProcess;
+
 var builder = WebApplication.CreateBuilder(args);
 
+builder.UseCustomHandlerPort();
+builder.AddIvrProtocol();
+builder.AddCallFlow();
+builder.AddErpClient();
+builder.AddInMemoryState();
+builder.AddInProcessWorkQueue();
+builder.AddEscalations();
+
 var app = builder.Build();
-app.MapGet("/", () => Results.Ok());
+
+app.MapHostHealth();
+app.MapIvrCallback();
+
 app.Run();
 
 public partial class Program;

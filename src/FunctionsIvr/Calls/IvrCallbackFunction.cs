@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using FunctionsIvr.Calls.Transfer;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Calls;
+
+/// <summary>
+/// The <c>IvrCallback</c> function: <c>POST /api/ivr</c>, forwarded by the Functions host as is. The request filter
+/// has already enforced the body limit and the Hash; from here on every answer is 200 with one valid action.
+/// </summary>
+public static partial class IvrCallbackFunction
+{
+    public const string FunctionName = "IvrCallback";
+    public const string Route = "/api/ivr";
+
+    public static IEndpointRouteBuilder MapIvrCallback(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, HandleAsync).ValidateIvrRequest().WithName(FunctionName);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http,
+        CallEngine engine,
+        SessionCodec codec,
+        ICallLog callLog,
+        TimeProvider time,
+        IOptions<TransferOptions> transfer,
+        ILoggerFactory loggers)
+    {
+        var receivedAt = time.GetTimestamp();
+        var logger = loggers.CreateLogger(FunctionName);
+        var parsed = http.GetIvrParseResult();
+        if (parsed.Request is not { } request)
+        {
+            // Only reachable without a configured Hash (Development): a caller may still be on the line.
+            Log.Unusable(logger, parsed.Error?.Reason ?? "no request");
+            return new IvrActionResult(SafeAction(transfer.Value));
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = request.UniqueCallId });
+        using var trace = ErpCallTrace.Begin();
+        try
+        {
+            var decoded = codec.Decode(request.Session, request.UniqueCallId);
+            var problem = decoded.Status == SessionDecodeStatus.Invalid ? decoded.Reason?.ToString() ?? "invalid" : null;
+            var turn = await engine.HandleAsync(request, decoded.Session, problem, receivedAt, http.RequestAborted);
+
+            JsonObject session;
+            try
+            {
+                session = codec.Encode(turn.Session, request.UniqueCallId);
+            }
+            catch (SessionTooLargeException e)
+            {
+                // A flow put too much in the Session: end safely rather than send something the platform may drop.
+                Log.SessionTooLarge(logger, e, request.UniqueCallId, turn.Session.Step);
+                turn = turn with
+                {
+                    Action = SafeAction(transfer.Value),
+                    Session = new CallSession { Step = CallFlow.EndStep, Steps = turn.Session.Steps },
+                    IsFallback = true,
+                };
+                session = codec.Encode(turn.Session, request.UniqueCallId);
+            }
+
+            var elapsed = time.GetElapsedTime(receivedAt);
+            await WriteCallLogAsync(callLog, request, turn, elapsed, trace, time, logger);
+            Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
+                elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+            return new IvrActionResult(turn.Action, session);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Last line of the call path's promise: never a 5xx, never an HTML page, always an action.
+            Log.Failed(logger, e, request.UniqueCallId);
+            return new IvrActionResult(SafeAction(transfer.Value));
+        }
+    }
+
+    /// <summary>Writes the callback's line in the call log, waiting at most a short while: the answer matters more.</summary>
+    private static async Task WriteCallLogAsync(
+        ICallLog callLog, IvrRequest request, CallTurn turn, TimeSpan elapsed, ErpCallTrace trace, TimeProvider time, ILogger logger)
+    {
+        var entry = new CallLogEntry
+        {
+            CallId = request.UniqueCallId,
+            Sequence = turn.Session.Steps,
+            Time = time.GetUtcNow(),
+            Step = turn.FromStep,
+            EventName = request.EventName,
+            EventData = MaskEventData(request),
+            ActionType = turn.Action.Type,
+            Action = Describe(turn.Action),
+            NextStep = turn.Session.Step,
+            DurationMs = Math.Round(elapsed.TotalMilliseconds, 1),
+            ErpCalls = trace.Summary(),
+            Note = turn.Notes.Count == 0 ? null : string.Join("; ", turn.Notes),
+        };
+        var write = callLog.AppendAsync(entry);
+        try
+        {
+            await write.WaitAsync(TimeSpan.FromMilliseconds(250), time);
+        }
+        catch (TimeoutException)
+        {
+            _ = write.ContinueWith(t => Log.CallLogFailed(logger, t.Exception!, request.UniqueCallId), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception e)
+        {
+            Log.CallLogFailed(logger, e, request.UniqueCallId);
+        }
+    }
+
+    /// <summary>Call statuses are shown as they are; keypad input only by its length.</summary>
+    private static string MaskEventData(IvrRequest request) =>
+        string.Equals(request.EventName, "CallStatus", StringComparison.OrdinalIgnoreCase) ? request.EventData : Redact.Digits(request.EventData);
+
+    private static string Describe(IvrAction action) =>
+        string.Join(' ', action.Parameters.Select(p => p.Key + "=" + p.Value).Prepend(action.Type));
+
+    /// <summary>When nothing else can be trusted: hand the caller to the team queue.</summary>
+    private static IvrAction SafeAction(TransferOptions transfer) =>
+        IvrAction.CallByObjectLogin(transfer.TeamQueue, new CallOptions(transfer.QueueRingSeconds));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
+            Message = "Call {CallId}: {EventName} in {Step} -> {Action} (next {NextStep}) in {ElapsedMs:0.0} ms, ERP {ErpMs:0} ms over {ErpCalls} calls")]
+        public static partial void Answered(ILogger logger, string callId, string eventName, string step, string nextStep, string action,
+            double elapsedMs, double erpMs, int erpCalls);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Callback not usable ({Reason}): transferring to the team queue")]
+        public static partial void Unusable(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Call {CallId}: Session too large after step {Step}")]
+        public static partial void SessionTooLarge(ILogger logger, Exception exception, string callId, string step);
+
+        [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Call {CallId}: callback failed; answered the safe action")]
+        public static partial void Failed(ILogger logger, Exception exception, string callId);
+
+        [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Call {CallId}: call log line not written")]
+        public static partial void CallLogFailed(ILogger logger, Exception exception, string callId);
+    }
+}

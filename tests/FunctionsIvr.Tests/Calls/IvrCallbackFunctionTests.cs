@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using FunctionsIvr.Erp;
+using Moq;
+
+namespace FunctionsIvr.Tests.Calls;
+
+/// <summary>The example exchanges of the platform's documentation (ivr-api.md §6), through the real HTTP pipeline.</summary>
+public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
+{
+    private readonly IvrApp _app;
+
+    public IvrCallbackFunctionTests(IvrAppFixture fixture) => _app = fixture.App;
+
+    [Fact]
+    public async Task DocumentedCall_AnswerWelcomeMenuRetryTransferChainGoodbye()
+    {
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var answer = await Send("Connected", "", null, callId);
+        Assert.Equal("Answer", IvrApp.Text(answer, "Type"));
+
+        var welcome = await Send("Answer", "", answer, callId);
+        Assert.Equal("Play", IvrApp.Text(welcome, "Type"));
+        Assert.Equal("1", IvrApp.Text(welcome, "Prompt"));
+
+        var menu = await Send("Play", "", welcome, callId);
+        Assert.Equal(new JsonObject { ["Type"] = "GetDTMF", ["Prompt"] = "2", ["Timeout"] = "5000", ["MaxDigits"] = "1" }.ToJsonString(),
+            menu!["Action"]!.ToJsonString());
+
+        var retry = await Send("GetDTMF", "", menu, callId);
+        Assert.Equal("3", IvrApp.Text(retry, "Prompt"));
+
+        var agent = await Send("GetDTMF", "0", retry, callId);
+        Assert.Equal("CallByObjectLogin", IvrApp.Text(agent, "Type"));
+        Assert.Equal("agent_default", IvrApp.Text(agent, "Destination"));
+        Assert.Equal("PlayCallStatus,RingTones,Timeout=15", IvrApp.Text(agent, "Options"));
+
+        var queue = await Send("CallStatus", "Busy", agent, callId);
+        Assert.Equal("kolejka_sprzedaz", IvrApp.Text(queue, "Destination"));
+        Assert.Equal("PlayCallStatus,RingTones,Timeout=30", IvrApp.Text(queue, "Options"));
+
+        var sorry = await Send("CallStatus", "Noanswer", queue, callId);
+        Assert.Equal("9", IvrApp.Text(sorry, "Prompt"));
+
+        var end = await Send("Play", "", sorry, callId);
+        Assert.Equal("Hangup", IvrApp.Text(end, "Type"));
+    }
+
+    [Fact]
+    public async Task ErrorVariant_AnswersApologyNotTheFailingStep()
+    {
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var answer = await Send("Connected", "", null, callId);
+        var welcome = await Send("Answer", "", answer, callId);
+        var menu = await Send("Play", "", welcome, callId);
+        var agent = await Send("GetDTMF", "0", menu, callId);
+
+        var request = IvrApp.Callback("CallStatus", "Error", agent!["Session"], callId);
+        request["Error"] = new JsonObject { ["ErrorNo"] = "4", ["ErrorMsg"] = "no SIP account" };
+        var (status, body) = await _app.PostAsync(request);
+
+        Assert.Equal(200, status);
+        Assert.Equal("Play", IvrApp.Text(body, "Type"));
+        Assert.Equal("8", IvrApp.Text(body, "Prompt"));
+    }
+
+    [Fact]
+    public async Task FormEncodedCallback_Answered()
+    {
+        var (status, body) = await _app.PostAsync(IvrApp.Callback("Connected", callId: "form-" + Guid.NewGuid().ToString("N")),
+            "application/x-www-form-urlencoded");
+
+        Assert.Equal(200, status);
+        Assert.Equal("Answer", IvrApp.Text(body, "Type"));
+    }
+
+    [Fact]
+    public async Task WrongHash_Forbidden()
+    {
+        var request = IvrApp.Callback("Connected");
+        request["Hash"] = "guess";
+
+        var (status, body) = await _app.PostAsync(request);
+
+        Assert.Equal(403, status);
+        Assert.Null(body);
+    }
+
+    [Fact]
+    public async Task ForgedSessionStep_ApologyInsteadOfTheForgedStep()
+    {
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var answer = await Send("Connected", "", null, callId);
+        var forged = answer!["Session"]!.DeepClone().AsObject();
+        forged["step"] = "transfer_queue";
+
+        var (status, body) = await _app.PostAsync(IvrApp.Callback("CallStatus", "Answer", forged, callId));
+
+        Assert.Equal(200, status);
+        Assert.Equal("8", IvrApp.Text(body, "Prompt"));
+    }
+
+    [Fact]
+    public async Task SessionFromAnotherCall_Rejected()
+    {
+        var answer = await Send("Connected", "", null, "call-a-" + Guid.NewGuid().ToString("N"));
+
+        var (_, body) = await _app.PostAsync(IvrApp.Callback("Answer", "", answer!["Session"], "call-b-" + Guid.NewGuid().ToString("N")));
+
+        Assert.Equal("8", IvrApp.Text(body, "Prompt"));
+    }
+
+    [Fact]
+    public async Task SameCallbackTwice_SameAnswer()
+    {
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var answer = await Send("Connected", "", null, callId);
+
+        var first = await Send("Answer", "", answer, callId);
+        var second = await Send("Answer", "", answer, callId);
+
+        Assert.Equal(first!.ToJsonString(), second!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task ErpThrowsUnexpectedly_StillAValidAction()
+    {
+        using var app = new IvrApp();
+        app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("driver bug"));
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var (_, answer) = await app.PostAsync(IvrApp.Callback("Connected", callId: callId));
+
+        var (status, body) = await app.PostAsync(IvrApp.Callback("Answer", "", answer!["Session"], callId));
+
+        Assert.Equal(200, status);
+        Assert.Equal("Play", IvrApp.Text(body, "Type"));
+        Assert.Equal("8", IvrApp.Text(body, "Prompt"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("{\"request\":{\"Hash\":\"s3cr3t\"}}")]
+    [InlineData("<html>")]
+    public async Task MalformedBody_NeverAServerError(string body)
+    {
+        using var client = _app.CreateClient();
+        using var content = new StringContent(body);
+
+        var response = await client.PostAsync(new Uri("/api/ivr", UriKind.Relative), content);
+
+        Assert.True((int)response.StatusCode < 500, $"status {(int)response.StatusCode}");
+    }
+
+    private async Task<JsonObject?> Send(string eventName, string eventData, JsonObject? previous, string callId)
+    {
+        var (status, body) = await _app.PostAsync(IvrApp.Callback(eventName, eventData, previous?["Session"], callId));
+        Assert.Equal(200, status);
+        return body;
+    }
+}
+
+public sealed class IvrAppFixture : IDisposable
+{
+    public IvrApp App { get; } = new();
+
+    public void Dispose() => App.Dispose();
+}
