@@ -126,6 +126,8 @@ public class PublishLayoutTests(PublishedApp app)
     {
         ["Ivr__Hash"] = "publish-smoke-hash",
         ["Ivr__SessionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        // The ERP is only reached by callbacks that pass the Hash; none here does.
+        ["Erp__BaseUrl"] = "http://127.0.0.1:9",
     };
 
     private string ForwardedPath(string functionName)
