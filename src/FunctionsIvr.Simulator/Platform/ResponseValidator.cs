@@ -272,7 +272,11 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         var value = action[name];
         if (value is null)
         {
-            violations.Add($"{action.Type} needs {name} ({meaning})");
+            // A wrongly cased name is already reported; saying it is missing too would only repeat that.
+            if (!action.Parameters.Any(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                violations.Add($"{action.Type} needs {name} ({meaning})");
+            }
         }
         else if (!IsPositiveNumber(value))
         {
