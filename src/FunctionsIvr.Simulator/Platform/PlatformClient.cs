@@ -42,7 +42,24 @@ public sealed class PlatformClient(HttpClient http, TimeProvider time)
         }
         catch (HttpRequestException e)
         {
-            return HttpAnswer.Failed("no answer: " + e.Message, time.GetElapsedTime(started));
+            return HttpAnswer.Failed("no answer: " + Reason(e), time.GetElapsedTime(started));
         }
+    }
+
+    // HttpClient's outer message ("An error occurred while sending the request.") says nothing; the inner ones do.
+    private static string Reason(Exception e)
+    {
+        var reasons = new List<string>();
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (!reasons.Contains(current.Message))
+            {
+                reasons.Add(current.Message);
+            }
+        }
+
+        return reasons.Count > 1 && reasons[0].StartsWith("An error occurred while sending", StringComparison.Ordinal)
+            ? string.Join(": ", reasons.Skip(1))
+            : string.Join(": ", reasons);
     }
 }
