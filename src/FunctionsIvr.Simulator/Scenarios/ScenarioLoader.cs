@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FunctionsIvr.Simulator.Platform;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -6,7 +7,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace FunctionsIvr.Simulator.Scenarios;
 
 /// <summary>Reads scenario files (YAML, format in docs/scenarios.md) and rejects anything that could not run as written.</summary>
-public static class ScenarioLoader
+public static partial class ScenarioLoader
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -54,7 +55,7 @@ public static class ScenarioLoader
         }
         catch (YamlException e)
         {
-            throw new ScenarioFormatException($"{where} {e.Start}: {Innermost(e)}", e);
+            throw new ScenarioFormatException($"{where} line {e.Start.Line}, column {e.Start.Column}: {Explain(Innermost(e))}", e);
         }
 
         if (document is null)
@@ -221,6 +222,29 @@ public static class ScenarioLoader
             HttpStatus = expect.Http,
         };
     }
+
+    /// <summary>YamlDotNet names the C# type of an unknown key; say instead where it was and which keys exist there.</summary>
+    private static string Explain(string message)
+    {
+        var match = UnknownProperty().Match(message);
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var (place, type) = match.Groups[2].Value switch
+        {
+            nameof(ExpectDocument) => ("'expect'", typeof(ExpectDocument)),
+            nameof(ExchangeDocument) => ("an exchange", typeof(ExchangeDocument)),
+            nameof(ErrorDocument) => ("'error'", typeof(ErrorDocument)),
+            _ => ("the scenario", typeof(ScenarioDocument)),
+        };
+        var known = type.GetProperties().Select(p => CamelCaseNamingConvention.Instance.Apply(p.Name));
+        return $"unknown key '{match.Groups[1].Value}' in {place}; known keys: {string.Join(", ", known)}";
+    }
+
+    [GeneratedRegex(@"Property '([^']*)' not found on type '(?:[\w.]+\.)?(\w+)'")]
+    private static partial Regex UnknownProperty();
 
     private static string Innermost(Exception e)
     {

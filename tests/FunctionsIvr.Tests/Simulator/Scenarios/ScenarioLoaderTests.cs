@@ -67,7 +67,9 @@ public class ScenarioLoaderTests
     [Theory]
     [InlineData("exchanges: []", "at least one entry under 'exchanges'")]
     [InlineData("name: x", "at least one entry under 'exchanges'")]
-    [InlineData("exchanges:\n  - expect: { typ: Play }", "Property 'typ' not found")]
+    [InlineData("exchanges:\n  - expect: { typ: Play }", "line 2, column 15: unknown key 'typ' in 'expect'; known keys: type, prompt, destination, options, say, step, params, session, http")]
+    [InlineData("exchanges:\n  - { expect: { type: Play }, digit: \"1\" }", "unknown key 'digit' in an exchange; known keys: expect, optional, digits, status, error, repeat, end")]
+    [InlineData("budget: 3\nexchanges: []", "unknown key 'budget' in the scenario")]
     [InlineData("exchanges:\n  - {}", "exchange 1 is empty")]
     [InlineData("exchanges:\n  - { digits: \"1\", status: Busy }", "has both digits and status")]
     [InlineData("exchanges:\n  - { digits: \"1a\" }", "digits '1a' may hold only 0-9, * and #")]
@@ -128,5 +130,15 @@ public class ScenarioLoaderTests
             e => Assert.Contains(e.Prompt, (string[])["welcome", "main_menu", "menu_retry", "sorry_unavailable", "apology"]));
         Assert.All(expectations.Where(e => e.Destination is not null),
             e => Assert.Contains(e.Destination, (string[])["agent_default", "kolejka_sprzedaz"]));
+    }
+
+    [Fact]
+    public void Parse_ExamplesInTheScenarioDocs_AreValidScenarios()
+    {
+        var markdown = File.ReadAllText(RepositoryFiles.PathOf("docs/scenarios.md"));
+        var examples = markdown.Split("```yaml\n").Skip(1).Select(block => block[..block.IndexOf("```", StringComparison.Ordinal)]).ToList();
+
+        Assert.Equal(2, examples.Count);
+        Assert.All(examples, yaml => Assert.NotEmpty(ScenarioLoader.Parse(yaml, "docs/scenarios.md").Exchanges));
     }
 }
