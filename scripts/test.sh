@@ -20,15 +20,21 @@ data=$(mktemp -d)
 blob_port=$(free_port); queue_port=$(free_port); table_port=$(free_port)
 .tools/azurite/node_modules/.bin/azurite --silent --inMemoryPersistence --skipApiVersionCheck \
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
-  --tableHost 127.0.0.1 --tablePort "$table_port" --location "$data" >"$data/azurite.log" 2>&1 &
+  --tableHost 127.0.0.1 --tablePort "$table_port" >"$data/azurite.log" 2>&1 &
 azurite_pid=$!
 cleanup() { kill "$azurite_pid" 2>/dev/null; wait "$azurite_pid" 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
 
-for _ in $(seq 1 50); do
-  (echo >"/dev/tcp/127.0.0.1/$table_port") 2>/dev/null && break
+# In-memory persistence takes no --location: Azurite 3.37 refuses the combination and exits.
+azurite_up=
+for _ in $(seq 1 150); do
+  (echo >"/dev/tcp/127.0.0.1/$table_port") 2>/dev/null && { azurite_up=1; break; }
+  kill -0 "$azurite_pid" 2>/dev/null || break
   sleep 0.2
 done
+if [ -z "$azurite_up" ]; then
+  log "azurite did not start:"; cat "$data/azurite.log" >&2; exit 1
+fi
 log "azurite table endpoint on 127.0.0.1:$table_port"
 export FUNCTIONSIVR_TEST_AZURITE_TABLE_ENDPOINT="http://127.0.0.1:$table_port/devstoreaccount1"
 

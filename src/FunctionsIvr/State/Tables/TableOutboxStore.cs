@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.State.Tables;
+
+/// <summary>
+/// The outbox in Table Storage: one partition (<c>outbox</c>), RowKey = transaction id. The partition does not
+/// depend on the status, so a status change is an in-place replace guarded by the ETag, never a move between
+/// partitions (which would need two writes and could lose a row). One partition carries about 2,000 writes a
+/// second, far above the rate orders are placed by phone, and the sweep's status filter scans this one
+/// partition instead of the table.
+/// </summary>
+public sealed class TableOutboxStore : IOutboxStore
+{
+    public const string DefaultTableName = "outbox";
+    internal const string PartitionKey = "outbox";
+
+    private readonly CreateOnceTable _table;
+
+    public TableOutboxStore(TableServiceClient service, ILogger<TableOutboxStore> logger, string tableName = DefaultTableName)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _table = new CreateOnceTable(service.GetTableClient(tableName), logger);
+    }
+
+    /// <summary>Inserts the entry (409 if its transaction is already there) and sets its ETag.</summary>
+    public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(entry);
+        await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        entry.ETag = entity.ETag;
+    }
+
+    public async Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default)
+    {
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, transactionId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    /// <summary>Replaces the entry If-Match its ETag: 412 if it changed since it was read, 404 if it is gone.</summary>
+    public async Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.ETag == default)
+        {
+            throw new ArgumentException("The entry has no ETag: read or add it before updating it.", nameof(entry));
+        }
+
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entity = ToEntity(entry);
+        await table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        entry.ETag = entity.ETag;
+    }
+
+    public async Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        var wanted = statuses.Distinct().ToList();
+        if (wanted.Count == 0) return [];
+
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<OutboxEntry>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(StatusFilter(wanted), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(FromEntity(entity));
+        }
+
+        return entries;
+    }
+
+    /// <summary><c>PartitionKey eq 'outbox' and (Status eq 'Prepared' or …)</c>; at most 6 comparisons, under the service's 15.</summary>
+    internal static string StatusFilter(IReadOnlyList<OutboxStatus> statuses)
+    {
+        var filter = new StringBuilder(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey}")).Append(" and (");
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            if (i > 0) filter.Append(" or ");
+            filter.Append(TableClient.CreateQueryFilter($"Status eq {statuses[i].ToString()}"));
+        }
+
+        return filter.Append(')').ToString();
+    }
+
+    private static TableEntity ToEntity(OutboxEntry entry)
+    {
+        var entity = new TableEntity(PartitionKey, entry.TransactionId)
+        {
+            ["CallId"] = entry.CallId,
+            ["ContactId"] = entry.ContactId,
+            ["OrderNumber"] = entry.OrderNumber,
+            // decimal has no Table type; its invariant text round-trips exactly, a double would not.
+            ["Total"] = entry.Total.ToString(CultureInfo.InvariantCulture),
+            ["Currency"] = entry.Currency,
+            ["Status"] = entry.Status.ToString(),
+            ["PreparedAt"] = StoredDate.From(entry.PreparedAt),
+            ["ExpiresAt"] = StoredDate.From(entry.ExpiresAt),
+            ["UpdatedAt"] = StoredDate.From(entry.UpdatedAt),
+            ["SendAttempts"] = entry.SendAttempts,
+            ["LastError"] = entry.LastError,
+        };
+        SplitStringProperty.Write(entity, "MessageBody", entry.MessageBody);
+        return entity;
+    }
+
+    private static OutboxEntry FromEntity(TableEntity entity) => new(entity.RowKey)
+    {
+        CallId = entity.GetString("CallId") ?? "",
+        ContactId = entity.GetString("ContactId") ?? "",
+        OrderNumber = entity.GetString("OrderNumber") ?? "",
+        Total = decimal.Parse(entity.GetString("Total") ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture),
+        Currency = entity.GetString("Currency") ?? "",
+        Status = Enum.Parse<OutboxStatus>(entity.GetString("Status") ?? nameof(OutboxStatus.Prepared)),
+        MessageBody = SplitStringProperty.Read(entity, "MessageBody") ?? "",
+        PreparedAt = entity.GetDateTimeOffset("PreparedAt") ?? default,
+        ExpiresAt = entity.GetDateTimeOffset("ExpiresAt") ?? default,
+        UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
+        SendAttempts = entity.GetInt32("SendAttempts") ?? 0,
+        LastError = entity.GetString("LastError"),
+        ETag = entity.ETag,
+    };
+}

@@ -1,0 +1,117 @@
+using FunctionsIvr.Simulator.Load;
+using FunctionsIvr.Simulator.Platform;
+using FunctionsIvr.Simulator.Scenarios;
+
+namespace FunctionsIvr.Tests.Simulator.Load;
+
+public class LoadRunnerTests
+{
+    [Fact]
+    public async Task Run_RandomWalksAgainstASoundFlow_AllCallsEndCleanly()
+    {
+        await using var webhook = await FakeWebhook.StartAsync(new FoundationFlow().Respond);
+
+        var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 20, Concurrency = 4, Seed = 7 });
+
+        Assert.Equal(20, report.Calls);
+        Assert.Equal(20, report.CompletedCalls);
+        Assert.Equal(webhook.Received.Count, report.Callbacks);
+        Assert.Equal(20, webhook.Received.Select(r => r.UniqueCallId).Distinct().Count());
+        Assert.Equal(0, report.InvalidAnswers);
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(0, report.BudgetOverruns);
+        Assert.True(report.Clean);
+        Assert.True(report.P50 <= report.P99 && report.P99 <= report.Max);
+        Assert.True(report.Max > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Run_Scenario_EveryCallFollowsIt()
+    {
+        await using var webhook = await FakeWebhook.StartAsync(new FoundationFlow().Respond);
+        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("scenarios/foundation/02-key-0-agent-answers.yaml"));
+
+        var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 6, Concurrency = 3, Scenario = scenario });
+
+        Assert.Equal(6, report.CompletedCalls);
+        Assert.Equal(6 * 4, report.Callbacks);
+        Assert.Equal(6, webhook.Received.Count(r => r.EventData == "0"));
+        Assert.True(report.Clean);
+    }
+
+    [Fact]
+    public async Task Run_AppThatSometimesBreaksTheProtocol_CountsInvalidAnswers()
+    {
+        var flow = new FoundationFlow();
+        await using var webhook = await FakeWebhook.StartAsync(r => r.Step == "welcome"
+            ? new FakeReply(Body: """{"Action":{"Type":"GetDTMF","Prompt":"2","Timeout":5000,"MaxDigits":"1"}}""")
+            : flow.Respond(r));
+
+        var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 5, Concurrency = 5 });
+
+        Assert.Equal(5, report.InvalidAnswers);
+        Assert.Equal(0, report.CompletedCalls);
+        Assert.False(report.Clean);
+        Assert.Equal(("Timeout must be a JSON string, got number 5000", 5), Assert.Single(report.TopProblems));
+    }
+
+    [Fact]
+    public async Task Run_ScenarioMismatch_IsCountedAsAnError()
+    {
+        await using var webhook = await FakeWebhook.StartAsync(new FoundationFlow { WrongGoodbyePrompt = true }.Respond);
+        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("scenarios/foundation/01-menu-timeouts-nobody-available.yaml"));
+
+        var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 3, Concurrency = 3, Scenario = scenario });
+
+        Assert.Equal(3, report.Errors);
+        Assert.Equal(0, report.InvalidAnswers);
+        Assert.StartsWith("scenario: got ▶ Play prompt 8 (apology)", Assert.Single(report.TopProblems).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_CallThatNeverEnds_IsStoppedAndCountedAsAnError()
+    {
+        await using var webhook = await FakeWebhook.StartAsync(_ => FakeReply.Play("1"));
+
+        var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 2, Concurrency = 2, MaxCallbacksPerCall = 5 });
+
+        Assert.Equal(10, report.Callbacks);
+        Assert.Equal(2, report.Errors);
+        Assert.Equal(("the call did not end within 5 callbacks", 2), Assert.Single(report.TopProblems));
+    }
+
+    [Fact]
+    public async Task Run_NoAppListening_CountsErrorsNotLatencies()
+    {
+        FakeWebhook stopped = await FakeWebhook.StartAsync(_ => FakeReply.Hangup());
+        var url = stopped.Url;
+        await stopped.DisposeAsync();
+        var settings = new CallSettings { Url = url, Budget = SimulatorParts.RelaxedBudget };
+        var runner = new LoadRunner(SimulatorParts.Client(), new ResponseValidator(), FoundationFlow.Prompts, settings, TimeProvider.System);
+
+        var report = await runner.RunAsync(new LoadOptions { Calls = 2, Concurrency = 1 });
+
+        Assert.Equal(2, report.Errors);
+        Assert.Equal(TimeSpan.Zero, report.P99);
+    }
+
+    [Fact]
+    public void RandomInput_FollowsWhatTheActionCollects()
+    {
+        var random = new Random(3);
+        var menu = new AnsweredAction("GetDTMF", [new("Prompt", "2"), new("Timeout", "5000"), new("MaxDigits", "1")]);
+        var dial = new AnsweredAction("CallByObjectLogin", [new("Destination", "agent_default")]);
+        var play = new AnsweredAction("Play", [new("Prompt", "1")]);
+
+        var digits = Enumerable.Range(0, 200).Select(_ => LoadRunner.RandomInput(menu, random).Digits!).ToList();
+        var statuses = Enumerable.Range(0, 200).Select(_ => LoadRunner.RandomInput(dial, random).Status!).ToHashSet();
+
+        Assert.All(digits, d => Assert.True(d.Length <= 1 && d.All(char.IsAsciiDigit)));
+        Assert.Contains("", digits);
+        Assert.Equal(CallStatuses.All.ToHashSet(), statuses);
+        Assert.Equal(CallInput.None, LoadRunner.RandomInput(play, random));
+    }
+
+    private static LoadRunner Runner(FakeWebhook webhook) =>
+        new(SimulatorParts.Client(), new ResponseValidator(), FoundationFlow.Prompts, SimulatorParts.Settings(webhook), TimeProvider.System);
+}
