@@ -1,3 +1,4 @@
+using FunctionsIvr.Tests.Fakes;
 using System.Net;
 using Azure;
 using Azure.Core.Pipeline;

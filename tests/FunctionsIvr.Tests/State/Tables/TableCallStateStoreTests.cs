@@ -1,3 +1,4 @@
+using FunctionsIvr.Tests.Fakes;
 using Azure;
 using FunctionsIvr.State;
 using FunctionsIvr.State.Tables;

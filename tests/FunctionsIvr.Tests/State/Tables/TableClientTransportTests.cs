@@ -1,3 +1,4 @@
+using FunctionsIvr.Tests.Fakes;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
