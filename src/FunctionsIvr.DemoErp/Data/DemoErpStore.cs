@@ -487,7 +487,7 @@ public sealed class DemoErpStore
         if (!OrderStatuses.Changeable(order.Status))
         {
             throw new ProblemException(409, ProblemTypes.OrderNotChangeable, "The order can no longer be changed.",
-                $"Order {order.Number} is {order.Status}.", new Dictionary<string, object?> { ["status"] = order.Status });
+                $"Order {order.Number} is {order.Status}.", new Dictionary<string, object?> { ["orderStatus"] = order.Status });
         }
     }
 
