@@ -273,6 +273,12 @@ public class ErpClient
             failure = ErpErrorKind.Timeout;
             throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} cut off by the caller's deadline.", innerException: e);
         }
+        catch (OperationCanceledException e)
+        {
+            // Not ours and not the caller's: HttpClient.Timeout of a client built by hand.
+            failure = ErpErrorKind.Timeout;
+            throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} was cancelled before it answered.", innerException: e);
+        }
         catch (HttpRequestException e)
         {
             failure = ErpErrorKind.Unavailable;

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using FunctionsIvr.DemoErp.Api;
+using FunctionsIvr.DemoErp.Data;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FunctionsIvr.DemoErp.Hosting;
+
+public static class DemoErpHosting
+{
+    public static IHostApplicationBuilder AddDemoErp(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<DemoErpOptions>().BindConfiguration(DemoErpOptions.SectionName)
+            .Validate(o => !string.IsNullOrEmpty(o.ApiKey), "DemoErp:ApiKey (env DemoErp__ApiKey) must not be empty.")
+            .Validate(o => o.FailureRate is >= 0 and <= 1, "DemoErp:FailureRate must be between 0 and 1.")
+            .Validate(o => o.PrepareTtlSeconds > 0, "DemoErp:PrepareTtlSeconds must be positive.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DemoErpStore>();
+        services.AddSingleton<FaultState>();
+        services.AddSingleton<IdempotencyCache>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Malformed bodies become exceptions in every environment, so ProblemExceptionHandler words them the same way.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        return builder;
+    }
+
+    public static WebApplication MapDemoErp(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<FaultInjectionMiddleware>();
+
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+        app.MapContactsApi();
+        app.MapProductsApi();
+        app.MapOrdersApi();
+        app.MapTransactionsApi();
+        app.MapCustomerInsightsApi();
+        app.MapCallsApi();
+        app.MapAdminApi();
+        return app;
+    }
+}

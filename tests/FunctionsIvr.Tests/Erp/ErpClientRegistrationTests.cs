@@ -1,0 +1,51 @@
+using System.Net;
+using FunctionsIvr.Erp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Tests.Erp;
+
+public class ErpClientRegistrationTests
+{
+    [Fact]
+    public async Task AddErpClient_NoBaseUrl_StartFailsNamingTheSettingAndItsEnvironmentVariable()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.AddErpClient();
+        using var host = builder.Build();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Erp:BaseUrl", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Erp__BaseUrl", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddErpClient_Configured_CallsTheBaseUrlWithTheApiKeyAndSharesOneCircuit()
+    {
+        var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, """{"items":[]}"""));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Erp:BaseUrl"] = "https://erp-gw.example.com/ivr/v1",
+            ["Erp:ApiKey"] = "from-config",
+            ["Erp:ApiKeyHeader"] = "Ocp-Apim-Subscription-Key",
+        });
+        builder.AddErpClient();
+        builder.Services.AddHttpClient(nameof(ErpClient)).ConfigurePrimaryHttpMessageHandler(() => erp);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<ErpClient>();
+        await client.GetPromotionsAsync("c-1");
+
+        var request = Assert.Single(erp.Requests);
+        Assert.Equal("https://erp-gw.example.com/ivr/v1/promotions?contactId=c-1", request.Uri.AbsoluteUri);
+        Assert.Equal("from-config", request.Header("Ocp-Apim-Subscription-Key"));
+        Assert.NotSame(client, host.Services.GetRequiredService<ErpClient>());
+        Assert.Same(host.Services.GetRequiredService<ErpResilience>(), host.Services.GetRequiredService<ErpResilience>());
+        await host.StopAsync();
+    }
+}
