@@ -3,8 +3,8 @@ using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Ivr;
-using FunctionsIvr.State.InMemory;
-using FunctionsIvr.Work.InProcess;
+using FunctionsIvr.State;
+using FunctionsIvr.Work;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,8 +12,8 @@ builder.UseCustomHandlerPort();
 builder.AddIvrProtocol();
 builder.AddCallFlow();
 builder.AddErpClient();
-builder.AddInMemoryState();
-builder.AddInProcessWorkQueue();
+builder.AddCallState();
+builder.AddWorkQueue();
 builder.AddEscalations();
 
 var app = builder.Build();

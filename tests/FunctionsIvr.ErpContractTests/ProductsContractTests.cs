@@ -15,6 +15,17 @@ public class ProductsContractTests(ErpUnderTest erp)
     }
 
     [Fact]
+    public async Task ProductSearch_KeypadDigitsOfTheCode_FindOnlyThatProduct()
+    {
+        var digits = new string(erp.ProductCode.Where(char.IsAsciiDigit).ToArray());
+
+        var items = Shape.Page(await erp.GetObjectAsync("products?search=" + digits));
+
+        var item = Assert.Single(items);
+        Assert.Equal(erp.ProductCode, Shape.String(item!.AsObject(), "code"), ignoreCase: true);
+    }
+
+    [Fact]
     public async Task ProductSearch_PartOfTheName_FindsTheProduct()
     {
         var byCode = await erp.GetObjectAsync("products?search=" + Uri.EscapeDataString(erp.ProductCode));

@@ -92,11 +92,15 @@ public sealed class DemoErpStore
         {
             if (term.Length == 0) return 0;
             if (p.Code.Equals(term, StringComparison.OrdinalIgnoreCase)) return 0;
+            // Callers type codes on a phone keypad: digits only match a code by its digits (CEM-325-25 is 32525).
+            if (term.All(char.IsAsciiDigit)) return KeypadDigits(p.Code) == term ? 0 : -1;
             if (p.Code.StartsWith(term, StringComparison.OrdinalIgnoreCase)) return 1;
             if (p.Name.StartsWith(term, StringComparison.OrdinalIgnoreCase)) return 2;
             if (p.Name.Contains(term, StringComparison.OrdinalIgnoreCase) || p.Code.Contains(term, StringComparison.OrdinalIgnoreCase)) return 3;
             return -1;
         }
+
+        static string KeypadDigits(string code) => new(code.Where(char.IsAsciiDigit).ToArray());
     }
 
     // ---- orders ----

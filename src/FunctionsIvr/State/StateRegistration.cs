@@ -1,0 +1,17 @@
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.State.Tables;
+
+namespace FunctionsIvr.State;
+
+public static class StateRegistration
+{
+    /// <summary>
+    /// Call state, call log and outbox: Table Storage when <c>StateStorage</c> (a connection string, or
+    /// <c>StateStorage__tableServiceUri</c> for managed identity) is set, otherwise in memory for a local run.
+    /// </summary>
+    public static IHostApplicationBuilder AddCallState(this IHostApplicationBuilder builder)
+    {
+        if (!builder.AddAzureStateStorage()) builder.AddInMemoryState();
+        return builder;
+    }
+}
