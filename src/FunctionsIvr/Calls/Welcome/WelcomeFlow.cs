@@ -21,7 +21,7 @@ public sealed class WelcomeFlow(IOptions<CallEngineOptions> engine, IOptions<Cam
     public void Define(FlowBuilder flow)
     {
         flow.UsesPrompts(WelcomePrompt, WelcomeGuestPrompt, VipOfferPrompt, BlockedPrompt);
-        foreach (var campaign in campaigns.Value.Numbers) flow.UsesPrompts(campaign.WelcomePrompt);
+        foreach (var campaign in campaigns.Value.Numbers.Where(c => c.WelcomePrompt.Length > 0)) flow.UsesPrompts(campaign.WelcomePrompt);
 
         flow.Step(CallFlow.StartStep)
             .Enter(ctx => engine.Value.AnswerMode == AnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
