@@ -85,7 +85,7 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
         return await Announcement.StartAsync(ctx, ReadOut, parts);
     }
 
-    /// <summary>"Complaint ending [0042] is open / is being handled / is in progress, opened on [date]".</summary>
+    /// <summary>"Complaint ending in [0042]" + "is open" / "is being handled" / "is in progress" + ", opened on" [date].</summary>
     private static IEnumerable<Spoken> Say(Complaint complaint)
     {
         yield return Spoken.Prompt(ComplaintPrompt);
