@@ -1,4 +1,6 @@
+using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls;
+using FunctionsIvr.Calls.Service;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
@@ -10,11 +12,13 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.UseCustomHandlerPort();
 builder.AddIvrProtocol();
+builder.AddFaq();
 builder.AddCallFlow();
 builder.AddErpClient();
 builder.AddCallState();
 builder.AddWorkQueue();
 builder.AddEscalations();
+builder.AddCallRecords();
 
 var app = builder.Build();
 

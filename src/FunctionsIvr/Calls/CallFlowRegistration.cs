@@ -1,3 +1,6 @@
+using FunctionsIvr.Calls.Offers;
+using FunctionsIvr.Calls.People;
+using FunctionsIvr.Calls.Service;
 using FunctionsIvr.Calls.Transfer;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Ivr;
@@ -17,6 +20,8 @@ public static class CallFlowRegistration
         services.AddOptions<TransferOptions>().Bind(builder.Configuration.GetSection(TransferOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CampaignOptions>().Bind(builder.Configuration.GetSection(CampaignOptions.SectionName));
+        // Bound with change tracking: the FAQ flow reads it through IOptionsMonitor (faq.json: AddFaq).
+        services.AddOptions<FaqOptions>().Bind(builder.Configuration.GetSection(FaqOptions.SectionName));
         services.AddOptions<PromptOptions>()
             .Configure(o => builder.Configuration.GetSection(PromptOptions.SectionName).Bind(o.Numbers))
             .ValidateOnStart();
@@ -24,6 +29,10 @@ public static class CallFlowRegistration
 
         services.AddSingleton<IFlowModule, WelcomeFlow>();
         services.AddSingleton<IFlowModule, TransferFlow>();
+        services.AddSingleton<IFlowModule, OffersFlow>();
+        services.AddSingleton<IFlowModule, ComplaintsFlow>();
+        services.AddSingleton<IFlowModule, FaqFlow>();
+        services.AddSingleton<IFlowModule, CallbackFlow>();
         services.AddSingleton<IFlowModule, EndingFlow>();
         services.AddSingleton(sp =>
         {

@@ -1,11 +1,13 @@
 using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Tests.Fakes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using FunctionsIvr.Work;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -25,19 +27,40 @@ public sealed class EngineHarness : IDisposable
         ["Prompts:vip_offer"] = "11",
         ["Prompts:blocked_declined"] = "12",
         ["Prompts:guest_menu"] = "13",
+        ["Prompts:promotion"] = "60",
+        ["Prompts:promotion_percent"] = "61",
+        ["Prompts:promotion_price"] = "62",
+        ["Prompts:recommendation"] = "63",
+        ["Prompts:recommendation_price"] = "64",
+        ["Prompts:offers_menu"] = "65",
+        ["Prompts:no_offers"] = "66",
+        ["Prompts:complaints_count"] = "67",
+        ["Prompts:complaint"] = "68",
+        ["Prompts:complaint_open"] = "69",
+        ["Prompts:complaint_in_progress"] = "70",
+        ["Prompts:complaint_status"] = "71",
+        ["Prompts:complaints_menu"] = "72",
+        ["Prompts:no_complaints"] = "73",
+        ["Prompts:faq_menu"] = "74",
+        ["Prompts:callback_confirm"] = "79",
+        ["Prompts:callback_promised"] = "80",
         ["Transfer:AgentLogin"] = "agent_default",
         ["Transfer:TeamQueue"] = "kolejka_sprzedaz",
     };
 
     private readonly IHost _host;
 
-    public EngineHarness(Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    public EngineHarness(
+        Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<IHostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(DefaultSettings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddIvrProtocol();
+        configure?.Invoke(builder);
         builder.AddCallFlow();
+        builder.AddInMemoryState();
+        builder.Services.AddSingleton<IWorkQueue>(Work);
         builder.Services.RemoveAll<TimeProvider>();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton(Erp.Object);
@@ -47,6 +70,9 @@ public sealed class EngineHarness : IDisposable
     }
 
     public ManualTimeProvider Time { get; } = new();
+
+    /// <summary>The out-of-band work the call sent (escalations, call records).</summary>
+    public RecordingWorkQueue Work { get; } = new();
 
     /// <summary>The ERP seam; by default it knows the caller as a regular customer.</summary>
     public Mock<ErpClient> Erp { get; } = DefaultErp();

@@ -1,12 +1,17 @@
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Calls.People;
 using FunctionsIvr.Calls.Welcome;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Ivr;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls.Transfer;
 
 /// <summary>
 /// Routing in layers, never in a loop: the caller's account manager (or the duty agent), then the team queue,
-/// then an apology and a hang-up.
-/// Each layer moves on for Busy, Noanswer, Cancel and Error alike.
+/// then an apology, an escalation so someone calls back, and a hang-up.
+/// Each layer moves on for Busy, Noanswer, Cancel and Error alike. A bridged call is noted on the ERP call record.
 /// </summary>
 public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModule
 {
@@ -20,15 +25,38 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         flow.UsesPrompts(Prompts.SorryUnavailable);
 
         flow.Step(ToAgent)
-            .Enter(ctx => ctx.Transfer(ctx.Get(CallerKeys.AccountManagerLogin) ?? transfer.AgentLogin, transfer.AgentRingSeconds))
-            .OnCallStatus(answered: CallFlow.EndStep, notAnswered: ToQueue);
+            .Enter(ctx => ctx.Transfer(AgentOf(ctx), transfer.AgentRingSeconds))
+            .Resume(ctx => AfterTransferAsync(ctx, AgentOf(ctx), notAnswered: ToQueue));
 
         flow.Step(ToQueue)
             .Enter(ctx => ctx.Transfer(transfer.TeamQueue, transfer.QueueRingSeconds))
-            .OnCallStatus(answered: CallFlow.EndStep, notAnswered: NobodyAvailable);
+            .Resume(ctx => AfterTransferAsync(ctx, transfer.TeamQueue, notAnswered: NobodyAvailable));
 
+        // The escalation is queued before the apology is played: a caller who hangs up during it is still called back.
         flow.Step(NobodyAvailable)
-            .Enter(ctx => ctx.Play(Prompts.SorryUnavailable))
+            .Enter(async ctx =>
+            {
+                var detail = $"Transferred to {AgentOf(ctx)}, then to the team queue {transfer.TeamQueue}; the queue call ended with {Status(ctx)}.";
+                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, detail, ToQueue);
+                await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned, "Nobody answered the transfer; a call back was escalated.");
+                return ctx.Play(Prompts.SorryUnavailable);
+            })
             .Then(CallFlow.EndStep);
+
+        string AgentOf(CallContext ctx) => ctx.Get(CallerKeys.AccountManagerLogin) ?? transfer.AgentLogin;
     }
+
+    /// <summary>
+    /// After a Call… action: an answered transfer is recorded on the ERP call record and ends our part of the call;
+    /// anything else goes on to <paramref name="notAnswered"/>.
+    /// </summary>
+    public static async Task<StepResult> AfterTransferAsync(CallContext ctx, string destination, string notAnswered)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        if (ctx.CallStatus != CallStatuses.Answer) return CallContext.Goto(notAnswered);
+        await CallRecordUpdates.TransferredAsync(ctx, destination);
+        return CallContext.Goto(CallFlow.EndStep);
+    }
+
+    private static string Status(CallContext ctx) => ctx.CallStatus.Length == 0 ? "no status" : ctx.CallStatus;
 }

@@ -1,3 +1,4 @@
+using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
     public void Define(FlowBuilder flow)
     {
         flow.UsesPrompts(WelcomePrompt, WelcomeGuestPrompt, VipOfferPrompt, BlockedPrompt);
-        foreach (var campaign in campaigns.Value.Numbers) flow.UsesPrompts(campaign.WelcomePrompt);
+        foreach (var campaign in campaigns.Value.Numbers.Where(c => c.WelcomePrompt.Length > 0)) flow.UsesPrompts(campaign.WelcomePrompt);
 
         flow.Step(CallFlow.StartStep)
             .Enter(ctx => ivr.Value.AnswerMode == IvrAnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
@@ -77,9 +78,16 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
         return campaign is null || campaign.WelcomePrompt.Length == 0 ? WelcomePrompt : campaign.WelcomePrompt;
     }
 
+    /// <summary>The menu that fits the caller: guests (no ERP contact) have their own.</summary>
+    public static string MenuFor(CallContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return ctx.Get(CallerKeys.ContactId) is null ? Steps.GuestMenu : Steps.MainMenu;
+    }
+
     /// <summary>
     /// Looks the caller up by number. An ERP that is down or slow does not stop the call: the caller is served as a
-    /// guest (price check, FAQ, a person) and the note says why.
+    /// guest (price check, FAQ, a person) and the note says why. Then the ERP call record is opened (out of band).
     /// </summary>
     private async Task<StepResult> IdentifyAsync(CallContext ctx)
     {
@@ -99,19 +107,19 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
         if (contact is null)
         {
             ctx.Set(CallerKeys.Kind, CallerKinds.Guest);
-            return CallContext.Goto(Steps.Greeting);
         }
-
-        ctx.Set(CallerKeys.ContactId, contact.Id);
-        ctx.Set(CallerKeys.Segment, contact.Segment);
-        ctx.Set(CallerKeys.AccountManagerLogin, contact.AccountManager?.Login);
-        if (contact.Blocked)
+        else
         {
-            ctx.Set(CallerKeys.Kind, CallerKinds.Blocked);
-            return CallContext.Goto(Steps.Blocked);
+            ctx.Set(CallerKeys.ContactId, contact.Id);
+            ctx.Set(CallerKeys.Segment, contact.Segment);
+            ctx.Set(CallerKeys.AccountManagerLogin, contact.AccountManager?.Login);
+            ctx.Set(CallerKeys.Kind, contact.Blocked ? CallerKinds.Blocked
+                : contact.IsVip && contact.AccountManager is not null ? CallerKinds.Vip
+                : CallerKinds.Known);
         }
 
-        ctx.Set(CallerKeys.Kind, contact.IsVip && contact.AccountManager is not null ? CallerKinds.Vip : CallerKinds.Known);
-        return CallContext.Goto(Steps.Greeting);
+        // A record that cannot be queued is noted in the call log; the caller is served all the same.
+        await CallRecordUpdates.OpenAsync(ctx);
+        return CallContext.Goto(ctx.Get(CallerKeys.Kind) == CallerKinds.Blocked ? Steps.Blocked : Steps.Greeting);
     }
 }

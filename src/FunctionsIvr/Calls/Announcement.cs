@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FunctionsIvr.Calls;
+
+/// <summary>
+/// Reads a short list back to the caller, one action per callback (a prompt, the digits of a code, a number, a date).
+/// The parts are built once, from one ERP read, and kept in the call state under the step's name; the Session keeps
+/// only the position, so "hear it again" costs no ERP call.
+/// </summary>
+public static class Announcement
+{
+    /// <summary>Session key: the index of the part being said.</summary>
+    public const string PositionKey = "ai";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>A read-out step: says the stored parts one by one, then goes to <paramref name="next"/>.</summary>
+    public static void Define(FlowBuilder flow, string step, string next)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        flow.Step(step)
+            .Enter(async ctx =>
+            {
+                var parts = await ReadAsync(ctx, step);
+                var position = Position(ctx);
+                return position < parts.Count ? Say(ctx, parts[position]) : CallContext.Goto(next);
+            })
+            .Resume(ctx =>
+            {
+                ctx.Set(PositionKey, (Position(ctx) + 1).ToString(CultureInfo.InvariantCulture));
+                return CallContext.Goto(step);
+            });
+    }
+
+    /// <summary>Stores <paramref name="parts"/> for the read-out <paramref name="step"/> and goes there, from the first part.</summary>
+    public static async Task<StepResult> StartAsync(CallContext ctx, string step, IReadOnlyList<Spoken> parts)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var state = await ctx.LoadStateAsync();
+        state.Values[step] = JsonSerializer.Serialize(parts, Json);
+        await ctx.SaveStateAsync();
+        return CallContext.Goto(Restart(ctx, step));
+    }
+
+    /// <summary>Rewinds the read-out (e.g. "press 1 to hear it again") and returns its step name.</summary>
+    public static string Restart(CallContext ctx, string step)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ctx.Set(PositionKey, null);
+        return step;
+    }
+
+    private static async Task<IReadOnlyList<Spoken>> ReadAsync(CallContext ctx, string step)
+    {
+        var state = await ctx.LoadStateAsync();
+        return state.Values.TryGetValue(step, out var json) ? JsonSerializer.Deserialize<List<Spoken>>(json, Json) ?? [] : [];
+    }
+
+    private static int Position(CallContext ctx) =>
+        int.TryParse(ctx.Get(PositionKey), NumberStyles.None, CultureInfo.InvariantCulture, out var position) ? position : 0;
+
+    private static StepResult Say(CallContext ctx, Spoken part) => part.Kind switch
+    {
+        SpokenKind.Prompt => ctx.Play(part.Value),
+        SpokenKind.Digits => ctx.SayDigits(part.Value),
+        SpokenKind.Number => ctx.SayNumber(long.Parse(part.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+        SpokenKind.Date => ctx.SayDate(DateOnly.ParseExact(part.Value, Spoken.DateFormat, CultureInfo.InvariantCulture)),
+        _ => throw new InvalidOperationException($"Unknown spoken part kind {part.Kind}."),
+    };
+}
+
+public enum SpokenKind
+{
+    Prompt,
+    Digits,
+    Number,
+    Date,
+}
+
+/// <summary>One part of an <see cref="Announcement"/>; the factories apply the house rules for saying values.</summary>
+public sealed record Spoken(SpokenKind Kind, string Value)
+{
+    internal const string DateFormat = "yyyy-MM-dd";
+
+    public static Spoken Prompt(string name) => new(SpokenKind.Prompt, name);
+
+    public static Spoken Number(long value) => new(SpokenKind.Number, value.ToString(CultureInfo.InvariantCulture));
+
+    public static Spoken Date(DateOnly date) => new(SpokenKind.Date, date.ToString(DateFormat, CultureInfo.InvariantCulture));
+
+    /// <summary>The digits of <paramref name="text"/> (a product code), or null when it has none.</summary>
+    public static Spoken? DigitsOf(string? text) =>
+        DigitsOnly(text) is { Length: > 0 } digits ? new Spoken(SpokenKind.Digits, digits) : null;
+
+    /// <summary>The digits among the last four characters of an identifier; whole identifiers are never read.</summary>
+    public static Spoken? LastDigitsOf(string? identifier) =>
+        string.IsNullOrEmpty(identifier) ? null : DigitsOf(identifier[^Math.Min(4, identifier.Length)..]);
+
+    /// <summary>A price in whole złoty, then the grosze as a second number only when they are not zero.</summary>
+    public static IEnumerable<Spoken> Amount(decimal value)
+    {
+        var grosze = (long)Math.Round(Math.Abs(value) * 100m, MidpointRounding.AwayFromZero);
+        yield return Number(grosze / 100);
+        if (grosze % 100 != 0) yield return Number(grosze % 100);
+    }
+
+    private static string DigitsOnly(string? text) => text is null ? "" : new string(text.Where(char.IsAsciiDigit).ToArray());
+}

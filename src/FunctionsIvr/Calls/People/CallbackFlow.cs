@@ -1,0 +1,48 @@
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Calls.Welcome;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+
+namespace FunctionsIvr.Calls.People;
+
+/// <summary>
+/// "Call me back": the caller confirms with 1, the account manager (or the team) gets an escalation with the call's
+/// context, the caller hears the promise and the call ends. Any other key goes back to the menu.
+/// </summary>
+public sealed class CallbackFlow : IFlowModule
+{
+    public const string ConfirmPrompt = "callback_confirm";
+    public const string PromisedPrompt = "callback_promised";
+    public const string Promised = Steps.CallbackRequest + "_promised";
+    public const string Back = Steps.CallbackRequest + "_back";
+
+    public void Define(FlowBuilder flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        flow.UsesPrompts(ConfirmPrompt, PromisedPrompt);
+
+        flow.Step(Steps.CallbackRequest)
+            .Enter(ctx => ctx.Ask(ConfirmPrompt, maxDigits: 1))
+            .Resume(ctx => ctx.Digits switch
+            {
+                "1" => CallContext.Goto(Promised),
+                null => CallContext.Retry("no key pressed"),
+                _ => CallContext.Goto(Back),
+            })
+            .MaxTries(2, thenGoTo: Back);
+
+        // The escalation is queued before the promise is played: a caller who hangs up during it is still called back.
+        flow.Step(Promised)
+            .Enter(async ctx =>
+            {
+                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.CallbackRequested, "The caller asked to be called back.", Steps.CallbackRequest);
+                await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Other, "The caller asked to be called back.");
+                return ctx.Play(PromisedPrompt);
+            })
+            .Then(CallFlow.EndStep);
+
+        flow.Step(Back)
+            .Enter(ctx => CallContext.Goto(WelcomeFlow.MenuFor(ctx)))
+            .Then(Steps.MainMenu);
+    }
+}

@@ -1,0 +1,104 @@
+using FunctionsIvr.Calls.Transfer;
+using FunctionsIvr.Calls.Welcome;
+using FunctionsIvr.Erp;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Calls.Service;
+
+/// <summary>
+/// The caller's open complaints: how many, then up to three read back (the last digits of the number, the status,
+/// the date it was opened); then 1 to talk to the person handling one, 9 for the menu.
+/// </summary>
+public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : IFlowModule
+{
+    public const string CountPrompt = "complaints_count";
+    public const string ComplaintPrompt = "complaint";
+    public const string OpenPrompt = "complaint_open";
+    public const string InProgressPrompt = "complaint_in_progress";
+    public const string OtherStatusPrompt = "complaint_status";
+    public const string MenuPrompt = "complaints_menu";
+    public const string NoComplaintsPrompt = "no_complaints";
+
+    public const string ReadOut = Steps.Complaints + "_read";
+    public const string Menu = Steps.Complaints + "_menu";
+    public const string ToHandler = Steps.Complaints + "_transfer";
+    public const string NoComplaints = Steps.Complaints + "_none";
+    public const string Unavailable = Steps.Complaints + "_unavailable";
+
+    /// <summary>Session key: PBX login of the person handling the first complaint read that has one.</summary>
+    public const string HandlerKey = "ca";
+
+    public const int MaxRead = 3;
+
+    public void Define(FlowBuilder flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        var transfer = transferOptions.Value;
+        flow.UsesPrompts(CountPrompt, ComplaintPrompt, OpenPrompt, InProgressPrompt, OtherStatusPrompt, NoComplaintsPrompt, Prompts.Apology);
+
+        flow.Step(Steps.Complaints)
+            .Enter(StartAsync)
+            .Then(Steps.MainMenu);
+
+        Announcement.Define(flow, ReadOut, next: Menu);
+
+        flow.Menu(Menu, MenuPrompt, Prompts.MenuRetry)
+            .On('1', ctx => ctx.Get(HandlerKey) is null ? Steps.TransferToPerson : ToHandler)
+            .On('9', Steps.MainMenu)
+            .MaxTries(3, thenGoTo: Steps.MainMenu);
+
+        // The person handling it first; if they do not pick up, the usual chain (account manager, team queue, call back).
+        flow.Step(ToHandler)
+            .Enter(ctx => ctx.Transfer(ctx.Get(HandlerKey)!, transfer.AgentRingSeconds))
+            .Resume(ctx => TransferFlow.AfterTransferAsync(ctx, ctx.Get(HandlerKey)!, notAnswered: Steps.TransferToPerson));
+
+        flow.Step(NoComplaints)
+            .Enter(ctx => ctx.Play(NoComplaintsPrompt))
+            .Then(Steps.MainMenu);
+
+        flow.Step(Unavailable)
+            .Enter(ctx => ctx.Play(Prompts.Apology))
+            .Then(Steps.MainMenu);
+    }
+
+    private static async Task<StepResult> StartAsync(CallContext ctx)
+    {
+        if (ctx.Get(CallerKeys.ContactId) is not { } contactId) return CallContext.Goto(Steps.GuestMenu);
+
+        IReadOnlyList<Complaint> complaints;
+        try
+        {
+            complaints = await ctx.Service<ErpClient>().GetOpenComplaintsAsync(contactId, ctx.CancellationToken);
+        }
+        catch (ErpException e)
+        {
+            ctx.Note($"complaints not read: ERP {e.Kind}");
+            return CallContext.Goto(Unavailable);
+        }
+
+        if (complaints.Count == 0) return CallContext.Goto(NoComplaints);
+
+        var read = complaints.Take(MaxRead).ToList();
+        ctx.Set(HandlerKey, read.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c.AssignedTo))?.AssignedTo);
+        List<Spoken> parts = [Spoken.Prompt(CountPrompt), Spoken.Number(complaints.Count)];
+        foreach (var complaint in read) parts.AddRange(Say(complaint));
+        return await Announcement.StartAsync(ctx, ReadOut, parts);
+    }
+
+    /// <summary>"Complaint ending in [0042]" + "is open" / "is being handled" / "is in progress" + ", opened on" [date].</summary>
+    private static IEnumerable<Spoken> Say(Complaint complaint)
+    {
+        yield return Spoken.Prompt(ComplaintPrompt);
+        if (Spoken.LastDigitsOf(complaint.Number) is { } digits) yield return digits;
+        yield return Spoken.Prompt(StatusPrompt(complaint.Status));
+        // The date as the ERP's clock saw it (the offset it sent), which is the date on the customer's paperwork.
+        yield return Spoken.Date(DateOnly.FromDateTime(complaint.OpenedAt.DateTime));
+    }
+
+    private static string StatusPrompt(string status) => status.Replace('-', '_').ToLowerInvariant() switch
+    {
+        ComplaintStatuses.Open => OpenPrompt,
+        "in_progress" or "inprogress" => InProgressPrompt,
+        _ => OtherStatusPrompt,
+    };
+}

@@ -1,0 +1,123 @@
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace FunctionsIvr.Tests.CallRecords;
+
+public class CallRecordProcessorTests
+{
+    private static readonly OpenCallRecord Open = new()
+    {
+        CallId = "call-77",
+        FromNumber = "48600100200",
+        DialledNumber = "48221234567",
+        ContactId = "C-1001",
+        StartedAt = new DateTimeOffset(2026, 11, 2, 9, 30, 0, TimeSpan.Zero),
+        Campaign = "spring-fair",
+    };
+
+    private static readonly UpdateCallRecord Transferred = new()
+    {
+        CallId = "call-77", Outcome = CallOutcomes.Transferred, TransferredTo = "am_nowak", Card = "Transferred to am_nowak.", Open = Open,
+    };
+
+    private readonly Mock<ErpClient> _erp = new();
+
+    public CallRecordProcessorTests()
+    {
+        _erp.Setup(e => e.CreateCallRecordAsync(It.IsAny<CreateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CreateCallRecordRequest r, CancellationToken _) => new CallRecord { Id = "cr-1", CallId = r.CallId });
+        _erp.Setup(e => e.UpdateCallRecordAsync(It.IsAny<string>(), It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CallRecord { Id = "cr-1", CallId = "call-77" });
+    }
+
+    [Fact]
+    public async Task Open_CreatesTheRecordWithDialledNumberAndCampaignCard()
+    {
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open)), CancellationToken.None);
+
+        _erp.Verify(e => e.CreateCallRecordAsync(
+            It.Is<CreateCallRecordRequest>(r => r.CallId == "call-77" && r.FromNumber == "48600100200" && r.DialledNumber == "48221234567"
+                                                && r.ContactId == "C-1001" && r.StartedAt == Open.StartedAt && r.Card == "Campaign spring-fair."),
+            It.IsAny<CancellationToken>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task Open_HiddenNumber_SentAsAnonymous()
+    {
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open with { FromNumber = "" })), CancellationToken.None);
+
+        _erp.Verify(e => e.CreateCallRecordAsync(It.Is<CreateCallRecordRequest>(r => r.FromNumber == "anonymous"), It.IsAny<CancellationToken>()));
+    }
+
+    [Fact]
+    public async Task Update_FindsTheRecordByCreatingAgainThenPatchesIt()
+    {
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred, 3)), CancellationToken.None);
+
+        _erp.Verify(e => e.CreateCallRecordAsync(Open.ToCreateRequest(), It.IsAny<CancellationToken>()), Times.Once());
+        _erp.Verify(e => e.UpdateCallRecordAsync("cr-1",
+            It.Is<UpdateCallRecordRequest>(u => u.Outcome == CallOutcomes.Transferred && u.TransferredTo == "am_nowak" && u.EndedAt == null),
+            It.IsAny<CancellationToken>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task Update_RecordNotThereYet_ThrowsSoItIsRetriedThenSucceeds()
+    {
+        _erp.SetupSequence(e => e.UpdateCallRecordAsync("cr-1", It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.NotFound, "404", 404))
+            .ReturnsAsync(new CallRecord { Id = "cr-1", CallId = "call-77" });
+        var processor = Processor();
+        var message = CallRecordMessages.ToWorkMessage(Transferred, 3);
+
+        var first = await Assert.ThrowsAsync<ErpException>(() => processor.ProcessAsync(Received(message), CancellationToken.None));
+        await processor.ProcessAsync(Received(message, deliveryCount: 2), CancellationToken.None);
+
+        Assert.Equal(ErpErrorKind.NotFound, first.Kind);
+        _erp.Verify(e => e.UpdateCallRecordAsync("cr-1", It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task Update_ErpDown_Throws()
+    {
+        _erp.Setup(e => e.CreateCallRecordAsync(It.IsAny<CreateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503", 503));
+
+        await Assert.ThrowsAsync<ErpException>(() =>
+            Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred, 3)), CancellationToken.None));
+
+        _erp.Verify(e => e.UpdateCallRecordAsync(It.IsAny<string>(), It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()), Times.Never());
+    }
+
+    [Fact]
+    public async Task UnknownSubject_Throws()
+    {
+        var message = CallRecordMessages.ToWorkMessage(Open) with { Subject = "CloseCallRecord" };
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MalformedBody_Throws()
+    {
+        var message = CallRecordMessages.ToWorkMessage(Transferred, 1) with { Body = """{"callId":"call-77"}""" };
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Messages_IdsFollowTheCallAndUpdateNumber()
+    {
+        Assert.Equal("open-call-77", CallRecordMessages.ToWorkMessage(Open).MessageId);
+        Assert.Equal("update-call-77-4", CallRecordMessages.ToWorkMessage(Transferred, 4).MessageId);
+        Assert.Equal(QueueNames.CallRecords, CallRecordMessages.ToWorkMessage(Open).QueueName);
+        Assert.True(CallRecordMessages.ToWorkMessage(Open with { CallId = new string('x', 200) }).MessageId.Length <= 128);
+    }
+
+    private CallRecordProcessor Processor() => new(_erp.Object, NullLogger<CallRecordProcessor>.Instance);
+
+    private static ReceivedWork Received(WorkMessage message, int deliveryCount = 1) =>
+        new(message, deliveryCount, new DateTimeOffset(2026, 11, 2, 9, 31, 0, TimeSpan.Zero));
+}

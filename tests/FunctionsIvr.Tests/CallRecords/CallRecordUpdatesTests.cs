@@ -1,0 +1,164 @@
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Calls;
+using FunctionsIvr.Calls.Welcome;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace FunctionsIvr.Tests.CallRecords;
+
+public class CallRecordUpdatesTests
+{
+    [Fact]
+    public async Task Identification_OpensTheRecordWithDialledNumberContactAndStart()
+    {
+        using var call = new EngineHarness();
+
+        await call.SendAsync("Connected");
+
+        var message = Assert.Single(call.Work.On(QueueNames.CallRecords));
+        var open = call.Work.Body<OpenCallRecord>(message, CallRecordMessages.JsonOptions);
+        Assert.Equal($"open-{call.CallId}", message.MessageId);
+        Assert.Equal(CallRecordMessages.OpenSubject, message.Subject);
+        Assert.Equal(call.CallId, message.CorrelationId);
+        Assert.Equal("48600100200", open.FromNumber);
+        Assert.Equal("48221234567", open.DialledNumber);
+        Assert.Equal("C-1001", open.ContactId);
+        Assert.Equal(ManualTimeProvider.DefaultStart, open.StartedAt);
+        Assert.Null(open.Campaign);
+    }
+
+    [Fact]
+    public async Task Identification_CampaignNumber_CampaignOnTheRecord()
+    {
+        using var call = new EngineHarness(new()
+        {
+            ["Campaigns:Numbers:0:Id"] = "spring-fair",
+            ["Campaigns:Numbers:0:DialledNumber"] = "221234567",
+        });
+
+        await call.SendAsync("Connected");
+
+        var open = call.Work.Body<OpenCallRecord>(call.Work.On(QueueNames.CallRecords).Single(), CallRecordMessages.JsonOptions);
+        Assert.Equal("spring-fair", open.Campaign);
+        Assert.Equal("Campaign spring-fair.", open.ToCreateRequest().Card);
+    }
+
+    [Fact]
+    public async Task Identification_UnknownCaller_RecordWithoutContact()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync((Contact?)null);
+
+        await call.SendAsync("Connected");
+
+        var open = call.Work.Body<OpenCallRecord>(call.Work.On(QueueNames.CallRecords).Single(), CallRecordMessages.JsonOptions);
+        Assert.Null(open.ContactId);
+    }
+
+    [Fact]
+    public async Task Identification_QueueDown_CallerGreetedAnyway()
+    {
+        using var call = new EngineHarness();
+        call.Work.FailNext(2);
+
+        var welcome = await call.SendAsync("Connected");
+
+        Assert.Equal("Play 1", Listening.Heard(welcome.Action));
+        Assert.Contains(welcome.Notes, n => n.StartsWith("OpenCallRecord not queued", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Update_CarriesTheSameOpenAsIdentificationSent()
+    {
+        using var call = new EngineHarness();
+        await call.AtMenuAsync();
+        await call.PressAsync("0");
+        call.Time.Advance(TimeSpan.FromMinutes(3));
+
+        await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var messages = call.Work.On(QueueNames.CallRecords);
+        var open = call.Work.Body<OpenCallRecord>(messages[0], CallRecordMessages.JsonOptions);
+        var update = call.Work.Body<UpdateCallRecord>(messages[1], CallRecordMessages.JsonOptions);
+        Assert.Equal(open, update.Open);
+        Assert.Equal(open.ToCreateRequest(), update.Open.ToCreateRequest());
+    }
+
+    [Fact]
+    public async Task OrderPlaced_UpdateWithOutcomeAndOrderNumber()
+    {
+        using var call = new EngineHarness();
+        var ctx = await ContextAtMenu(call);
+
+        var sent = await CallRecordUpdates.OrderPlacedAsync(ctx, "ZAM/2026/1187");
+
+        var message = call.Work.On(QueueNames.CallRecords).Last();
+        var update = call.Work.Body<UpdateCallRecord>(message, CallRecordMessages.JsonOptions);
+        Assert.True(sent);
+        Assert.Equal(CallRecordMessages.UpdateSubject, message.Subject);
+        Assert.Equal(CallOutcomes.OrderPlaced, update.Outcome);
+        Assert.Equal("ZAM/2026/1187", update.OrderNumber);
+        Assert.Null(update.EndedAt);
+    }
+
+    [Fact]
+    public async Task Updates_TwoInOneCallback_DistinctMessages()
+    {
+        using var call = new EngineHarness();
+        var ctx = await ContextAtMenu(call);
+
+        await CallRecordUpdates.OrderPlacedAsync(ctx, "ZAM/1");
+        await CallRecordUpdates.OrderPlacedAsync(ctx, "ZAM/2");
+
+        var ids = call.Work.On(QueueNames.CallRecords).Skip(1).Select(m => m.MessageId).ToList();
+        Assert.Equal([$"update-{call.CallId}-2", $"update-{call.CallId}-3"], ids);
+    }
+
+    [Fact]
+    public async Task Update_SameCallbackRepeated_SameMessageIdSoOneUpdate()
+    {
+        using var call = new EngineHarness();
+        await ContextAtMenu(call);
+
+        await CallRecordUpdates.OrderPlacedAsync(Context(call), "ZAM/1");
+        await CallRecordUpdates.OrderPlacedAsync(Context(call), "ZAM/1");
+
+        Assert.Single(call.Work.On(QueueNames.CallRecords).Skip(1));
+    }
+
+    [Fact]
+    public async Task Update_BeforeIdentification_NotSentAndNoted()
+    {
+        using var call = new EngineHarness();
+        call.UseSession(new CallSession { Step = Steps.MainMenu, Steps = 2 });
+        var ctx = Context(call);
+
+        var sent = await CallRecordUpdates.OrderPlacedAsync(ctx, "ZAM/1");
+
+        Assert.False(sent);
+        Assert.Empty(call.Work.On(QueueNames.CallRecords));
+        Assert.Contains(ctx.Notes, n => n.Contains("call record not opened", StringComparison.Ordinal));
+    }
+
+    private static async Task<CallContext> ContextAtMenu(EngineHarness call)
+    {
+        await call.AtMenuAsync();
+        return Context(call);
+    }
+
+    /// <summary>What a step of another flow gets on the next callback.</summary>
+    private static CallContext Context(EngineHarness call) => new(
+        call.Request("GetDTMF", "1"),
+        call.Session!,
+        call.Services.GetRequiredService<CallActions>(),
+        call.Services.GetRequiredService<CallFlow>().Prompts,
+        call.Services,
+        call.Time,
+        null,
+        CancellationToken.None);
+}

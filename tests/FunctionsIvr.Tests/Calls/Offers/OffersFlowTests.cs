@@ -1,0 +1,167 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
+using Moq;
+
+namespace FunctionsIvr.Tests.Calls.Offers;
+
+public class OffersFlowTests
+{
+    private static readonly Promotion PercentOff = new()
+    {
+        Id = "PR-1", Title = "Autumn coffee", ProductCode = "KAW-1234", DiscountPercent = 15.8m, ValidTo = new DateOnly(2026, 11, 30),
+    };
+
+    private static readonly Promotion PromoPrice = new()
+    {
+        Id = "PR-2", Title = "Sugar", ProductCode = "CUK-0077", PromoPrice = 89.50m, ValidTo = new DateOnly(2026, 12, 15),
+    };
+
+    private static readonly Recommendation Tea = new() { ProductCode = "HER-0450", Name = "Tea", Price = 45m };
+
+    [Fact]
+    public async Task Offers_PromotionsThenRecommendations_ReadOneActionAtATimeThenMenu()
+    {
+        using var call = WithOffers([PercentOff, PromoPrice], [Tea]);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(
+        [
+            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
+            "Play 60", "SayDigits 0077", "SayNumber 89", "SayNumber 50", "Play 62", "SayDate 2026-12-15",
+            "Play 63", "SayDigits 0450", "Play 64", "SayNumber 45",
+            "GetDTMF 65",
+        ], heard);
+    }
+
+    [Fact]
+    public async Task Offers_MoreThanThreeOfEach_ReadsThreeOfEach()
+    {
+        var promotions = Enumerable.Range(1, 5).Select(i => PercentOff with { Id = $"PR-{i}", ProductCode = $"P-{i}" }).ToList();
+        var recommendations = Enumerable.Range(1, 5).Select(i => Tea with { ProductCode = $"R-{i}" }).ToList();
+        using var call = WithOffers(promotions, recommendations);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(3, heard.Count(h => h == "Play 60"));
+        Assert.Equal(3, heard.Count(h => h == "Play 63"));
+        Assert.Equal(["SayDigits 1", "SayDigits 2", "SayDigits 3"], heard.Where(h => h.StartsWith("SayDigits", StringComparison.Ordinal)).Take(3));
+    }
+
+    [Fact]
+    public async Task OffersMenu_One_ReadsThemAgainWithoutAskingTheErpAgain()
+    {
+        using var call = WithOffers([PercentOff], []);
+        await call.AtMenuAsync();
+        var first = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        var again = await call.ListenUntilAskedAsync(await call.PressAsync("1"));
+
+        Assert.Equal(first, again);
+        call.Erp.Verify(e => e.GetPromotionsAsync("C-1001", It.IsAny<CancellationToken>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task OffersMenu_Nine_BackToMainMenu()
+    {
+        using var call = WithOffers([PercentOff], []);
+        await call.AtMenuAsync();
+        await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        var menu = await call.PressAsync("9");
+
+        Assert.Equal("GetDTMF 2", Listening.Heard(menu.Action));
+    }
+
+    [Fact]
+    public async Task Offers_NoneOfEither_SaysNoOffersThenMainMenu()
+    {
+        using var call = WithOffers([], []);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(["Play 66", "GetDTMF 2"], heard);
+    }
+
+    [Fact]
+    public async Task Offers_PromotionWithoutCodeOrValue_LeftOut()
+    {
+        using var call = WithOffers([PercentOff with { ProductCode = null }, PercentOff with { DiscountPercent = null }], []);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(["Play 66", "GetDTMF 2"], heard);
+    }
+
+    [Fact]
+    public async Task Offers_PromotionsFail_RecommendationsStillRead()
+    {
+        using var call = WithOffers([], [Tea]);
+        call.Erp.Setup(e => e.GetPromotionsAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Timeout, "slow"));
+        await call.AtMenuAsync();
+
+        var first = await call.PressAsync("6");
+        var heard = await call.ListenUntilAskedAsync(first);
+
+        Assert.Equal(["Play 63", "SayDigits 0450", "Play 64", "SayNumber 45", "GetDTMF 65"], heard);
+        Assert.Contains(first.Notes, n => n.Contains("promotions not read: ERP Timeout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Offers_ErpDown_ApologyThenMainMenu()
+    {
+        using var call = WithOffers([], []);
+        call.Erp.Setup(e => e.GetPromotionsAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+        call.Erp.Setup(e => e.GetRecommendationsAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(["Play 8", "GetDTMF 2"], heard);
+    }
+
+    [Fact]
+    public async Task Offers_Guest_GoesToGuestMenu()
+    {
+        using var call = WithOffers([PercentOff], [Tea]);
+        call.UseSession(new CallSession { Step = Steps.MainMenu, Steps = 2 });
+
+        var turn = await call.PressAsync("6");
+
+        Assert.Equal("GetDTMF 13", Listening.Heard(turn.Action));
+        call.Erp.Verify(e => e.GetPromotionsAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never());
+    }
+
+    [Fact]
+    public async Task CampaignNumber_StartingAtOffers_ReadsOffersAfterTheWelcome()
+    {
+        using var call = WithOffers([PercentOff], [], new()
+        {
+            ["Campaigns:Numbers:0:Id"] = "autumn",
+            ["Campaigns:Numbers:0:DialledNumber"] = "221234567",
+            ["Campaigns:Numbers:0:StartStep"] = Steps.Offers,
+        });
+        await call.SendAsync("Connected");
+
+        var first = await call.SendAsync("Play");
+
+        Assert.Equal("Play 60", Listening.Heard(first.Action));
+    }
+
+    private static EngineHarness WithOffers(
+        IReadOnlyList<Promotion> promotions, IReadOnlyList<Recommendation> recommendations, Dictionary<string, string?>? settings = null)
+    {
+        var call = new EngineHarness(settings);
+        call.Erp.Setup(e => e.GetPromotionsAsync("C-1001", It.IsAny<CancellationToken>())).ReturnsAsync(promotions);
+        call.Erp.Setup(e => e.GetRecommendationsAsync("C-1001", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(recommendations);
+        return call;
+    }
+}

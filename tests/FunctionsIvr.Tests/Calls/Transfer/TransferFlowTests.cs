@@ -1,0 +1,118 @@
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Work;
+using Moq;
+
+namespace FunctionsIvr.Tests.Calls.Transfer;
+
+public class TransferFlowTests
+{
+    [Fact]
+    public async Task QueueNotAnswered_ApologyThenHangup()
+    {
+        using var call = await AtTeamQueue();
+
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 9", Listening.Heard(sorry.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task QueueNotAnswered_NobodyAnsweredEscalationWithContextAndRecipient()
+    {
+        using var call = await AtTeamQueue();
+
+        await call.SendAsync("CallStatus", CallStatuses.Busy);
+
+        var message = Assert.Single(call.Work.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal($"nobody-answered-{call.CallId}", message.MessageId);
+        Assert.Equal(EscalationReason.NobodyAnswered, escalation.Reason);
+        Assert.Equal("transfer_queue", escalation.Step);
+        Assert.Equal("48600100200", escalation.CallerNumber);
+        Assert.Equal("Hurtownia Kowalski", escalation.Company);
+        Assert.Equal("Anna Nowak", escalation.Recipient?.Name);
+        Assert.Equal(EscalationChannel.Email, escalation.Recipient?.PreferredChannel);
+        Assert.Contains("am_nowak", escalation.Detail, StringComparison.Ordinal);
+        Assert.Contains("kolejka_sprzedaz", escalation.Detail, StringComparison.Ordinal);
+        Assert.Contains("Busy", escalation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueueNotAnswered_CallRecordAbandoned()
+    {
+        using var call = await AtTeamQueue();
+
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Abandoned, update.Outcome);
+        Assert.NotNull(update.EndedAt);
+    }
+
+    [Fact]
+    public async Task QueueNotAnswered_QueueDown_CallerStillHearsTheApology()
+    {
+        using var call = await AtTeamQueue();
+        call.Work.FailNext(10);
+
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.False(sorry.IsFallback);
+        Assert.Equal("Play 9", Listening.Heard(sorry.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Contains(sorry.Notes, n => n.Contains("not queued", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AccountManagerAnswers_CallRecordTransferredToThem()
+    {
+        using var call = await AtAccountManager();
+
+        await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Transferred, update.Outcome);
+        Assert.Equal("am_nowak", update.TransferredTo);
+        Assert.Null(update.EndedAt);
+        Assert.Empty(call.Work.On(QueueNames.Escalations));
+    }
+
+    [Fact]
+    public async Task QueueAnswers_CallRecordTransferredToTheQueue()
+    {
+        using var call = await AtTeamQueue();
+
+        var end = await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Equal("kolejka_sprzedaz", update.TransferredTo);
+    }
+
+    private static async Task<EngineHarness> AtAccountManager()
+    {
+        var contact = EngineHarness.RegularCustomer with
+        {
+            AccountManager = new AccountManager { Login = "am_nowak", Name = "Anna Nowak", Email = "anna.nowak@example.com" },
+        };
+        var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(contact);
+        call.Erp.Setup(e => e.GetContactAsync(contact.Id, It.IsAny<CancellationToken>())).ReturnsAsync(contact);
+        await call.AtMenuAsync();
+        await call.PressAsync("0");
+        return call;
+    }
+
+    private static async Task<EngineHarness> AtTeamQueue()
+    {
+        var call = await AtAccountManager();
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        return call;
+    }
+}
