@@ -1,3 +1,5 @@
+using FunctionsIvr.Calls.Orders;
+using FunctionsIvr.Calls.Products;
 using FunctionsIvr.Calls.Transfer;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Ivr;
@@ -25,6 +27,11 @@ public static class CallFlowRegistration
         services.AddSingleton<IFlowModule, WelcomeFlow>();
         services.AddSingleton<IFlowModule, TransferFlow>();
         services.AddSingleton<IFlowModule, EndingFlow>();
+        services.AddSingleton<IFlowModule, OrderStatusFlow>();
+        services.AddSingleton<IFlowModule, ChangeOrderFlow>();
+        services.AddSingleton<IFlowModule, RepeatOrderFlow>();
+        services.AddSingleton<IFlowModule, ProductLookupFlow>();
+        services.AddSingleton<IFlowModule, TopProductsFlow>();
         services.AddSingleton(sp =>
         {
             var flow = new FlowBuilder();
