@@ -99,7 +99,7 @@ public sealed class CommitOrderProcessor(
         Log.CommitFailed(logger, Redact.Id(command.TransactionId), Redact.Id(command.OrderNumber), Redact.Id(escalation.EscalationId));
     }
 
-    internal static string Describe(ErpException e) =>
+    private static string Describe(ErpException e) =>
         e.Problem is { } problem
             ? $"{e.Status} {problem.Title ?? problem.Type}{(problem.Detail is null ? "" : " — " + problem.Detail)}"
             : $"{e.Kind} {e.Status}";

@@ -19,9 +19,10 @@ internal static class CallStateLists
         {
             await ctx.SaveStateAsync();
         }
-        catch (RequestFailedException e) when (e.Status == 412)
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            // Another instance answered a repeat of this callback and saved the same list from the same ERP read.
+            // Another instance answered a repeat of this callback and saved the same list from the same ERP read
+            // (409: it created the call's state first; 412: it replaced it first).
             ctx.Note($"call state '{key}' saved by another callback first");
         }
     }

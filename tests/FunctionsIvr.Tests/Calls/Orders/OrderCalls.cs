@@ -21,13 +21,15 @@ internal sealed class OrderCalls : IDisposable
 
     public static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
 
-    public OrderCalls(Dictionary<string, string?>? settings = null)
+    /// <param name="callState">The call state store; the real in-memory one when null.</param>
+    public OrderCalls(Dictionary<string, string?>? settings = null, ICallStateStore? callState = null)
     {
         Call = new EngineHarness(
             settings,
             services: s =>
             {
-                s.AddSingleton<ICallStateStore>(sp => new InMemoryCallStateStore(sp.GetRequiredService<TimeProvider>(), Options.Create(new InMemoryStateOptions())));
+                if (callState is not null) s.AddSingleton(callState);
+                else s.AddSingleton<ICallStateStore>(sp => new InMemoryCallStateStore(sp.GetRequiredService<TimeProvider>(), Options.Create(new InMemoryStateOptions())));
                 s.AddSingleton<IOutboxStore>(Outbox);
                 s.AddSingleton<IWorkQueue>(Queue);
             },

@@ -1,4 +1,6 @@
+using Azure;
 using FunctionsIvr.Erp;
+using FunctionsIvr.State;
 using Moq;
 using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
 
@@ -96,6 +98,23 @@ public class OrderStatusFlowTests
     }
 
     [Fact]
+    public async Task OrderStatus_NextOnAnInstanceWithoutTheCallState_ReadsTheOlderOneFromTheErp()
+    {
+        using var calls = new OrderCalls(callState: new ForgetfulCallStateStore());
+        calls.OrdersAre(
+            Order("o-1", "ZS/2026/001111", OrderStatuses.Shipped, daysAgo: 9, Delivery),
+            Order("o-2", "ZS/2026/001234", OrderStatuses.InPreparation, daysAgo: 1, Delivery));
+        await calls.FromMainMenuAsync('1');
+        await calls.ListenUntilAskedAsync();
+
+        var next = await calls.KeysAsync("1");
+        var digits = await calls.NextAsync();
+
+        Assert.Equal("SayDigits:1111", Heard(digits));
+        Assert.Contains(next.Notes, n => n.Contains("read again from the ERP", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OrderStatus_AtMostFiveOrders_ThenNoMoreOrdersAndMainMenu()
     {
         using var calls = new OrderCalls();
@@ -162,5 +181,13 @@ public class OrderStatusFlowTests
 
         Assert.Equal("GetDTMF:3", Heard(again));
         Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    /// <summary>A call state store on an instance that never saw this call: saves vanish.</summary>
+    private sealed class ForgetfulCallStateStore : ICallStateStore
+    {
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => Task.FromResult<CallState?>(null);
+
+        public Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default) => Task.FromResult(new ETag("W/\"1\""));
     }
 }
