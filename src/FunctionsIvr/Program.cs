@@ -5,6 +5,7 @@ using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.Orders;
 using FunctionsIvr.State;
 using FunctionsIvr.Work;
 
@@ -19,6 +20,7 @@ builder.AddCallState();
 builder.AddWorkQueue();
 builder.AddEscalations();
 builder.AddCallRecords();
+builder.AddOrders();
 
 var app = builder.Build();
 

@@ -1,6 +1,8 @@
 using FunctionsIvr.Calls.Offers;
 using FunctionsIvr.Calls.People;
 using FunctionsIvr.Calls.Service;
+using FunctionsIvr.Calls.Orders;
+using FunctionsIvr.Calls.Products;
 using FunctionsIvr.Calls.Transfer;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Ivr;
@@ -34,6 +36,11 @@ public static class CallFlowRegistration
         services.AddSingleton<IFlowModule, FaqFlow>();
         services.AddSingleton<IFlowModule, CallbackFlow>();
         services.AddSingleton<IFlowModule, EndingFlow>();
+        services.AddSingleton<IFlowModule, OrderStatusFlow>();
+        services.AddSingleton<IFlowModule, ChangeOrderFlow>();
+        services.AddSingleton<IFlowModule, RepeatOrderFlow>();
+        services.AddSingleton<IFlowModule, ProductLookupFlow>();
+        services.AddSingleton<IFlowModule, TopProductsFlow>();
         services.AddSingleton(sp =>
         {
             var flow = new FlowBuilder();

@@ -44,12 +44,55 @@ public sealed class EngineHarness : IDisposable
         ["Prompts:faq_menu"] = "74",
         ["Prompts:callback_confirm"] = "79",
         ["Prompts:callback_promised"] = "80",
+        ["Prompts:no_active_orders"] = "100",
+        ["Prompts:order_number"] = "101",
+        ["Prompts:order_status_confirmed"] = "102",
+        ["Prompts:order_status_in_preparation"] = "103",
+        ["Prompts:order_status_shipped"] = "104",
+        ["Prompts:order_status_unknown"] = "105",
+        ["Prompts:delivery_date"] = "106",
+        ["Prompts:delivery_date_unknown"] = "107",
+        ["Prompts:order_next_menu"] = "108",
+        ["Prompts:no_more_orders"] = "109",
+        ["Prompts:order_option"] = "110",
+        ["Prompts:change_choose_order"] = "111",
+        ["Prompts:order_cannot_change"] = "112",
+        ["Prompts:change_order_menu"] = "113",
+        ["Prompts:cancel_confirm"] = "114",
+        ["Prompts:order_cancelled"] = "115",
+        ["Prompts:order_line"] = "116",
+        ["Prompts:choose_line"] = "117",
+        ["Prompts:change_confirm"] = "118",
+        ["Prompts:order_changed"] = "119",
+        ["Prompts:order_change_rejected"] = "120",
+        ["Prompts:no_previous_order"] = "121",
+        ["Prompts:repeat_summary"] = "122",
+        ["Prompts:repeat_total"] = "123",
+        ["Prompts:repeat_confirm"] = "124",
+        ["Prompts:enter_quantity"] = "125",
+        ["Prompts:quantity_invalid"] = "126",
+        ["Prompts:order_confirm"] = "127",
+        ["Prompts:confirm_keys"] = "128",
+        ["Prompts:order_accepted"] = "129",
+        ["Prompts:order_rejected"] = "130",
+        ["Prompts:order_try_later"] = "131",
+        ["Prompts:enter_product_code"] = "140",
+        ["Prompts:product_not_found"] = "141",
+        ["Prompts:product_price"] = "142",
+        ["Prompts:in_stock"] = "143",
+        ["Prompts:out_of_stock"] = "144",
+        ["Prompts:product_menu"] = "145",
+        ["Prompts:product_menu_guest"] = "146",
+        ["Prompts:top_product"] = "147",
+        ["Prompts:top_products_menu"] = "148",
+        ["Prompts:no_top_products"] = "149",
         ["Transfer:AgentLogin"] = "agent_default",
         ["Transfer:TeamQueue"] = "kolejka_sprzedaz",
     };
 
     private readonly IHost _host;
 
+    /// <param name="configure">More of the app's own wiring (e.g. <c>b => b.AddOrders()</c>), applied after the call flow.</param>
     public EngineHarness(
         Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<IHostApplicationBuilder>? configure = null)
     {
@@ -57,10 +100,10 @@ public sealed class EngineHarness : IDisposable
         builder.Configuration.AddInMemoryCollection(DefaultSettings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddIvrProtocol();
-        configure?.Invoke(builder);
         builder.AddCallFlow();
         builder.AddInMemoryState();
         builder.Services.AddSingleton<IWorkQueue>(Work);
+        configure?.Invoke(builder);
         builder.Services.RemoveAll<TimeProvider>();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.Services.AddSingleton(Erp.Object);

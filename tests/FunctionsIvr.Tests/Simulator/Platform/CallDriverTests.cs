@@ -235,7 +235,8 @@ public class CallDriverTests
 
         Assert.True(exchange.Answer.IsValid);
         Assert.True(exchange.OverBudget);
-        Assert.True(exchange.Elapsed >= TimeSpan.FromMilliseconds(400));
+        // Timers may fire a millisecond or two early.
+        Assert.True(exchange.Elapsed >= TimeSpan.FromMilliseconds(390), $"elapsed {exchange.Elapsed}");
     }
 
     [Fact]

@@ -82,14 +82,15 @@ public class ScenarioRunnerTests
     {
         var flow = new FoundationFlow();
         await using var webhook = await FakeWebhook.StartAsync(r =>
-            r.EventData == "0" ? flow.Respond(r) with { Delay = TimeSpan.FromMilliseconds(500) } : flow.Respond(r));
-        var scenario = ScenarioLoader.Parse("budgetMs: 150\n" + KeyZeroAgentAnswers);
+            r.EventData == "0" ? flow.Respond(r) with { Delay = TimeSpan.FromMilliseconds(2500) } : flow.Respond(r));
+        // A budget far above a loaded machine's normal answers, far below the slow one.
+        var scenario = ScenarioLoader.Parse("budgetMs: 1000\n" + KeyZeroAgentAnswers);
 
         var result = await Runner(webhook).RunAsync(scenario);
 
         Assert.Equal(ScenarioFailureKind.Budget, result.FailureKind);
         Assert.Equal(3, result.FailedExchange);
-        Assert.Matches("^answer to \"GetDTMF: caller typed 0\" took [0-9]+ ms, over the 150 ms budget$", result.Failure);
+        Assert.Matches("^answer to \"GetDTMF: caller typed 0\" took [0-9]+ ms, over the 1000 ms budget$", result.Failure);
     }
 
     [Fact]

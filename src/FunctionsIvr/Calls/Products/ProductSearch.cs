@@ -1,0 +1,29 @@
+using FunctionsIvr.Calls.Orders;
+using FunctionsIvr.Erp;
+
+namespace FunctionsIvr.Calls.Products;
+
+/// <summary>Finds the one product a code names, and points the Session at it for the price read-out and ordering.</summary>
+internal static class ProductSearch
+{
+    /// <summary>
+    /// The product whose code is <paramref name="code"/>, or, since a keypad has no letters or dashes, whose code's
+    /// digits are exactly the digits keyed (<c>32525</c> for <c>CEM-325-25</c>). A search hit that only contains the
+    /// digits (in the name, or as part of a longer code) is not taken: the caller could order the wrong product.
+    /// </summary>
+    public static async Task<Product?> FindAsync(CallContext ctx, string code)
+    {
+        var found = await ctx.Service<ErpClient>().SearchProductsAsync(code, limit: 10, ctx.CancellationToken);
+        return found.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase))
+               ?? found.FirstOrDefault(p => SpokenNumbers.Digits(p.Code) == code);
+    }
+
+    public static void Select(CallContext ctx, Product product)
+    {
+        ctx.Set(OrderKeys.ProductCode, product.Code);
+        SessionNumbers.Set(ctx, OrderKeys.Price, SpokenNumbers.Grosze(product.Price));
+        SessionNumbers.Set(ctx, OrderKeys.Stock, SpokenNumbers.WholeUnits(product.Stock));
+    }
+
+    public static long Stock(CallContext ctx) => SessionNumbers.Long(ctx, OrderKeys.Stock) ?? 0;
+}

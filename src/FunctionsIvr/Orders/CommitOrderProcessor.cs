@@ -1,0 +1,106 @@
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.State;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.Orders;
+
+/// <summary>
+/// The <c>order-commits</c> queue's processor (the CommitOrder function): phase two of an order taken on the phone.
+/// Idempotent: an entry already committed is done, and the ERP commit itself is idempotent on the transaction id, so a
+/// duplicate delivery never orders twice. A transaction the ERP refuses for good (expired, aborted, unknown) is marked
+/// Failed and escalated to a person, and the message completes. A transient ERP failure throws, so the message is
+/// redelivered and finally dead-lettered.
+/// </summary>
+public sealed class CommitOrderProcessor(
+    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, ILogger<CommitOrderProcessor> logger) : IWorkProcessor
+{
+    public string QueueName => QueueNames.OrderCommits;
+
+    public async Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var message = work.Message;
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["MessageId"] = Redact.Id(message.MessageId),
+            ["CallId"] = Redact.Id(message.CorrelationId),
+        });
+
+        CommitOrder command;
+        try
+        {
+            command = CommitOrder.Parse(message.Body, message.MessageId);
+        }
+        catch (MalformedCommitOrderException e)
+        {
+            Log.MalformedCommit(logger, Redact.Id(message.MessageId), work.DeliveryCount, e.Reason);
+            throw;
+        }
+
+        var transactionId = Redact.Id(command.TransactionId);
+        var entry = await outbox.GetAsync(command.TransactionId, cancellationToken);
+        switch (entry?.Status)
+        {
+            case OutboxStatus.Committed:
+                Log.AlreadyCommitted(logger, transactionId);
+                return;
+            case OutboxStatus.Failed or OutboxStatus.Aborted:
+                // Closed and escalated already (by an earlier delivery or the sweep): nothing left that a commit could fix.
+                Log.AlreadyClosed(logger, transactionId, entry.Status);
+                return;
+            case null:
+                // The entry is written before the message is sent, so this should not happen; the caller heard "accepted",
+                // so commit anyway: the message carries everything the commit and an escalation need.
+                Log.NoOutboxEntry(logger, transactionId);
+                break;
+        }
+
+        TransactionOutcome outcome;
+        try
+        {
+            outcome = await erp.CommitTransactionAsync(command.TransactionId, cancellationToken);
+        }
+        catch (ErpException e) when (e.Kind is ErpErrorKind.Rejected or ErpErrorKind.NotFound)
+        {
+            await FailAsync(command, entry, $"The ERP refused to commit order {command.OrderNumber}: {Describe(e)}", cancellationToken);
+            return;
+        }
+        catch (ErpException e)
+        {
+            Log.CommitTransient(logger, transactionId, work.DeliveryCount, e.Kind);
+            throw;
+        }
+
+        if (outcome.Status != TransactionStatuses.Committed)
+        {
+            await FailAsync(command, entry, $"The ERP answered the commit of order {command.OrderNumber} with status '{outcome.Status}'.", cancellationToken);
+            return;
+        }
+
+        if (entry is not null) await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
+        Log.Committed(logger, transactionId, Redact.Id(outcome.Order?.Number ?? command.OrderNumber), work.DeliveryCount);
+    }
+
+    /// <summary>
+    /// Escalates first, then marks the entry Failed: if marking fails the message is redelivered and escalates again,
+    /// which the stable escalation id turns into the same ticket; the other order could lose the escalation.
+    /// </summary>
+    private async Task FailAsync(CommitOrder command, OutboxEntry? entry, string detail, CancellationToken cancellationToken)
+    {
+        var contact = await CommitFailedEscalations.TryGetContactAsync(erp, command.ContactId, cancellationToken);
+        var escalation = CommitFailedEscalations.Create(
+            command.TransactionId, command.CallId, command.ContactId, command.OrderNumber, detail, contact, time.GetUtcNow());
+        await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
+        if (entry is not null)
+            await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Closed(OutboxStatus.Failed, time.GetUtcNow(), detail), cancellationToken);
+        Log.CommitFailed(logger, Redact.Id(command.TransactionId), Redact.Id(command.OrderNumber), Redact.Id(escalation.EscalationId));
+    }
+
+    private static string Describe(ErpException e) =>
+        e.Problem is { } problem
+            ? $"{e.Status} {problem.Title ?? problem.Type}{(problem.Detail is null ? "" : " — " + problem.Detail)}"
+            : $"{e.Kind} {e.Status}";
+}

@@ -1,0 +1,59 @@
+using FunctionsIvr.State;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.Orders;
+
+/// <summary>Order placement and commit log lines. Ids are passed masked (<see cref="Hosting.Redact"/>).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Transaction {TransactionId} prepared for call {CallId}, order {OrderNumber}, expires {ExpiresAt:o}; in the outbox")]
+    public static partial void Prepared(ILogger logger, string transactionId, string callId, string orderNumber, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Transaction {TransactionId} is already in the outbox ({Status}): the same basket placed again")]
+    public static partial void AlreadyPrepared(ILogger logger, string transactionId, OutboxStatus status);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: the commit message could not be sent; it stays Prepared for the sweep")]
+    public static partial void SendFailed(ILogger logger, Exception exception, string transactionId);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: the outbox status could not be recorded ({Status}); the sweep will see it")]
+    public static partial void StatusNotRecorded(ILogger logger, Exception exception, string transactionId, int status);
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Transaction {TransactionId} committed as order {OrderNumber} (delivery {DeliveryCount})")]
+    public static partial void Committed(ILogger logger, string transactionId, string orderNumber, int deliveryCount);
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "Transaction {TransactionId} is already committed; the duplicate is done")]
+    public static partial void AlreadyCommitted(ILogger logger, string transactionId);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Information, Message = "Transaction {TransactionId} is already closed ({Status}); nothing to commit")]
+    public static partial void AlreadyClosed(ILogger logger, string transactionId, OutboxStatus status);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Transaction {TransactionId} has no outbox entry; committing from the message alone")]
+    public static partial void NoOutboxEntry(ILogger logger, string transactionId);
+
+    [LoggerMessage(EventId = 7014, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: commit failed transiently ({Kind}) on delivery {DeliveryCount}; it will be redelivered")]
+    public static partial void CommitTransient(ILogger logger, string transactionId, int deliveryCount, Erp.ErpErrorKind kind);
+
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Error, Message = "Transaction {TransactionId} (order {OrderNumber}) cannot be committed; marked Failed and escalated as {EscalationId}")]
+    public static partial void CommitFailed(ILogger logger, string transactionId, string orderNumber, string escalationId);
+
+    [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "Message {MessageId} on order-commits (delivery {DeliveryCount}) is malformed and can never be committed: {Reason}")]
+    public static partial void MalformedCommit(ILogger logger, string messageId, int deliveryCount, string reason);
+
+    [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} re-sent (send #{SendAttempts})")]
+    public static partial void Resent(ILogger logger, string transactionId, int sendAttempts);
+
+    [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} could not be re-sent (send #{SendAttempts}); next pass tries again")]
+    public static partial void ResendFailed(ILogger logger, Exception exception, string transactionId, int sendAttempts);
+
+    [LoggerMessage(EventId = 7022, Level = LogLevel.Error, Message = "Sweep: transaction {TransactionId} (order {OrderNumber}) expired uncommitted; aborted and escalated")]
+    public static partial void Expired(ILogger logger, string transactionId, string orderNumber);
+
+    [LoggerMessage(EventId = 7023, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} turned out committed in the ERP")]
+    public static partial void FoundCommitted(ILogger logger, string transactionId);
+
+    [LoggerMessage(EventId = 7024, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} ({Status}) failed this pass; next pass tries again")]
+    public static partial void SweepEntryFailed(ILogger logger, Exception exception, string transactionId, OutboxStatus status);
+
+    [LoggerMessage(EventId = 7025, Level = LogLevel.Information, Message = "Sweep: {Open} open entries; {Resent} re-sent, {Aborted} aborted, {Committed} found committed, {Skipped} failed this pass")]
+    public static partial void Swept(ILogger logger, int open, int resent, int aborted, int committed, int skipped);
+}

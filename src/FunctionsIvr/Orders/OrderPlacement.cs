@@ -1,0 +1,126 @@
+using System.Globalization;
+using Azure;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.State;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.Orders;
+
+/// <summary>
+/// Places an order the caller confirmed, without making the caller wait for the ERP to create it:
+/// prepare (reserve) in the ERP, write the outbox entry, send <see cref="CommitOrder"/> to <c>order-commits</c>.
+/// Once the outbox entry exists the order is accepted: the caller may hear so even when the send fails, because the
+/// sweep re-sends it. Repeating the same basket (a repeated callback, a replay on another instance) prepares nothing new:
+/// the ERP answers the same transaction to the same Idempotency-Key, the outbox already holds it and duplicate detection
+/// drops the second message.
+/// </summary>
+public sealed class OrderPlacement(
+    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, ILogger<OrderPlacement> logger)
+{
+    /// <exception cref="ErpException">
+    /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
+    /// nothing is in the outbox then and the caller must not hear "accepted".
+    /// </exception>
+    public async Task<PlacedOrder> PlaceAsync(OrderBasket basket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(basket);
+        var prepared = await erp.PrepareTransactionAsync(
+            new PrepareTransactionRequest { ContactId = basket.ContactId, Lines = basket.Lines, CallId = basket.CallId },
+            basket.IdempotencyKey,
+            cancellationToken);
+
+        var entry = await RecordAsync(basket, prepared, cancellationToken);
+        var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
+        return new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
+    }
+
+    /// <summary>Writes the outbox entry; an entry that exists (409) is this basket placed before, so it is read and used.</summary>
+    private async Task<OutboxEntry> RecordAsync(OrderBasket basket, PreparedTransaction prepared, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var command = new CommitOrder(prepared.TransactionId, basket.CallId, basket.ContactId, prepared.OrderNumber, now);
+        var entry = new OutboxEntry(prepared.TransactionId)
+        {
+            CallId = basket.CallId,
+            ContactId = basket.ContactId,
+            OrderNumber = prepared.OrderNumber,
+            Total = prepared.Total,
+            Currency = prepared.Currency,
+            Status = OutboxStatus.Prepared,
+            MessageBody = command.ToJson(),
+            PreparedAt = now,
+            ExpiresAt = prepared.ExpiresAt,
+            UpdatedAt = now,
+        };
+
+        try
+        {
+            if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted)
+            {
+                // Only a replay can see this (the ERP remembered the key); without an outbox entry nobody was told "accepted".
+                if (await outbox.GetAsync(prepared.TransactionId, cancellationToken) is { } earlier) return earlier;
+                throw new ErpException(ErpErrorKind.Rejected, $"The ERP transaction for this basket is already {prepared.Status}.");
+            }
+
+            await outbox.AddAsync(entry, cancellationToken);
+            Log.Prepared(logger, Redact.Id(entry.TransactionId), Redact.Id(basket.CallId), Redact.Id(entry.OrderNumber), entry.ExpiresAt);
+            return entry;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await outbox.GetAsync(prepared.TransactionId, cancellationToken)
+                           ?? throw new InvalidOperationException($"Outbox entry {Redact.Id(prepared.TransactionId)} was reported to exist but cannot be read.", e);
+            Log.AlreadyPrepared(logger, Redact.Id(existing.TransactionId), existing.Status);
+            return existing;
+        }
+    }
+
+    /// <returns>True when the message is on the queue and the entry says so.</returns>
+    private async Task<bool> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Deliberately broad, cancellation included: the outbox entry is the durable copy and the sweep re-sends
+            // it, so whatever went wrong here the caller's order stands and they hear "accepted".
+            Log.SendFailed(logger, e, Redact.Id(entry.TransactionId));
+            await TryRecordAsync(entry, OutboxChanges.SendFailed(time.GetUtcNow(), e.GetType().Name + ": " + e.Message));
+            return false;
+        }
+
+        await TryRecordAsync(entry, OutboxChanges.Queued(time.GetUtcNow()));
+        return true;
+    }
+
+    /// <summary>
+    /// Best effort: if recording the send fails the entry stays Prepared and the sweep sends it again, which duplicate
+    /// detection drops. Not cut by the call's deadline, so a slow callback does not leave a stale status behind.
+    /// </summary>
+    private async Task TryRecordAsync(OutboxEntry entry, Func<OutboxEntry, bool> change)
+    {
+        try
+        {
+            await OutboxChanges.ApplyAsync(outbox, entry, change, CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), e.Status);
+        }
+    }
+}
+
+/// <summary>What the caller confirmed on one call. <see cref="Sequence"/> is fixed before the caller was asked, so every
+/// repeat of the confirmation carries the same <see cref="IdempotencyKey"/>.</summary>
+public sealed record OrderBasket(string CallId, string ContactId, int Sequence, IReadOnlyList<OrderLineRequest> Lines)
+{
+    /// <summary><c>{callId}:{sequence}</c>: one ERP transaction per call and basket.</summary>
+    public string IdempotencyKey => CallId + ":" + Sequence.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <param name="Queued">False when the commit message could not be sent yet (the sweep will send it).</param>
+public sealed record PlacedOrder(string TransactionId, string OrderNumber, bool Queued);

@@ -1,0 +1,120 @@
+using System.Globalization;
+using Azure;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.State;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Orders;
+
+/// <summary>
+/// What the SweepOutbox timer does, one pass at a time, so nothing accepted on the phone is lost:
+/// <list type="bullet">
+/// <item>Prepared entries untouched for <see cref="OrdersOptions.ResendAfter"/>: the commit message is sent again with the
+/// same MessageId (duplicate detection keeps it single) and the entry marked Queued.</item>
+/// <item>Prepared or Queued entries past their expiry (plus <see cref="OrdersOptions.ExpiryGrace"/>): the transaction is
+/// aborted in the ERP (idempotent), escalated as CommitFailed and marked Aborted; if the ERP says it was committed after
+/// all, the entry is marked Committed instead.</item>
+/// <item>Committed, Failed and Aborted entries are closed and left alone: rows are kept as the record of what happened
+/// (removing old rows is a retention job, not the sweep's).</item>
+/// </list>
+/// A failure on one entry is logged and the pass goes on; the next pass tries it again.
+/// </summary>
+public sealed class OutboxSweeper(
+    IOutboxStore outbox, IWorkQueue queue, ErpClient erp, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OutboxSweeper> logger)
+{
+    private static readonly OutboxStatus[] Open = [OutboxStatus.Prepared, OutboxStatus.Queued];
+
+    public async Task<OutboxSweepResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var settings = options.Value;
+        var entries = await outbox.ListAsync(Open, cancellationToken);
+        var result = new OutboxSweepResult();
+        foreach (var entry in entries)
+        {
+            var now = time.GetUtcNow();
+            try
+            {
+                if (now >= entry.ExpiresAt + settings.ExpiryGrace)
+                {
+                    result = await ExpireAsync(entry, result, cancellationToken);
+                }
+                else if (entry.Status == OutboxStatus.Prepared && now - LastTouched(entry) >= settings.ResendAfter)
+                {
+                    result = await ResendAsync(entry, result, cancellationToken);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One entry must not stop the pass; it stays open and the next pass tries it again.
+                Log.SweepEntryFailed(logger, e, Redact.Id(entry.TransactionId), entry.Status);
+                result = result with { Skipped = result.Skipped + 1 };
+            }
+        }
+
+        Log.Swept(logger, entries.Count, result.Resent, result.Aborted, result.Committed, result.Skipped);
+        return result;
+    }
+
+    private static DateTimeOffset LastTouched(OutboxEntry entry) => entry.UpdatedAt > entry.PreparedAt ? entry.UpdatedAt : entry.PreparedAt;
+
+    private async Task<OutboxSweepResult> ResendAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The entry stays Prepared and the next pass tries again; the attempt is recorded for whoever looks at it.
+            Log.ResendFailed(logger, e, Redact.Id(entry.TransactionId), entry.SendAttempts + 1);
+            await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.SendFailed(time.GetUtcNow(), e.GetType().Name + ": " + e.Message), cancellationToken);
+            return result with { Skipped = result.Skipped + 1 };
+        }
+
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Queued(time.GetUtcNow()), cancellationToken);
+        Log.Resent(logger, Redact.Id(entry.TransactionId), entry.SendAttempts);
+        return result with { Resent = result.Resent + 1 };
+    }
+
+    private async Task<OutboxSweepResult> ExpireAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await erp.AbortTransactionAsync(entry.TransactionId, cancellationToken);
+            if (outcome.Status == TransactionStatuses.Committed) return await CommittedAfterAllAsync(entry, result, cancellationToken);
+        }
+        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
+        {
+            return await CommittedAfterAllAsync(entry, result, cancellationToken);
+        }
+        catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
+        {
+            // The ERP holds nothing under this id any more: nothing is reserved, nothing was ordered.
+        }
+
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"Order {entry.OrderNumber} was prepared at {entry.PreparedAt:u} but not committed before its reservation expired at {entry.ExpiresAt:u} ({entry.Status}, {entry.SendAttempts} send(s){(entry.LastError is null ? "" : ", last error: " + entry.LastError)}); it was aborted.");
+        var contact = await CommitFailedEscalations.TryGetContactAsync(erp, entry.ContactId, cancellationToken);
+        var escalation = CommitFailedEscalations.Create(
+            entry.TransactionId, entry.CallId, entry.ContactId, entry.OrderNumber, detail, contact, time.GetUtcNow());
+        await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Closed(OutboxStatus.Aborted, time.GetUtcNow(), detail), cancellationToken);
+        Log.Expired(logger, Redact.Id(entry.TransactionId), Redact.Id(entry.OrderNumber));
+        return result with { Aborted = result.Aborted + 1 };
+    }
+
+    private async Task<OutboxSweepResult> CommittedAfterAllAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
+        Log.FoundCommitted(logger, Redact.Id(entry.TransactionId));
+        return result with { Committed = result.Committed + 1 };
+    }
+}
+
+/// <summary>What one sweep did: commit messages re-sent, expired transactions aborted and escalated, entries found
+/// committed in the ERP, and entries that failed this time (tried again next pass).</summary>
+public sealed record OutboxSweepResult(int Resent = 0, int Aborted = 0, int Committed = 0, int Skipped = 0);

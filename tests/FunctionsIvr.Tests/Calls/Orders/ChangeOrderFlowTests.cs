@@ -1,0 +1,268 @@
+using FunctionsIvr.Erp;
+using Moq;
+using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
+
+namespace FunctionsIvr.Tests.Calls.Orders;
+
+public class ChangeOrderFlowTests
+{
+    private static readonly DateOnly Delivery = new(2026, 11, 5);
+
+    private static readonly Order Newer = Order("o-2", "ZS/2026/001234", OrderStatuses.Confirmed, daysAgo: 1, Delivery,
+        Line("CEM-325-25", 10, 21.90m));
+
+    private static readonly Order Older = Order("o-1", "ZS/2026/001111", OrderStatuses.InPreparation, daysAgo: 9, delivery: null,
+        Line("CEM-325-25", 10, 21.90m), Line("PUST-CER-25", 200, 9.85m));
+
+    [Fact]
+    public async Task ChangeOrder_SeveralOrders_ReadsEachWithItsPositionThenAsksWhich()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Older, Newer);
+
+        var first = await calls.FromMainMenuAsync('4');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(
+            ["Play:110", "SayNumber:1", "Play:101", "SayDigits:1234", "Play:102", "Play:106", "SayDate:2026-11-05",
+             "Play:110", "SayNumber:2", "Play:101", "SayDigits:1111", "Play:103", "Play:107", "GetDTMF:111"],
+            Heard([first, .. rest]));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChooseTwo_ChangeMenuForTheSecondOrderHeard()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Older, Newer);
+        calls.OrderIs(Older);
+        await calls.FromMainMenuAsync('4');
+        await calls.ListenUntilAskedAsync();
+
+        var menu = await calls.KeysAsync("2");
+
+        Assert.Equal("GetDTMF:113", Heard(menu));
+        calls.Erp.Verify(e => e.GetOrderAsync("o-1", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChoiceNotInTheList_AsksAgain()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Older, Newer);
+        await calls.FromMainMenuAsync('4');
+        await calls.ListenUntilAskedAsync();
+
+        var again = await calls.KeysAsync("3");
+
+        Assert.Equal("GetDTMF:111", Heard(again));
+        Assert.Equal(1, again.Session.Tries);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_OneOrder_StraightToTheChangeMenu()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Newer);
+        calls.OrderIs(Newer);
+
+        var menu = await calls.FromMainMenuAsync('4');
+
+        Assert.Equal("GetDTMF:113", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_NoActiveOrders_SaysSoThenMainMenu()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre();
+
+        var none = await calls.FromMainMenuAsync('4');
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:100", Heard(none));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ShippedOrder_CannotBeChangedThenMainMenu()
+    {
+        using var calls = new OrderCalls();
+        var shipped = Newer with { Status = OrderStatuses.Shipped };
+        calls.OrdersAre(shipped);
+        calls.OrderIs(shipped);
+
+        var refused = await calls.FromMainMenuAsync('4');
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:112", Heard(refused));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_CancelConfirmedWithOne_CancelsAndSaysCancelled()
+    {
+        using var calls = await AtChangeMenu(Newer);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Newer with { Status = OrderStatuses.Cancelled });
+
+        var confirm = await calls.KeysAsync("1");
+        var cancelled = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("GetDTMF:114", Heard(confirm));
+        Assert.Equal("Play:115", Heard(cancelled));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+        calls.Erp.Verify(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_CancelNotConfirmed_BackToTheChangeMenuAndNothingCancelled()
+    {
+        using var calls = await AtChangeMenu(Newer);
+        await calls.KeysAsync("1");
+
+        var menu = await calls.KeysAsync("2");
+
+        Assert.Equal("GetDTMF:113", Heard(menu));
+        calls.Erp.Verify(e => e.CancelOrderAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_CancelRejectedByErp_SaysRejectedThenTheChangeMenu()
+    {
+        using var calls = await AtChangeMenu(Newer);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "not changeable", 409));
+        await calls.KeysAsync("1");
+
+        var rejected = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:120", Heard(rejected));
+        Assert.Equal("GetDTMF:113", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChangeKey_ReadsEachLineThenAsksWhichLine()
+    {
+        using var calls = await AtChangeMenu(Older);
+
+        var first = await calls.KeysAsync("2");
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(
+            ["Play:116", "SayNumber:1", "SayDigits:32525", "SayNumber:10", "Play:116", "SayNumber:2", "SayDigits:25", "SayNumber:200", "GetDTMF:117"],
+            Heard([first, .. rest]));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_NewQuantityConfirmed_SendsAllLinesWithTheChangedOne()
+    {
+        using var calls = await AtChangeMenu(Older);
+        UpdateOrderRequest? sent = null;
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((string _, UpdateOrderRequest update, string? _, CancellationToken _) => sent = update)
+            .ReturnsAsync(Older);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+
+        var quantity = await calls.KeysAsync("2");
+        var intro = await calls.KeysAsync("150#");
+        var said = await calls.NextAsync();
+        var confirm = await calls.NextAsync();
+        var changed = await calls.KeysAsync("1");
+
+        Assert.Equal(["GetDTMF:125", "Play:118", "SayNumber:150", "GetDTMF:128", "Play:119"], Heard([quantity, intro, said, confirm, changed]));
+        Assert.NotNull(sent);
+        Assert.Equal([new OrderLineRequest("CEM-325-25", 10), new OrderLineRequest("PUST-CER-25", 150)], sent.Lines);
+        Assert.Null(sent.Status);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_SameConfirmationTwice_SameIdempotencyKey()
+    {
+        using var calls = await AtChangeMenu(Older);
+        var keys = new List<string?>();
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((string _, UpdateOrderRequest _, string? key, CancellationToken _) => keys.Add(key))
+            .ReturnsAsync(Older);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("1");
+        await calls.KeysAsync("12#");
+        await calls.ListenUntilAskedAsync();
+
+        var first = await calls.Call.StartAsync("GetDTMF", "1");
+        var repeat = await calls.Call.StartAsync("GetDTMF", "1");
+
+        Assert.Equal(2, keys.Count);
+        Assert.NotNull(keys[0]);
+        Assert.StartsWith(calls.Call.CallId + ":", keys[0], StringComparison.Ordinal);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Equal(Heard(first), Heard(repeat));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChangeRejectedByErp_SaysChangeRejectedThenTheChangeMenu()
+    {
+        using var calls = await AtChangeMenu(Older);
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "insufficient stock", 409));
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("2");
+        await calls.KeysAsync("9000#");
+        await calls.ListenUntilAskedAsync();
+
+        var rejected = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:120", Heard(rejected));
+        Assert.Equal("GetDTMF:113", Heard(menu));
+    }
+
+    [Theory]
+    [InlineData("0#")]
+    [InlineData("20000#")]
+    public async Task ChangeOrder_QuantityOutOfRange_QuantityInvalidThenAskedAgain(string keys)
+    {
+        using var calls = await AtChangeMenu(Older);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("1");
+
+        var invalid = await calls.KeysAsync(keys);
+        var again = await calls.NextAsync();
+
+        Assert.Equal("Play:126", Heard(invalid));
+        Assert.Equal("GetDTMF:125", Heard(again));
+        calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_OrderShippedWhileChoosing_CannotChangeInsteadOfUpdate()
+    {
+        using var calls = await AtChangeMenu(Older);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("1");
+        await calls.KeysAsync("12#");
+        await calls.ListenUntilAskedAsync();
+        calls.OrderIs(Older with { Status = OrderStatuses.Shipped });
+
+        var refused = await calls.KeysAsync("1");
+
+        Assert.Equal("Play:112", Heard(refused));
+        calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static async Task<OrderCalls> AtChangeMenu(Order order)
+    {
+        var calls = new OrderCalls();
+        calls.OrdersAre(order);
+        calls.OrderIs(order);
+        var menu = await calls.FromMainMenuAsync('4');
+        Assert.Equal("GetDTMF:113", Heard(menu));
+        return calls;
+    }
+}

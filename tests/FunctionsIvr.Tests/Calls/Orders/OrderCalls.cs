@@ -1,0 +1,125 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace FunctionsIvr.Tests.Calls.Orders;
+
+/// <summary>
+/// A call through the real engine with the order wiring (<c>AddOrders</c>), the real in-memory call state and outbox,
+/// a capturing queue and the mocked ERP.
+/// </summary>
+internal sealed class OrderCalls : IDisposable
+{
+    public const string ContactId = "C-1001";
+
+    public static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
+
+    /// <param name="callState">The call state store; the real in-memory one when null.</param>
+    public OrderCalls(Dictionary<string, string?>? settings = null, ICallStateStore? callState = null)
+    {
+        Call = new EngineHarness(
+            settings,
+            services: s =>
+            {
+                if (callState is not null) s.AddSingleton(callState);
+                else s.AddSingleton<ICallStateStore>(sp => new InMemoryCallStateStore(sp.GetRequiredService<TimeProvider>(), Options.Create(new InMemoryStateOptions())));
+                s.AddSingleton<IOutboxStore>(Outbox);
+                s.AddSingleton<IWorkQueue>(Queue);
+            },
+            configure: b => b.AddOrders());
+    }
+
+    public EngineHarness Call { get; }
+
+    public InMemoryOutboxStore Outbox { get; } = new();
+
+    public CapturingWorkQueue Queue { get; } = new();
+
+    public Mock<ErpClient> Erp => Call.Erp;
+
+    /// <summary>Welcome, main menu, then <paramref name="key"/>: the first answer of the chosen flow.</summary>
+    public async Task<CallTurn> FromMainMenuAsync(char key)
+    {
+        await Call.SendAsync("Connected");
+        await Call.SendAsync("Play");
+        return await Call.SendAsync("GetDTMF", key.ToString());
+    }
+
+    /// <summary>The platform reports the last Play or Say* finished.</summary>
+    public Task<CallTurn> NextAsync() => Call.SendAsync("Play");
+
+    public Task<CallTurn> KeysAsync(string digits) => Call.SendAsync("GetDTMF", digits);
+
+    /// <summary>What the caller hears, compactly: <c>Play:101</c>, <c>SayDigits:1234</c>, <c>GetDTMF:108</c>, <c>CallByObjectLogin:agent</c>.</summary>
+    public static string Heard(CallTurn turn) =>
+        turn.Action.Type + ":" + (turn.Action["Prompt"] ?? turn.Action["Destination"] ?? turn.Action.Parameters.FirstOrDefault().Value ?? "");
+
+    public static string[] Heard(IEnumerable<CallTurn> turns) => turns.Select(Heard).ToArray();
+
+    public void Dispose() => Call.Dispose();
+
+    /// <summary>Acknowledges actions that need no input (Play, Say*) until the call asks for keys or leaves the flow.</summary>
+    public async Task<List<CallTurn>> ListenUntilAskedAsync(int max = 40)
+    {
+        var heard = new List<CallTurn>();
+        for (var i = 0; i < max; i++)
+        {
+            var turn = await Call.SendAsync("Play");
+            heard.Add(turn);
+            if (turn.Action.Type is "GetDTMF" or "Hangup" or "CallByObjectLogin") return heard;
+        }
+
+        throw new InvalidOperationException("The flow did not ask for keys.");
+    }
+
+    public static Order Order(string id, string number, string status, int daysAgo, DateOnly? delivery = null, params OrderLine[] lines) => new()
+    {
+        Id = id,
+        Number = number,
+        ContactId = ContactId,
+        Status = status,
+        CreatedAt = Now.AddDays(-daysAgo),
+        EstimatedDelivery = delivery,
+        Lines = lines,
+        Total = lines.Sum(l => l.LineTotal),
+    };
+
+    public static OrderLine Line(string code, decimal quantity, decimal unitPrice) =>
+        new() { ProductCode = code, Quantity = quantity, UnitPrice = unitPrice, LineTotal = quantity * unitPrice };
+
+    public static Product Product(string code, decimal price, decimal stock) =>
+        new() { Code = code, Name = "Produkt " + code, Unit = "szt", Price = price, Stock = stock };
+
+    public static PreparedTransaction Prepared(string transactionId = "tx-0001", string orderNumber = "ZS/2026/001400") => new()
+    {
+        TransactionId = transactionId,
+        OrderNumber = orderNumber,
+        ExpiresAt = Now.AddMinutes(10),
+        Total = 100m,
+    };
+
+    public void OrdersAre(params Order[] orders) =>
+        Erp.Setup(e => e.GetOrdersAsync(ContactId, It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(orders);
+
+    public void OrderIs(Order order) =>
+        Erp.Setup(e => e.GetOrderAsync(order.Id, It.IsAny<CancellationToken>())).ReturnsAsync(order);
+
+    public void ProductsAre(string search, params Product[] products) =>
+        Erp.Setup(e => e.SearchProductsAsync(search, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(products);
+
+    public void PrepareReturns(PreparedTransaction prepared) =>
+        Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(prepared);
+
+    public void PrepareThrows(ErpErrorKind kind) =>
+        Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(kind, "prepare failed", status: kind == ErpErrorKind.Rejected ? 409 : 503));
+}

@@ -1,0 +1,207 @@
+using FunctionsIvr.Calls;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.Work;
+using Moq;
+using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
+
+namespace FunctionsIvr.Tests.Calls.Orders;
+
+public class RepeatOrderFlowTests
+{
+    private static readonly Order Last = Order("o-7", "ZS/2026/001207", OrderStatuses.Delivered, daysAgo: 3, delivery: null,
+        Line("CEM-325-25", 40, 21.90m), Line("PUST-CER-25", 500, 9.85m));
+
+    private static readonly Order Cancelled = Order("o-9", "ZS/2026/001209", OrderStatuses.Cancelled, daysAgo: 1, delivery: null,
+        Line("KLEJ-C2TE-25", 5, 42.90m));
+
+    [Fact]
+    public async Task Repeat_OnlyCancelledOrders_NoPreviousOrderThenMainMenu()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Cancelled);
+
+        var none = await calls.FromMainMenuAsync('2');
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:121", Heard(none));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    [Fact]
+    public async Task Repeat_LastOrderNotCancelled_SummaryOfLinesAndWholeZlotyTotal()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Last, Cancelled);
+
+        var first = await calls.FromMainMenuAsync('2');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        // 40 × 21.90 + 500 × 9.85 = 5801.00
+        Assert.Equal(["Play:122", "SayNumber:2", "Play:123", "SayNumber:5801", "GetDTMF:124"], Heard([first, .. rest]));
+    }
+
+    [Fact]
+    public async Task Repeat_Confirmed_PreparesTheSameLinesAndSaysAcceptedWithTheNumber()
+    {
+        using var calls = await AtConfirmation();
+        PrepareTransactionRequest? prepared = null;
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((PrepareTransactionRequest request, string? _, CancellationToken _) => prepared = request)
+            .ReturnsAsync(Prepared("tx-0001", "ZS/2026/001400"));
+
+        var accepted = await calls.KeysAsync("1");
+        var number = await calls.NextAsync();
+        var menu = await calls.NextAsync();
+
+        Assert.Equal(["Play:129", "SayDigits:1400", "GetDTMF:2"], Heard([accepted, number, menu]));
+        Assert.NotNull(prepared);
+        Assert.Equal(ContactId, prepared.ContactId);
+        Assert.Equal(calls.Call.CallId, prepared.CallId);
+        Assert.Equal([new OrderLineRequest("CEM-325-25", 40), new OrderLineRequest("PUST-CER-25", 500)], prepared.Lines);
+    }
+
+    [Fact]
+    public async Task Repeat_Accepted_OrderIsInTheOutboxAndTheCommitIsQueued()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareReturns(Prepared("tx-0001", "ZS/2026/001400"));
+
+        await calls.KeysAsync("1");
+
+        var entry = await calls.Outbox.GetAsync("tx-0001");
+        Assert.NotNull(entry);
+        Assert.Equal(OutboxStatus.Queued, entry.Status);
+        Assert.Equal(calls.Call.CallId, entry.CallId);
+        var message = Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+        Assert.Equal("tx-0001", message.MessageId);
+        Assert.Equal(calls.Call.CallId, message.CorrelationId);
+        Assert.Equal("CommitOrder", message.Subject);
+    }
+
+    [Fact]
+    public async Task Repeat_SameConfirmationCallbackTwice_PreparesOneTransaction()
+    {
+        using var calls = await AtConfirmation();
+        var keys = new List<string?>();
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((PrepareTransactionRequest _, string? key, CancellationToken _) => keys.Add(key))
+            .ReturnsAsync(Prepared("tx-0001"));
+
+        var first = await calls.Call.StartAsync("GetDTMF", "1");
+        var repeat = await calls.Call.StartAsync("GetDTMF", "1");
+
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Matches("^" + calls.Call.CallId + @":\d+$", keys[0]);
+        Assert.Single(await calls.Outbox.ListAsync([OutboxStatus.Prepared, OutboxStatus.Queued]));
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+        Assert.Equal(Heard(first), Heard(repeat));
+        Assert.Equal(first.Session.Get(FunctionsIvr.Calls.Orders.OrderKeys.AcceptedDigits), repeat.Session.Get(FunctionsIvr.Calls.Orders.OrderKeys.AcceptedDigits));
+    }
+
+    [Fact]
+    public async Task Repeat_ConfirmationReplayedAfterAHoldOnAnotherInstance_SameIdempotencyKey()
+    {
+        using var calls = await AtConfirmation();
+        var keys = new List<string?>();
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((PrepareTransactionRequest _, string? key, CancellationToken _) => keys.Add(key))
+            .ReturnsAsync(Prepared("tx-0001"));
+        var asked = calls.Call.Session!;
+        await calls.Call.StartAsync("GetDTMF", "1");
+
+        // What the engine answers when the prepare outlives the budget: the input Session, marked as held, one callback on.
+        calls.Call.UseSession(asked
+            .With(CallEngine.HoldCountKey, "1").With(CallEngine.HeldEventKey, "GetDTMF").With(CallEngine.HeldDataKey, "1")
+            with { Steps = asked.Steps + 1 });
+        var replayed = await calls.NextAsync();
+
+        Assert.Equal("Play:129", Heard(replayed));
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+    }
+
+    [Fact]
+    public async Task Repeat_Declined_MainMenuAndNothingPrepared()
+    {
+        using var calls = await AtConfirmation();
+
+        var menu = await calls.KeysAsync("2");
+
+        Assert.Equal("GetDTMF:2", Heard(menu));
+        calls.Erp.Verify(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Repeat_ErpRejectsThePrepare_OrderRejectedAndNothingInTheOutbox()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareThrows(ErpErrorKind.Rejected);
+
+        var rejected = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:130", Heard(rejected));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+        Assert.Empty(await calls.Outbox.ListAsync(Enum.GetValues<OutboxStatus>()));
+        Assert.DoesNotContain(calls.Queue.Accepted, m => m.QueueName == QueueNames.OrderCommits);
+    }
+
+    [Fact]
+    public async Task Repeat_ErpUnavailable_OffersAPersonInsteadOfAccepting()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareThrows(ErpErrorKind.Unavailable);
+
+        var offer = await calls.KeysAsync("1");
+        var transfer = await calls.KeysAsync("0");
+
+        Assert.Equal("GetDTMF:131", Heard(offer));
+        Assert.Equal("CallByObjectLogin:agent_default", Heard(transfer));
+        Assert.DoesNotContain(calls.Queue.Accepted, m => m.QueueName == QueueNames.OrderCommits);
+    }
+
+    [Fact]
+    public async Task Repeat_QueueUnreachable_CallerStillHearsAcceptedAndTheEntryWaitsForTheSweep()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareReturns(Prepared("tx-0001"));
+        calls.Queue.FailSends = int.MaxValue;
+
+        var accepted = await calls.KeysAsync("1");
+
+        Assert.Equal("Play:129", Heard(accepted));
+        var entry = await calls.Outbox.GetAsync("tx-0001");
+        Assert.NotNull(entry);
+        Assert.Equal(OutboxStatus.Prepared, entry.Status);
+        Assert.Equal(1, entry.SendAttempts);
+        Assert.Contains("queue unreachable", entry.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repeat_GuestWithoutContact_MainMenu()
+    {
+        using var calls = new OrderCalls();
+        calls.Call.UseSession(new CallSession { Step = "menu", Steps = 2 });
+
+        var menu = await calls.KeysAsync("2");
+
+        Assert.Equal("GetDTMF:2", Heard(menu));
+        calls.Erp.Verify(e => e.GetOrdersAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static async Task<OrderCalls> AtConfirmation()
+    {
+        var calls = new OrderCalls();
+        calls.OrdersAre(Last, Cancelled);
+        calls.OrderIs(Last);
+        await calls.FromMainMenuAsync('2');
+        var asked = await calls.ListenUntilAskedAsync();
+        Assert.Equal("GetDTMF:124", Heard(asked[^1]));
+        return calls;
+    }
+}

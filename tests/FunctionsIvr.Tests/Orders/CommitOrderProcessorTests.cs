@@ -1,0 +1,223 @@
+using Azure;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using static FunctionsIvr.Tests.Orders.OutboxFixtures;
+
+namespace FunctionsIvr.Tests.Orders;
+
+public class CommitOrderProcessorTests
+{
+    private readonly Mock<ErpClient> erp = new();
+    private readonly InMemoryOutboxStore outbox = new();
+    private readonly CapturingWorkQueue queue = new();
+    private readonly ManualTimeProvider time = new(PreparedAt.AddSeconds(5));
+
+    [Fact]
+    public async Task Process_Queued_CommitsAndMarksCommitted()
+    {
+        var entry = await Stored(Entry());
+        CommitSucceeds();
+
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Process_SameMessageTwice_CommitsOnce()
+    {
+        var entry = await Stored(Entry());
+        CommitSucceeds();
+        var sut = Sut();
+
+        await sut.ProcessAsync(Delivery(entry), CancellationToken.None);
+        await sut.ProcessAsync(Delivery(entry, deliveryCount: 2), CancellationToken.None);
+
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Process_ErpRejectsTheCommit_FailedAndEscalatedWithTheCallsContext()
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "expired", 410,
+                new ErpProblem { Type = ErpProblemTypes.TransactionExpired, Title = "The transaction expired.", Status = 410 }));
+        erp.Setup(e => e.GetContactAsync("C-1001", It.IsAny<CancellationToken>())).ReturnsAsync(new Contact
+        {
+            Id = "C-1001", Name = "Jan Kowalski", Company = "Kowalski Budownictwo",
+            AccountManager = new AccountManager { Login = "am_z", Name = "Piotr Zieliński", Email = "pz@example.test" },
+        });
+
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        var stored = await outbox.GetAsync("tx-0001");
+        Assert.Equal(OutboxStatus.Failed, stored?.Status);
+        var message = Assert.Single(queue.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal(EscalationReason.CommitFailed, escalation.Reason);
+        Assert.Equal(EscalationMessages.StableId(EscalationReason.CommitFailed, "tx-0001"), message.MessageId);
+        Assert.Equal("call-abc", escalation.CallId);
+        Assert.Equal("C-1001", escalation.ContactId);
+        Assert.Equal("ZS/2026/001400", escalation.OrderId);
+        Assert.Equal("tx-0001", escalation.TransactionId);
+        Assert.Equal("Kowalski Budownictwo", escalation.Company);
+        Assert.Equal("Piotr Zieliński", escalation.Recipient?.Name);
+        Assert.Contains("expired", escalation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_ErpRejectsTwice_OneEscalationTicket()
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "aborted", 409));
+        queue.FailSends = 0;
+        var sut = Sut();
+
+        await sut.ProcessAsync(Delivery(entry), CancellationToken.None);
+        await sut.ProcessAsync(Delivery(entry, 2), CancellationToken.None);
+
+        Assert.Single(queue.On(QueueNames.Escalations));
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Process_EscalationCannotBeSent_ThrowsAndTheEntryStaysOpen()
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "aborted", 409));
+        queue.FailSends = 1;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Sut().ProcessAsync(Delivery(entry), CancellationToken.None));
+
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Theory]
+    [InlineData(ErpErrorKind.Timeout)]
+    [InlineData(ErpErrorKind.Unavailable)]
+    [InlineData(ErpErrorKind.CircuitOpen)]
+    public async Task Process_TransientErpFailure_ThrowsForRedeliveryAndChangesNothing(ErpErrorKind kind)
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>())).ThrowsAsync(new ErpException(kind, "down"));
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().ProcessAsync(Delivery(entry), CancellationToken.None));
+
+        Assert.Equal(kind, e.Kind);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Process_AlreadyFailed_NothingMoreIsDone()
+    {
+        var entry = await Stored(Entry(status: OutboxStatus.Failed));
+
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        erp.Verify(e => e.CommitTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Process_SweepChangedTheEntryMeanwhile_RereadsAndStillMarksCommitted()
+    {
+        var entry = await Stored(Entry(status: OutboxStatus.Prepared));
+        CommitSucceeds();
+        var interfering = new InterferingOutboxStore(outbox, async () =>
+        {
+            var fresh = (await outbox.GetAsync("tx-0001"))!;
+            fresh.Status = OutboxStatus.Queued;
+            fresh.SendAttempts++;
+            await outbox.UpdateAsync(fresh);
+        });
+
+        await Sut(interfering).ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        var stored = await outbox.GetAsync("tx-0001");
+        Assert.Equal(OutboxStatus.Committed, stored?.Status);
+        Assert.Equal(1, stored?.SendAttempts);
+        Assert.Equal(1, interfering.Conflicts);
+    }
+
+    [Fact]
+    public async Task Process_NoOutboxEntry_CommitsFromTheMessageAlone()
+    {
+        CommitSucceeds();
+
+        await Sut().ProcessAsync(Delivery(Entry()), CancellationToken.None);
+
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("{\"callId\":\"call-abc\"}")]
+    public async Task Process_MalformedBody_ThrowsSoItEndsDeadLettered(string body)
+    {
+        var work = new ReceivedWork(CommitOrder.ToWorkMessage("tx-0001", "call-abc", body), 1, PreparedAt);
+
+        await Assert.ThrowsAsync<MalformedCommitOrderException>(() => Sut().ProcessAsync(work, CancellationToken.None));
+
+        erp.Verify(e => e.CommitTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private void CommitSucceeds() =>
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });
+
+    private async Task<OutboxEntry> Stored(OutboxEntry entry)
+    {
+        await outbox.AddAsync(entry);
+        return entry;
+    }
+
+    private CommitOrderProcessor Sut(IOutboxStore? store = null) =>
+        new(erp.Object, store ?? outbox, queue, time, NullLogger<CommitOrderProcessor>.Instance);
+
+    /// <summary>Lets another writer change the entry just before the first update, as a concurrent sweep would.</summary>
+    private sealed class InterferingOutboxStore(IOutboxStore inner, Func<Task> otherWriter) : IOutboxStore
+    {
+        private bool interfered;
+
+        public int Conflicts { get; private set; }
+
+        public Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
+
+        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) => inner.GetAsync(transactionId, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(statuses, cancellationToken);
+
+        public async Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        {
+            if (!interfered)
+            {
+                interfered = true;
+                await otherWriter();
+            }
+
+            try
+            {
+                await inner.UpdateAsync(entry, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                Conflicts++;
+                throw;
+            }
+        }
+    }
+}

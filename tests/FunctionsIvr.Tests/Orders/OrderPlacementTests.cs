@@ -1,0 +1,165 @@
+using FunctionsIvr.Erp;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace FunctionsIvr.Tests.Orders;
+
+public class OrderPlacementTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
+
+    private readonly Mock<ErpClient> erp = new();
+    private readonly InMemoryOutboxStore outbox = new();
+    private readonly CapturingWorkQueue queue = new();
+
+    private static OrderBasket Basket(int sequence = 14) =>
+        new("call-abc", "C-1001", sequence, [new OrderLineRequest("CEM-325-25", 25)]);
+
+    private static PreparedTransaction Prepared(string transactionId = "tx-0001") => new()
+    {
+        TransactionId = transactionId,
+        OrderNumber = "ZS/2026/001400",
+        ExpiresAt = Now.AddMinutes(10),
+        Total = 547.50m,
+    };
+
+    [Fact]
+    public async Task Place_PreparesWithCallIdAndSequenceAsIdempotencyKey()
+    {
+        SetupPrepare(Prepared());
+
+        await Sut().PlaceAsync(Basket(sequence: 14));
+
+        erp.Verify(e => e.PrepareTransactionAsync(
+            It.Is<PrepareTransactionRequest>(r => r.ContactId == "C-1001" && r.CallId == "call-abc" && r.Lines.Count == 1),
+            "call-abc:14", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Place_EntryIsInTheOutboxBeforeTheCommitIsSent()
+    {
+        SetupPrepare(Prepared());
+        OutboxEntry? atSend = null;
+        queue.OnSend = m => atSend = outbox.GetAsync(m.MessageId).GetAwaiter().GetResult();
+
+        var placed = await Sut().PlaceAsync(Basket());
+
+        Assert.NotNull(atSend);
+        Assert.Equal(OutboxStatus.Prepared, atSend.Status);
+        Assert.Equal(new PlacedOrder("tx-0001", "ZS/2026/001400", Queued: true), placed);
+    }
+
+    [Fact]
+    public async Task Place_Sent_EntryQueuedWithTheErpExpiryAndTheCommitBody()
+    {
+        SetupPrepare(Prepared());
+
+        await Sut().PlaceAsync(Basket());
+
+        var entry = await outbox.GetAsync("tx-0001");
+        Assert.NotNull(entry);
+        Assert.Equal(OutboxStatus.Queued, entry.Status);
+        Assert.Equal(Now.AddMinutes(10), entry.ExpiresAt);
+        Assert.Equal(Now, entry.PreparedAt);
+        Assert.Equal(547.50m, entry.Total);
+        Assert.Equal(1, entry.SendAttempts);
+        Assert.Equal(new CommitOrder("tx-0001", "call-abc", "C-1001", "ZS/2026/001400", Now), CommitOrder.Parse(entry.MessageBody, "tx-0001"));
+    }
+
+    [Fact]
+    public async Task Place_CommitMessage_ShapedForDuplicateDetectionAndCorrelation()
+    {
+        SetupPrepare(Prepared());
+
+        await Sut().PlaceAsync(Basket());
+
+        var message = Assert.Single(queue.Accepted);
+        Assert.Equal(QueueNames.OrderCommits, message.QueueName);
+        Assert.Equal("tx-0001", message.MessageId);
+        Assert.Equal("call-abc", message.CorrelationId);
+        Assert.Equal(CommitOrder.Subject, message.Subject);
+        Assert.Equal("tx-0001", CommitOrder.Parse(message.Body, message.MessageId).TransactionId);
+    }
+
+    [Fact]
+    public async Task Place_SameBasketTwice_OneEntryOneMessageSameOrder()
+    {
+        SetupPrepare(Prepared());
+        var sut = Sut();
+
+        var first = await sut.PlaceAsync(Basket());
+        var second = await sut.PlaceAsync(Basket());
+
+        Assert.Equal(first, second);
+        Assert.Single(await outbox.ListAsync(Enum.GetValues<OutboxStatus>()));
+        Assert.Single(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Place_RepeatWhileStillPrepared_SendsAgainAndDuplicateDetectionKeepsOne()
+    {
+        SetupPrepare(Prepared());
+        queue.FailSends = 1;
+        var sut = Sut();
+        await sut.PlaceAsync(Basket());
+
+        var again = await sut.PlaceAsync(Basket());
+
+        Assert.True(again.Queued);
+        Assert.Single(queue.Accepted);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Place_QueueUnreachable_OrderStandsAndEntryWaitsForTheSweep()
+    {
+        SetupPrepare(Prepared());
+        queue.FailSends = int.MaxValue;
+
+        var placed = await Sut().PlaceAsync(Basket());
+
+        Assert.False(placed.Queued);
+        Assert.Equal("ZS/2026/001400", placed.OrderNumber);
+        var entry = await outbox.GetAsync("tx-0001");
+        Assert.NotNull(entry);
+        Assert.Equal(OutboxStatus.Prepared, entry.Status);
+        Assert.Equal(1, entry.SendAttempts);
+        Assert.NotNull(entry.LastError);
+    }
+
+    [Fact]
+    public async Task Place_PrepareRejected_ThrowsAndNothingIsWritten()
+    {
+        erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "insufficient stock", 409));
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().PlaceAsync(Basket()));
+
+        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
+        Assert.Empty(await outbox.ListAsync(Enum.GetValues<OutboxStatus>()));
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Place_ErpRemembersAnExpiredTransactionForThisKey_RejectedNotAccepted()
+    {
+        SetupPrepare(Prepared() with { Status = TransactionStatuses.Expired });
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().PlaceAsync(Basket()));
+
+        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
+        Assert.Empty(queue.Accepted);
+    }
+
+    private void SetupPrepare(PreparedTransaction prepared) =>
+        erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(prepared);
+
+    private OrderPlacement Sut() =>
+        new(erp.Object, outbox, queue, new ManualTimeProvider(Now), NullLogger<OrderPlacement>.Instance);
+}

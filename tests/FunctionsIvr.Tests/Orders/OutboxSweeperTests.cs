@@ -1,0 +1,192 @@
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using static FunctionsIvr.Tests.Orders.OutboxFixtures;
+
+namespace FunctionsIvr.Tests.Orders;
+
+public class OutboxSweeperTests
+{
+    private readonly Mock<ErpClient> erp = new();
+    private readonly InMemoryOutboxStore outbox = new();
+    private readonly CapturingWorkQueue queue = new();
+    private readonly ManualTimeProvider time = new(PreparedAt);
+
+    [Fact]
+    public async Task Sweep_PreparedForOverAMinute_ResentWithTheSameMessageIdAndQueued()
+    {
+        var entry = await Stored(Entry(status: OutboxStatus.Prepared));
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(1, result.Resent);
+        var message = Assert.Single(queue.On(QueueNames.OrderCommits));
+        Assert.Equal("tx-0001", message.MessageId);
+        Assert.Equal(entry.MessageBody, message.Body);
+        Assert.Equal("call-abc", message.CorrelationId);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Sweep_PreparedJustNow_LeftForThePlacementToFinish()
+    {
+        await Stored(Entry(status: OutboxStatus.Prepared));
+        time.Advance(TimeSpan.FromSeconds(30));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(0, result.Resent);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Sweep_MessageWasSentButNotRecorded_DuplicateDetectionKeepsOne()
+    {
+        var entry = await Stored(Entry(status: OutboxStatus.Prepared));
+        await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody));
+        time.Advance(TimeSpan.FromMinutes(2));
+
+        await Sut().SweepAsync();
+
+        Assert.Single(queue.On(QueueNames.OrderCommits));
+        Assert.Single(queue.Duplicates);
+    }
+
+    [Fact]
+    public async Task Sweep_ResendFails_StaysPreparedWithTheErrorAndIsTriedNextPass()
+    {
+        await Stored(Entry(status: OutboxStatus.Prepared));
+        time.Advance(TimeSpan.FromMinutes(2));
+        queue.FailSends = 1;
+        var sut = Sut();
+
+        var failed = await sut.SweepAsync();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var retried = await sut.SweepAsync();
+
+        Assert.Equal(1, failed.Skipped);
+        Assert.Equal(1, retried.Resent);
+        var stored = await outbox.GetAsync("tx-0001");
+        Assert.Equal(OutboxStatus.Queued, stored?.Status);
+        Assert.Equal(2, stored?.SendAttempts);
+    }
+
+    [Theory]
+    [InlineData(OutboxStatus.Prepared)]
+    [InlineData(OutboxStatus.Queued)]
+    public async Task Sweep_ExpiredUncommitted_AbortedMarkedAbortedAndEscalated(OutboxStatus status)
+    {
+        await Stored(Entry(status: status));
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Expired });
+        time.Advance(TimeSpan.FromMinutes(12));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(1, result.Aborted);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))?.Status);
+        var message = Assert.Single(queue.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal(EscalationReason.CommitFailed, escalation.Reason);
+        Assert.Equal("tx-0001", escalation.TransactionId);
+        Assert.Equal("ZS/2026/001400", escalation.OrderId);
+        Assert.Equal("call-abc", escalation.CallId);
+        Assert.Equal("C-1001", escalation.ContactId);
+        Assert.Empty(queue.On(QueueNames.OrderCommits));
+    }
+
+    [Fact]
+    public async Task Sweep_ExpiredWithinTheGrace_NotAbortedYet()
+    {
+        await Stored(Entry());
+        time.Advance(TimeSpan.FromMinutes(10.5));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(0, result.Aborted);
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Sweep_ExpiredButTheErpCommittedIt_MarkedCommittedWithoutEscalation()
+    {
+        await Stored(Entry());
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "committed", 409,
+                new ErpProblem { Type = ErpProblemTypes.TransactionCommitted, Status = 409 }));
+        time.Advance(TimeSpan.FromMinutes(12));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(1, result.Committed);
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Sweep_AbortFailsTransiently_EntryStaysOpenForTheNextPass()
+    {
+        await Stored(Entry());
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+        time.Advance(TimeSpan.FromMinutes(12));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(1, result.Skipped);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Theory]
+    [InlineData(OutboxStatus.Committed)]
+    [InlineData(OutboxStatus.Failed)]
+    [InlineData(OutboxStatus.Aborted)]
+    public async Task Sweep_ClosedEntries_LeftAlone(OutboxStatus status)
+    {
+        await Stored(Entry(status: status));
+        time.Advance(TimeSpan.FromHours(1));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(), result);
+        Assert.Equal(status, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.Accepted);
+        Assert.Empty(erp.Invocations);
+    }
+
+    [Fact]
+    public async Task Sweep_OneEntryFails_TheOthersAreStillSwept()
+    {
+        await Stored(Entry("tx-0001"));
+        await Stored(Entry("tx-0002", OutboxStatus.Prepared));
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Timeout, "slow"));
+        erp.Setup(e => e.AbortTransactionAsync("tx-0002", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0002", Status = TransactionStatuses.Aborted });
+        time.Advance(TimeSpan.FromMinutes(12));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(Aborted: 1, Skipped: 1), result);
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0002"))?.Status);
+    }
+
+    private async Task<OutboxEntry> Stored(OutboxEntry entry)
+    {
+        await outbox.AddAsync(entry);
+        return entry;
+    }
+
+    private OutboxSweeper Sut() =>
+        new(outbox, queue, erp.Object, time, Options.Create(new OrdersOptions()), NullLogger<OutboxSweeper>.Instance);
+}
