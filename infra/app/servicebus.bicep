@@ -1,6 +1,7 @@
 // Out-of-band work (Work/QueueNames): ERP order commits, escalations, call records. Duplicate detection makes a
 // re-sent message with the same MessageId (the business key) a no-op; after 10 failed deliveries a message goes
-// to the dead-letter queue, which the app turns into an escalation. Local (SAS) auth is off.
+// to the dead-letter queue, which forwards it to 'dead-letters' where the HandleDeadLetters function turns it into
+// an escalation (one trigger for every queue's dead letters). Local (SAS) auth is off.
 param name string
 param location string
 param tags object
@@ -23,6 +24,24 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
+param deadLetterQueueName string = 'dead-letters'
+
+// Created first: the work queues forward their dead letters to it. Its own dead letters stay in its DLQ.
+resource deadLetters 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = {
+  parent: namespace
+  name: deadLetterQueueName
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT10M'
+    maxDeliveryCount: 10
+    deadLetteringOnMessageExpiration: false
+    defaultMessageTimeToLive: 'P14D'
+    lockDuration: 'PT1M'
+    requiresSession: false
+    enablePartitioning: false
+  }
+}
+
 resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [
   for queue in queueNames: {
     parent: namespace
@@ -37,6 +56,7 @@ resource queues 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [
       lockDuration: 'PT1M'
       requiresSession: false
       enablePartitioning: false
+      forwardDeadLetteredMessagesTo: deadLetters.name
     }
   }
 ]

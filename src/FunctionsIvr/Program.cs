@@ -3,6 +3,7 @@ using FunctionsIvr.Calls;
 using FunctionsIvr.Calls.Service;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
+using FunctionsIvr.Functions;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.Orders;
@@ -21,11 +22,11 @@ builder.AddWorkQueue();
 builder.AddEscalations();
 builder.AddCallRecords();
 builder.AddOrders();
+builder.AddFunctions();
 
 var app = builder.Build();
 
-app.MapHostHealth();
-app.MapIvrCallback();
+app.MapFunctions();
 
 app.Run();
 

@@ -30,6 +30,15 @@ public static class QueueNames
     public const string Escalations = "escalations";
     public const string CallRecords = "call-records";
 
+    /// <summary>
+    /// Where Service Bus forwards every queue's dead letters (ForwardDeadLetteredMessagesTo), so one function handles them.
+    /// The in-process queue keeps each queue's own dead-letter queue instead; the same processor serves both.
+    /// </summary>
+    public const string DeadLetters = "dead-letters";
+
+    /// <summary>The queues whose messages become escalations when they cannot be processed.</summary>
+    public static IReadOnlyList<string> WorkQueues { get; } = [OrderCommits, Escalations, CallRecords];
+
     private const string DeadLetterSuffix = "/$DeadLetterQueue";
 
     /// <summary>The dead-letter queue of <paramref name="queue"/>, named the way Service Bus names it.</summary>

@@ -33,6 +33,15 @@ public sealed class IvrApp : WebApplicationFactory<Program>
 
     public Mock<ErpClient> Erp { get; } = new();
 
+    private Action<IServiceCollection>? _services;
+
+    /// <summary>More test replacements (a recording queue, a manual clock), applied after the app's own wiring.</summary>
+    public IvrApp WithServices(Action<IServiceCollection> services)
+    {
+        _services += services;
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -41,6 +50,7 @@ public sealed class IvrApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<ErpClient>();
             services.AddSingleton(Erp.Object);
+            _services?.Invoke(services);
         });
     }
 

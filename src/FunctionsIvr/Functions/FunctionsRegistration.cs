@@ -1,0 +1,28 @@
+using FunctionsIvr.Work;
+using FunctionsIvr.Work.DeadLetters;
+
+namespace FunctionsIvr.Functions;
+
+public static class FunctionsRegistration
+{
+    /// <summary>
+    /// What the triggered functions need beyond their features: the dead-letter processors (the forwarded
+    /// <c>dead-letters</c> queue in Azure, each queue's own dead-letter queue in process) and, without a Functions
+    /// host, a local stand-in for the SweepOutbox timer.
+    /// </summary>
+    public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder)
+    {
+        foreach (var queue in QueueNames.WorkQueues.Select(QueueNames.DeadLetterQueueOf).Append(QueueNames.DeadLetters))
+        {
+            builder.Services.AddSingleton<IWorkProcessor>(sp => ActivatorUtilities.CreateInstance<DeadLetterProcessor>(sp, queue));
+        }
+
+        builder.Services.AddOptions<LocalSweepTimerOptions>().Bind(builder.Configuration.GetSection(LocalSweepTimerOptions.SectionName));
+        if (string.IsNullOrEmpty(builder.Configuration[Hosting.CustomHandlerHosting.PortVariable]))
+        {
+            builder.Services.AddHostedService<LocalSweepTimer>();
+        }
+
+        return builder;
+    }
+}
