@@ -15,6 +15,12 @@ public static class CallTelemetry
 
     internal static IReadOnlyList<string> Dimensions { get; } = [CallId, FunctionName, Step];
 
+    /// <summary>
+    /// The route template of an outbound request (<c>/contacts/{id}</c>), set by the client that sends it: telemetry
+    /// names the dependency by it instead of a path holding ids, and drops the query, which may hold a phone number.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<string> RouteOption = new("FunctionsIvr.Route");
+
     /// <summary>Marks the current request as an invocation of <paramref name="functionName"/>, for call <paramref name="callId"/> when known.</summary>
     public static void TagInvocation(string functionName, string? callId)
     {

@@ -34,6 +34,7 @@ public static class TelemetryHostBuilderExtensions
             EnableAdaptiveSampling = true,
         });
         builder.Services.AddSingleton<ITelemetryInitializer, CallTelemetryInitializer>();
+        builder.Services.AddSingleton<ITelemetryInitializer, TelemetryRedactionInitializer>();
         if (credential is not null)
         {
             builder.Services.Configure<TelemetryConfiguration>(configuration => configuration.SetAzureTokenCredential(credential));

@@ -40,7 +40,8 @@ public class TelemetryHostBuilderExtensionsTests
         var callback = new JsonObject { ["request"] = IvrApp.Callback("Connected", callId: callId) }.ToJsonString();
         using var content = new StringContent(callback, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await client.PostAsync(new Uri("/api/ivr", UriKind.Relative), content);
+        // Forwarded by the host as the PBX sent it: the function key in the query string.
+        using var response = await client.PostAsync(new Uri("/api/ivr?code=function-key-not-for-telemetry", UriKind.Relative), content);
         Assert.True(response.IsSuccessStatusCode, $"the callback answered {(int)response.StatusCode}");
 
         await app.Services.GetRequiredService<TelemetryClient>().FlushAsync(CancellationToken.None);
@@ -53,6 +54,9 @@ public class TelemetryHostBuilderExtensionsTests
         Assert.Equal(IvrCallbackFunction.FunctionName, (string?)request["properties"]?[CallTelemetry.FunctionName]);
         Assert.False(string.IsNullOrEmpty((string?)request["properties"]?[CallTelemetry.Step]), "the request does not say which step it handled");
         Assert.Equal("200", (string?)request["responseCode"]);
+        var everything = string.Join('\n', ingestion.Items.Select(i => i.ToJsonString()));
+        Assert.DoesNotContain("function-key-not-for-telemetry", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("48600100200", everything, StringComparison.Ordinal);
     }
 
     [Fact]
