@@ -230,8 +230,9 @@ module functionApp 'app/function.bicep' = {
     serviceBusHostName: serviceBus.outputs.hostName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     keyVaultUri: keyVault.outputs.uri
-    whatsAppEnabled: !empty(whatsAppToken)
-    emailEnabled: !empty(smtpPassword)
+    // A channel half-configured would stop the app at start-up (options validation): both parts, or it stays off.
+    whatsAppEnabled: !empty(whatsAppToken) && !empty(whatsAppPhoneNumberId)
+    emailEnabled: !empty(smtpPassword) && !empty(smtpHost)
     erpBaseUrl: erpBaseUrl
     ivrAnswerMode: ivrAnswerMode
     transferAgentLogin: transferAgentLogin

@@ -72,7 +72,7 @@ var emailSettings = emailEnabled ? {
   Escalations__Email__Password: '@Microsoft.KeyVault(SecretUri=${secretUriBase}smtp-password)'
   Escalations__Email__Host: smtpHost
   Escalations__Email__UserName: smtpUserName
-  Escalations__Email__From: smtpFrom
+  Escalations__Email__From: empty(smtpFrom) ? 'FunctionsIvr <ivr@functionsivr.local>' : smtpFrom
 } : {}
 var teamEmailSettings = empty(escalationTeamEmail) ? {} : {
   Escalations__TeamEmail: escalationTeamEmail
