@@ -24,9 +24,21 @@ param principalType string = 'User'
 @minLength(1)
 param erpBaseUrl string
 
-@description('App: the app answers the call itself (Answer action). Panel: the IVR object auto-answers.')
-@allowed(['App', 'Panel'])
+@description('App: the app answers the call itself (Answer action; panel auto-answer off). Auto: the IVR object auto-answers.')
+@allowed(['Auto', 'App'])
 param ivrAnswerMode string = 'App'
+
+@description('PBX object login of the first person callers are transferred to, and of the team queue (both or neither).')
+param transferAgentLogin string = ''
+param transferTeamQueue string = ''
+
+// Escalation channels' non-secret settings (docs/escalations.md); the secrets are below.
+param escalationTeamEmail string = ''
+param whatsAppPhoneNumberId string = ''
+param whatsAppTemplateName string = ''
+param smtpHost string = ''
+param smtpUserName string = ''
+param smtpFrom string = ''
 
 // Scale. 512 MB is plenty for the handler (about 70 MB resident); 40 is the smallest maximum Flex allows.
 @allowed([512, 2048, 4096])
@@ -218,10 +230,19 @@ module functionApp 'app/function.bicep' = {
     serviceBusHostName: serviceBus.outputs.hostName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     keyVaultUri: keyVault.outputs.uri
-    whatsAppEnabled: !empty(whatsAppToken)
-    emailEnabled: !empty(smtpPassword)
+    // A channel half-configured would stop the app at start-up (options validation): both parts, or it stays off.
+    whatsAppEnabled: !empty(whatsAppToken) && !empty(whatsAppPhoneNumberId)
+    emailEnabled: !empty(smtpPassword) && !empty(smtpHost)
     erpBaseUrl: erpBaseUrl
     ivrAnswerMode: ivrAnswerMode
+    transferAgentLogin: transferAgentLogin
+    transferTeamQueue: transferTeamQueue
+    escalationTeamEmail: escalationTeamEmail
+    whatsAppPhoneNumberId: whatsAppPhoneNumberId
+    whatsAppTemplateName: whatsAppTemplateName
+    smtpHost: smtpHost
+    smtpUserName: smtpUserName
+    smtpFrom: smtpFrom
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

@@ -18,7 +18,18 @@ param keyVaultUri string
 param whatsAppEnabled bool
 param emailEnabled bool
 param erpBaseUrl string
+@allowed(['Auto', 'App'])
 param ivrAnswerMode string
+@description('PBX object logins callers are transferred to; empty: the values in appsettings.json (placeholders).')
+param transferAgentLogin string = ''
+param transferTeamQueue string = ''
+@description('Assignee of escalation tickets without a recipient; empty: not given to the app.')
+param escalationTeamEmail string = ''
+param whatsAppPhoneNumberId string = ''
+param whatsAppTemplateName string = ''
+param smtpHost string = ''
+param smtpUserName string = ''
+param smtpFrom string = ''
 param instanceMemoryMB int
 param maximumInstanceCount int
 param alwaysReadyHttpInstances int
@@ -53,11 +64,24 @@ var settings = {
 }
 // Optional channels: given to the app only when configured, so the app can tell "off" from "secret missing".
 var whatsAppSettings = whatsAppEnabled ? {
-  Escalations__WhatsApp__Token: '@Microsoft.KeyVault(SecretUri=${secretUriBase}whatsapp-token)'
+  Escalations__WhatsApp__AccessToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}whatsapp-token)'
+  Escalations__WhatsApp__PhoneNumberId: whatsAppPhoneNumberId
+  Escalations__WhatsApp__TemplateName: whatsAppTemplateName
 } : {}
 var emailSettings = emailEnabled ? {
   Escalations__Email__Password: '@Microsoft.KeyVault(SecretUri=${secretUriBase}smtp-password)'
+  Escalations__Email__Host: smtpHost
+  Escalations__Email__UserName: smtpUserName
+  Escalations__Email__From: empty(smtpFrom) ? 'FunctionsIvr <ivr@functionsivr.local>' : smtpFrom
 } : {}
+var teamEmailSettings = empty(escalationTeamEmail) ? {} : {
+  Escalations__TeamEmail: escalationTeamEmail
+}
+// The shipped appsettings.json names placeholder logins; a real PBX has its own.
+var transferSettings = empty(transferAgentLogin) ? {} : {
+  Transfer__AgentLogin: transferAgentLogin
+  Transfer__TeamQueue: transferTeamQueue
+}
 // app settings: end
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -116,7 +140,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(settings, whatsAppSettings, emailSettings)
+    properties: union(settings, whatsAppSettings, emailSettings, teamEmailSettings, transferSettings)
   }
 }
 

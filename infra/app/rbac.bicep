@@ -71,7 +71,8 @@ resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-// Service Bus triggers (receive, complete, dead-letter).
+// Service Bus triggers (receive, complete, dead-letter). Namespace scope, so every queue is covered, the
+// 'dead-letters' queue the work queues forward their dead letters to included.
 resource appServiceBusReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(serviceBus.id, identityPrincipalId, roles.serviceBusDataReceiver)
   scope: serviceBus

@@ -42,6 +42,7 @@ public static partial class IvrCallbackFunction
             return new IvrActionResult(SafeAction(transfer.Value));
         }
 
+        CallTelemetry.TagInvocation(FunctionName, request.UniqueCallId);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = request.UniqueCallId });
         using var trace = ErpCallTrace.Begin();
         try
@@ -49,6 +50,7 @@ public static partial class IvrCallbackFunction
             var decoded = codec.Decode(request.Session, request.UniqueCallId);
             var problem = decoded.Status == SessionDecodeStatus.Invalid ? decoded.Reason?.ToString() ?? "invalid" : null;
             var turn = await engine.HandleAsync(request, decoded.Session, problem, receivedAt, http.RequestAborted);
+            CallTelemetry.TagStep(turn.FromStep);
 
             JsonObject session;
             try

@@ -343,6 +343,7 @@ public class ErpClient
     private HttpRequestMessage CreateMessage(ErpRequest request, string? bearerToken)
     {
         var message = new HttpRequestMessage(request.Method, new Uri(request.Path, UriKind.Relative));
+        message.Options.Set(Hosting.CallTelemetry.RouteOption, request.Route);
         message.Headers.Accept.ParseAdd("application/json");
         message.Headers.Accept.ParseAdd("application/problem+json");
         if (request.IdempotencyKey is not null) message.Headers.TryAddWithoutValidation("Idempotency-Key", request.IdempotencyKey);

@@ -45,6 +45,7 @@ public static class InvocationEndpoints
                 return Malformed(logger, functionName, e);
             }
 
+            CallTelemetry.TagInvocation(functionName, work.Message.CorrelationId);
             var maskedId = Redact.Id(work.Message.MessageId);
             using var scope = InvocationLog.BeginMessage(logger, functionName, maskedId, InvocationId(context));
             var delivery = $"message {maskedId} from {queueName} (delivery {work.DeliveryCount})";
@@ -100,6 +101,7 @@ public static class InvocationEndpoints
                 return Malformed(logger, functionName, e);
             }
 
+            CallTelemetry.TagInvocation(functionName, callId: null);
             using var scope = InvocationLog.BeginFunction(logger, functionName, InvocationId(context));
             IReadOnlyList<string> logs;
             try

@@ -1,0 +1,154 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using FunctionsIvr.CallRecords;
+using FunctionsIvr.Calls;
+using FunctionsIvr.Calls.Service;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.Functions;
+using FunctionsIvr.Hosting;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.Work;
+using Microsoft.ApplicationInsights;
+using Microsoft.ApplicationInsights.Extensibility;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Moq;
+
+namespace FunctionsIvr.Tests.Hosting;
+
+public class TelemetryHostBuilderExtensionsTests
+{
+    private static readonly TimeSpan ArrivalTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task AddTelemetry_WithConnectionString_CallbackSendsRequestAndTraceTaggedWithTheCall()
+    {
+        await using var ingestion = await FakeIngestionEndpoint.StartAsync();
+        await using var app = await StartHandlerAsync(ingestion.ConnectionString);
+        const string callId = "telemetry-call-0001";
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var callback = new JsonObject { ["request"] = IvrApp.Callback("Connected", callId: callId) }.ToJsonString();
+        using var content = new StringContent(callback, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        // Forwarded by the host as the PBX sent it: the function key in the query string.
+        using var response = await client.PostAsync(new Uri("/api/ivr?code=function-key-not-for-telemetry", UriKind.Relative), content);
+        Assert.True(response.IsSuccessStatusCode, $"the callback answered {(int)response.StatusCode}");
+
+        await app.Services.GetRequiredService<TelemetryClient>().FlushAsync(CancellationToken.None);
+        var arrived = await WaitForAsync(() =>
+            ingestion.Find("RequestData", CallTelemetry.CallId, callId).Count > 0 && ingestion.Find("MessageData", CallTelemetry.CallId, callId).Count > 0);
+
+        var kinds = string.Join(", ", ingestion.Items.Select(i => (string?)i["data"]?["baseType"]).Distinct());
+        Assert.True(arrived, $"no request and trace tagged CallId={callId} reached ingestion; got {ingestion.Items.Count} items ({kinds})");
+        var request = ingestion.Find("RequestData", CallTelemetry.CallId, callId)[0]["data"]!["baseData"]!;
+        Assert.Equal(IvrCallbackFunction.FunctionName, (string?)request["properties"]?[CallTelemetry.FunctionName]);
+        Assert.False(string.IsNullOrEmpty((string?)request["properties"]?[CallTelemetry.Step]), "the request does not say which step it handled");
+        Assert.Equal("200", (string?)request["responseCode"]);
+        var everything = string.Join('\n', ingestion.Items.Select(i => i.ToJsonString()));
+        Assert.DoesNotContain("function-key-not-for-telemetry", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("48600100200", everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddTelemetry_WithoutConnectionString_RegistersNoTelemetry()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        var before = builder.Services.Count;
+
+        builder.AddTelemetry();
+
+        Assert.Equal(before, builder.Services.Count);
+        Assert.DoesNotContain(builder.Services, d => d.ServiceType.Namespace?.StartsWith("Microsoft.ApplicationInsights", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void AddTelemetry_WithConnectionString_RegistersTheClientAndTheCallInitializer()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint=http://127.0.0.1:9/";
+
+        builder.AddTelemetry();
+
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(TelemetryClient));
+        Assert.Contains(builder.Services, d => d.ServiceType == typeof(ITelemetryInitializer) && d.ImplementationType == typeof(CallTelemetryInitializer));
+    }
+
+    [Theory]
+    [InlineData("ClientId=abc")]
+    [InlineData("Authorization=Key")]
+    [InlineData("garbage")]
+    public void AddTelemetry_UnreadableAuthenticationString_FailsNamingTheSetting(string authentication)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=11111111-2222-3333-4444-555555555555";
+        builder.Configuration[TelemetryHostBuilderExtensions.AuthenticationStringSetting] = authentication;
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddTelemetry());
+
+        Assert.Contains(TelemetryHostBuilderExtensions.AuthenticationStringSetting, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The handler composed as Program.cs composes it, plus AddTelemetry, on a real socket; the ERP mocked at its seam.</summary>
+    private static async Task<WebApplication> StartHandlerAsync(string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(EngineHarness.DefaultSettings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ivr:Hash"] = IvrApp.Hash,
+            ["Ivr:SessionKey"] = "test-session-key-0123456789abcdef",
+            ["Ivr:AnswerMode"] = "App",
+            [TelemetryHostBuilderExtensions.ConnectionStringSetting] = connectionString,
+        });
+        builder.AddIvrProtocol();
+        builder.AddFaq();
+        builder.AddCallFlow();
+        builder.AddErpClient();
+        builder.AddCallState();
+        builder.AddWorkQueue();
+        builder.AddEscalations();
+        builder.AddCallRecords();
+        builder.AddOrders();
+        builder.AddFunctions();
+        builder.AddTelemetry();
+
+        var erp = new Mock<ErpClient>();
+        erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(EngineHarness.RegularCustomer);
+        builder.Services.RemoveAll<ErpClient>();
+        builder.Services.AddSingleton(erp.Object);
+
+        var app = builder.Build();
+        app.MapFunctions();
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<bool> WaitForAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(ArrivalTimeout);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return condition();
+            }
+        }
+
+        return true;
+    }
+}
