@@ -23,6 +23,7 @@ builder.AddEscalations();
 builder.AddCallRecords();
 builder.AddOrders();
 builder.AddFunctions();
+builder.AddTelemetry();
 
 var app = builder.Build();
 
