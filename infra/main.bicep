@@ -24,8 +24,8 @@ param principalType string = 'User'
 @minLength(1)
 param erpBaseUrl string
 
-@description('App: the app answers the call itself (Answer action). Panel: the IVR object auto-answers.')
-@allowed(['App', 'Panel'])
+@description('App: the app answers the call itself (Answer action). Auto: the IVR object auto-answers.')
+@allowed(['App', 'Auto'])
 param ivrAnswerMode string = 'App'
 
 // Scale. 512 MB is plenty for the handler (about 70 MB resident); 40 is the smallest maximum Flex allows.

@@ -53,7 +53,7 @@ var settings = {
 }
 // Optional channels: given to the app only when configured, so the app can tell "off" from "secret missing".
 var whatsAppSettings = whatsAppEnabled ? {
-  Escalations__WhatsApp__Token: '@Microsoft.KeyVault(SecretUri=${secretUriBase}whatsapp-token)'
+  Escalations__WhatsApp__AccessToken: '@Microsoft.KeyVault(SecretUri=${secretUriBase}whatsapp-token)'
 } : {}
 var emailSettings = emailEnabled ? {
   Escalations__Email__Password: '@Microsoft.KeyVault(SecretUri=${secretUriBase}smtp-password)'
