@@ -15,6 +15,12 @@ public sealed class DemoErpHost : IDisposable
         return new ErpClient(new HttpClient(_factory.Server.CreateHandler()), options);
     }
 
+    /// <summary>The DemoErp's address inside the test server (requests reach it only through <see cref="CreateHandler"/>).</summary>
+    public Uri BaseAddress => _factory.Server.BaseAddress;
+
+    /// <summary>A handler that sends requests straight into the in-process DemoErp, for an app's own ErpClient.</summary>
+    public HttpMessageHandler CreateHandler() => _factory.Server.CreateHandler();
+
     /// <summary>For the DemoErp's admin switches.</summary>
     public HttpClient Admin()
     {

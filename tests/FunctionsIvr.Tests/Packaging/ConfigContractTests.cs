@@ -117,6 +117,54 @@ public partial class ConfigContractTests
         Assert.True(undocumented.Count == 0, $"local.settings.sample.json has settings docs/configuration.md does not list: {string.Join(", ", undocumented)}");
     }
 
+    [Fact]
+    public void AppSectionSettings_InBicepAndDocs_NameAnOptionsProperty()
+    {
+        // A misspelt key (Token for AccessToken) binds to nothing: the app starts, the value is silently unused.
+        var unbound = BicepSettings.Keys.Concat(Documented.Select(d => d.Name)).Distinct()
+            .Where(name => AppSections.ContainsKey(name.Split("__")[0]) && !BindsToProperty(name))
+            .ToList();
+
+        Assert.True(unbound.Count == 0, $"settings no options property reads: {string.Join(", ", unbound)}");
+    }
+
+    [Fact]
+    public void IvrAnswerModeParameter_AllowsOnlyValuesTheAppAccepts()
+    {
+        // A value the enum does not know stops the app at start, after a successful deployment.
+        var bicep = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep"));
+        var allowed = AnswerModeAllowed().Match(bicep);
+        Assert.True(allowed.Success, "main.bicep has no @allowed([...]) on param ivrAnswerMode");
+
+        var values = allowed.Groups["values"].Value.Split(',').Select(v => v.Trim().Trim('\'')).ToList();
+
+        Assert.NotEmpty(values);
+        Assert.All(values, v => Assert.True(Enum.TryParse<FunctionsIvr.Ivr.IvrAnswerMode>(v, ignoreCase: true, out _), $"ivrAnswerMode '{v}' is not an IvrAnswerMode"));
+    }
+
+    /// <summary>The sections the app binds to options classes, by their section name.</summary>
+    private static readonly IReadOnlyDictionary<string, Type> AppSections = new Dictionary<string, Type>(StringComparer.Ordinal)
+    {
+        [FunctionsIvr.Erp.ErpClientOptions.SectionName] = typeof(FunctionsIvr.Erp.ErpClientOptions),
+        [FunctionsIvr.Ivr.IvrOptions.SectionName] = typeof(FunctionsIvr.Ivr.IvrOptions),
+        [FunctionsIvr.Escalations.EscalationOptions.SectionName] = typeof(FunctionsIvr.Escalations.EscalationOptions),
+    };
+
+    /// <summary>Walks <c>Section__Property__Property</c> through the options type, ignoring case as the configuration binder does.</summary>
+    private static bool BindsToProperty(string setting)
+    {
+        var parts = setting.Split("__");
+        var type = AppSections[parts[0]];
+        foreach (var part in parts.Skip(1))
+        {
+            var property = type.GetProperty(part, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null || !property.CanWrite) return false;
+            type = property.PropertyType;
+        }
+
+        return parts.Length > 1;
+    }
+
     private static string? DefaultConnection(string bindingType) => bindingType switch
     {
         "serviceBusTrigger" or "serviceBus" => "AzureWebJobsServiceBus",
@@ -166,6 +214,9 @@ public partial class ConfigContractTests
 
     [GeneratedRegex(@"^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?<value>.+)$", RegexOptions.Multiline)]
     private static partial Regex SettingLine();
+
+    [GeneratedRegex(@"@allowed\(\[(?<values>[^\]]*)\]\)\s*param ivrAnswerMode\b")]
+    private static partial Regex AnswerModeAllowed();
 
     [GeneratedRegex(@"^\|\s*`(?<name>[^`]+)`\s*\|")]
     private static partial Regex DocumentedRow();

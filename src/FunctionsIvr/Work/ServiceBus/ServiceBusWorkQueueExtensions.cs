@@ -28,19 +28,34 @@ public static class ServiceBusWorkQueueExtensions
         Func<IServiceProvider, ServiceBusRestClient> factory;
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
+            ServiceBusConnectionStringProperties properties;
             try
             {
-                ServiceBusConnectionStringProperties.Parse(connectionString);
+                properties = ServiceBusConnectionStringProperties.Parse(connectionString);
             }
             catch (FormatException e)
             {
                 throw new InvalidOperationException($"Setting '{ConnectionName}' is not a valid Service Bus connection string: {e.Message}", e);
             }
 
+            // The app sends to several queues; a connection string scoped to one entity would fail the others at the first send.
+            if (properties.EntityPath is not null)
+            {
+                throw new InvalidOperationException(
+                    $"Setting '{ConnectionName}' names EntityPath '{properties.EntityPath}'; the app sends to several queues, so use the namespace's connection string (without EntityPath).");
+            }
+
             factory = services => new ServiceBusRestClient(connectionString, Options(services));
         }
         else if (!string.IsNullOrWhiteSpace(fullyQualifiedNamespace))
         {
+            // Checked here so a placeholder left in the settings fails at startup, not at the first order's send.
+            if (Uri.CheckHostName(HostOf(fullyQualifiedNamespace)) == UriHostNameType.Unknown)
+            {
+                throw new InvalidOperationException(
+                    $"Setting '{ConnectionName}__fullyQualifiedNamespace' must be a host name such as <namespace>.servicebus.windows.net, not '{fullyQualifiedNamespace}'.");
+            }
+
             var clientId = section["clientId"];
             factory = services => new ServiceBusRestClient(fullyQualifiedNamespace, AzureCredentials.Create(clientId), Options(services));
         }
@@ -54,6 +69,16 @@ public static class ServiceBusWorkQueueExtensions
         builder.Services.AddSingleton<ServiceBusWorkQueue>();
         builder.Services.AddSingleton<IWorkQueue>(services => services.GetRequiredService<ServiceBusWorkQueue>());
         return true;
+    }
+
+    /// <summary>The host of <c>ns.servicebus.windows.net</c>, <c>ns.servicebus.windows.net:443</c> or <c>sb://ns.servicebus.windows.net/</c>.</summary>
+    private static string HostOf(string fullyQualifiedNamespace)
+    {
+        var text = fullyQualifiedNamespace.Trim().TrimEnd('/');
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd >= 0) text = text[(schemeEnd + 3)..];
+        var portStart = text.LastIndexOf(':');
+        return portStart > 0 && !text.Contains(']', StringComparison.Ordinal) ? text[..portStart] : text;
     }
 
     private static ServiceBusClientOptions Options(IServiceProvider services) =>

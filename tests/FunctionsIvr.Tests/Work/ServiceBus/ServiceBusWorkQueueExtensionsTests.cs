@@ -61,6 +61,39 @@ public sealed class ServiceBusWorkQueueExtensionsTests
         Assert.Contains("ServiceBusConnection", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AddServiceBusWorkQueue_ConnectionStringForOneQueue_FailsAtStartupNamingTheSetting()
+    {
+        var builder = Builder(new() { ["ServiceBusConnection"] = "Endpoint=sb://ivr.servicebus.windows.net/;SharedAccessKeyName=a;SharedAccessKey=b;EntityPath=order-commits" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddServiceBusWorkQueue());
+
+        Assert.Contains("ServiceBusConnection", error.Message, StringComparison.Ordinal);
+        Assert.Contains("EntityPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("<namespace>.servicebus.windows.net")]
+    [InlineData("ivr servicebus")]
+    public void AddServiceBusWorkQueue_FullyQualifiedNamespaceNotAHost_FailsAtStartupNamingTheSetting(string value)
+    {
+        var builder = Builder(new() { ["ServiceBusConnection:fullyQualifiedNamespace"] = value });
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddServiceBusWorkQueue());
+
+        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ivr.servicebus.windows.net:443")]
+    [InlineData("sb://ivr.servicebus.windows.net/")]
+    public void AddServiceBusWorkQueue_FullyQualifiedNamespaceWithPortOrScheme_Accepted(string value)
+    {
+        var builder = Builder(new() { ["ServiceBusConnection:fullyQualifiedNamespace"] = value });
+
+        Assert.True(builder.AddServiceBusWorkQueue());
+    }
+
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
