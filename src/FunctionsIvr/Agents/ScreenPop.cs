@@ -85,13 +85,13 @@ public static class ScreenPop
         };
     }
 
-    /// <summary>Each step the call passed through once, in order, ending with the step that transfers.</summary>
+    /// <summary>Each step the call passed through once, in order (the technical start left out), ending with the step that transfers.</summary>
     private static List<string> MenuPath(IReadOnlyList<CallLogEntry> entries, string current)
     {
         var path = new List<string>();
         foreach (var step in entries.OrderBy(e => e.Sequence).SelectMany(e => new[] { e.Step, e.NextStep }).Append(current))
         {
-            if (step.Length > 0 && (path.Count == 0 || path[^1] != step)) path.Add(step);
+            if (step.Length > 0 && step != CallFlow.StartStep && (path.Count == 0 || path[^1] != step)) path.Add(step);
         }
 
         return path;

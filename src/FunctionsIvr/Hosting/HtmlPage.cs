@@ -18,9 +18,9 @@ public static class HtmlPage
         .card{border:1px solid var(--line);border-radius:10px;padding:10px 12px;margin:0 0 12px}
         .card.new{border-color:var(--accent);box-shadow:0 0 0 2px var(--accent)}
         .tag{display:inline-block;border:1px solid var(--line);border-radius:999px;padding:0 8px;font-size:.85rem;margin-left:4px}
-        dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:.4rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
+        dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:.4rem 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:break-word}
         ul{margin:.2rem 0;padding-left:1.2rem}
-        table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:4px 6px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+        table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{text-align:left;padding:4px 6px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
         .num{text-align:right;white-space:nowrap}
         .denied{border:2px solid #c0392b;border-radius:10px;padding:12px}
         @media (max-width:640px){

@@ -32,6 +32,11 @@ public static class AgentTestApp
             .ReturnsAsync([new Order { Id = "o-1", Number = "ZS/2026/000777", ContactId = Caller.Id, Status = OrderStatuses.Shipped, Total = 1234.5m }]);
         app.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>()))
             .ReturnsAsync([new Complaint { Id = "k-1", Number = "RK/2026/0042", ContactId = Caller.Id, Status = "open", Subject = "Broken pallet" }]);
+        // The call record commands the call queues are processed in process; an ERP that records them keeps the log quiet.
+        app.Erp.Setup(e => e.CreateCallRecordAsync(It.IsAny<CreateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((CreateCallRecordRequest r, CancellationToken _) => new CallRecord { Id = "cr-" + r.CallId, CallId = r.CallId });
+        app.Erp.Setup(e => e.UpdateCallRecordAsync(It.IsAny<string>(), It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string id, UpdateCallRecordRequest _, CancellationToken _) => new CallRecord { Id = id, CallId = id });
         return app;
     }
 
