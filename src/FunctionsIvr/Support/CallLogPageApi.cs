@@ -64,7 +64,7 @@ public static partial class CallLogPageApi
             {
                 html.Append("<tr>")
                     .Append(Cell("#", x.Sequence.ToString(CultureInfo.InvariantCulture)))
-                    .Append(Cell("Time", Time(x.Time)))
+                    .Append(Cell("Time", x.Time.ToUniversalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)))
                     .Append(Cell("Step", x.NextStep.Length > 0 && x.NextStep != x.Step ? $"{x.Step} → {x.NextStep}" : x.Step))
                     .Append(Cell("Event", x.EventName))
                     .Append(Cell("Digits", x.EventData))
