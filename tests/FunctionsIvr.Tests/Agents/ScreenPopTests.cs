@@ -49,6 +49,22 @@ public sealed class ScreenPopTests
     }
 
     [Fact]
+    public async Task ToComplaintHandler_CardShowsTheComplaintTheCallerWasOn()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            [new Complaint { Id = "k-1", Number = "RK/2026/0042", ContactId = Caller.Id, Status = "open", Subject = "Broken pallet", AssignedTo = "rk_lis" }]);
+
+        var transfer = await ToPersonAsync(call, "2", "7", "1"); // past the VIP offer, complaints, talk to the handler
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("rk_lis"));
+        Assert.Equal("complaint RK/2026/0042", card.LookingAt);
+        Assert.Equal("RK/2026/0042 open Broken pallet", Assert.Single(card.OpenComplaints));
+        Assert.Contains("complaints_transfer", card.Steps);
+    }
+
+    [Fact]
     public async Task ErpDown_TransferStillAnswered_CardSaysWhatIsMissing()
     {
         using var call = Harness();
@@ -89,13 +105,16 @@ public sealed class ScreenPopTests
         return call;
     }
 
-    /// <summary>A VIP caller goes through the welcome; presses 0 at the menu if there is one.</summary>
-    private static async Task<FunctionsIvr.Calls.CallTurn> ToPersonAsync(EngineHarness call)
+    /// <summary>A VIP caller goes through the welcome and presses <paramref name="keys"/> at the menus, one per menu (then 0).</summary>
+    private static async Task<FunctionsIvr.Calls.CallTurn> ToPersonAsync(EngineHarness call, params string[] keys)
     {
         var turn = await call.SendAsync("Connected");
-        for (var i = 0; i < 8 && turn.Action.Type != IvrActionTypes.CallByObjectLogin; i++)
+        var menus = 0;
+        for (var i = 0; i < 20 && turn.Action.Type != IvrActionTypes.CallByObjectLogin; i++)
         {
-            turn = turn.Action.Type == IvrActionTypes.GetDtmf ? await call.PressAsync("0") : await call.SendAsync(turn.Action.Type);
+            turn = turn.Action.Type == IvrActionTypes.GetDtmf
+                ? await call.PressAsync(menus < keys.Length ? keys[menus++] : "0")
+                : await call.SendAsync(turn.Action.Type);
         }
 
         return turn;
