@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test project on a fresh machine: restores, installs Azurite from npm into .tools/,
-# starts it on free loopback ports, runs the tests, stops it, and prints "N passed, N failed, N skipped".
+# Runs every test project on a fresh machine: restores, installs Azurite from npm into .tools/ and
+# Debian's Chromium (for the browser tests) with apt-get, starts Azurite on free loopback ports, runs the
+# tests, stops it, and prints "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -14,6 +15,21 @@ if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
   log "installing azurite@$AZURITE_VERSION into .tools/azurite"
   npm install --silent --no-audit --no-fund --prefix .tools/azurite "azurite@$AZURITE_VERSION" >/dev/null 2>&1 \
     || { log "npm install azurite failed"; exit 1; }
+fi
+
+# The browser tests drive headless Chromium; they fail (never skip) when it is missing, naming this step.
+CHROMIUM=${FUNCTIONSIVR_TEST_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo_cmd=
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo_cmd="sudo -n"
+    log "installing chromium with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    { $sudo_cmd apt-get install -y -q chromium || { $sudo_cmd apt-get update -q && $sudo_cmd apt-get install -y -q chromium; }; } >/dev/null 2>&1 \
+      || log "could not install chromium with apt-get: the browser tests will fail (install it: apt-get install -y chromium)"
+  else
+    log "chromium is missing and apt-get is not available: the browser tests will fail (install Chromium, or set FUNCTIONSIVR_TEST_CHROMIUM)"
+  fi
 fi
 
 data=$(mktemp -d)

@@ -34,6 +34,13 @@ public static class CallRecordUpdates
         return UpdateAsync(ctx, CallOutcomes.Transferred, $"Transferred to {destination}.", transferredTo: destination);
     }
 
+    /// <summary>The screen pop sent to the person the call is being transferred to: the card only, the outcome stays as it is.</summary>
+    public static Task<bool> CardAsync(CallContext ctx, string card)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(card);
+        return UpdateAsync(ctx, outcome: null, card);
+    }
+
     /// <summary>The phone ends the call (a call-back was promised, nobody answered): the outcome and the end time.</summary>
     public static Task<bool> EndedAsync(CallContext ctx, string outcome, string card)
     {
@@ -62,12 +69,12 @@ public static class CallRecordUpdates
         string.IsNullOrEmpty(campaign) ? text : text is null ? $"Campaign {campaign}." : $"Campaign {campaign}. {text}";
 
     private static Task<bool> UpdateAsync(
-        CallContext ctx, string outcome, string card, string? orderNumber = null, string? transferredTo = null, DateTimeOffset? endedAt = null)
+        CallContext ctx, string? outcome, string card, string? orderNumber = null, string? transferredTo = null, DateTimeOffset? endedAt = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         if (OpenFor(ctx) is not { } open)
         {
-            ctx.Note($"call record not opened, {outcome} not recorded");
+            ctx.Note($"call record not opened, {outcome ?? "card"} not recorded");
             return Task.FromResult(false);
         }
 

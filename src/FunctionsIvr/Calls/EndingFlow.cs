@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.Calls.Transfer;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
             .Then(transfer.FallbackToQueue ? FallbackQueue : CallFlow.EndStep);
 
         flow.Step(FallbackQueue)
-            .Enter(ctx => ctx.Transfer(transfer.TeamQueue, transfer.QueueRingSeconds))
+            .Enter(ctx => ctx.TransferWithCardAsync(transfer.TeamQueue, transfer.QueueRingSeconds))
             .Then(CallFlow.EndStep);
 
         // A callback after Hangup (the platform may send one) gets another Hangup, never a new conversation.

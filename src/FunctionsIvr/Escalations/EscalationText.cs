@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using FunctionsIvr.Hosting;
+using FunctionsIvr.Support;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Escalations;
@@ -17,16 +18,19 @@ public sealed class EscalationText
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
 
     private readonly EscalationOptions _options;
+    private readonly string? _supportSigningKey;
     private readonly TimeZoneInfo? _zone;
 
-    public EscalationText(IOptions<EscalationOptions> options)
-        : this(options.Value)
+    public EscalationText(IOptions<EscalationOptions> options, IOptions<SupportOptions>? support = null)
+        : this(options.Value, support?.Value.SigningKey)
     {
     }
 
-    internal EscalationText(EscalationOptions options)
+    /// <param name="supportSigningKey"><see cref="SupportOptions.SigningKey"/>: signs the call log link so the page opens.</param>
+    internal EscalationText(EscalationOptions options, string? supportSigningKey = null)
     {
         _options = options;
+        _supportSigningKey = supportSigningKey;
         _zone = FindZone(options.TimeZone);
     }
 
@@ -94,8 +98,9 @@ public sealed class EscalationText
     }
 
     /// <summary>
-    /// The call log link: absolute as given, relative paths (or <c>/calls/{CallId}</c> when none is given) made
-    /// absolute with <see cref="EscalationOptions.PublicBaseUrl"/> when it is set. Null without a call.
+    /// The call log link: absolute as given, relative paths (or the call log page <c>/api/calls/{CallId}?t=&lt;token&gt;</c>,
+    /// signed with <c>Support:SigningKey</c>, when none is given) made absolute with
+    /// <see cref="EscalationOptions.PublicBaseUrl"/> when it is set. Null without a call.
     /// </summary>
     public string? CallLogUrl(Escalation escalation)
     {
@@ -103,7 +108,7 @@ public sealed class EscalationText
         if (string.IsNullOrEmpty(raw))
         {
             if (string.IsNullOrWhiteSpace(escalation.CallId)) return null;
-            raw = "/calls/" + Uri.EscapeDataString(escalation.CallId);
+            raw = CallLogLinks.LinkFor(escalation.CallId, _supportSigningKey);
         }
 
         // "/calls/x" parses as an absolute file: URI on Unix, so only http(s) counts as absolute here.

@@ -1,6 +1,8 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.Calls;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Orders;
+using FunctionsIvr.Support;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.Functions;
@@ -8,13 +10,15 @@ namespace FunctionsIvr.Functions;
 public static class FunctionEndpoints
 {
     /// <summary>
-    /// The endpoints the Functions host calls: <c>GET /</c> (readiness), the forwarded IVR callback, and one
+    /// The endpoints the Functions host calls: <c>GET /</c> (readiness), the forwarded IVR callback, the agent and call log pages, and one
     /// <c>POST /{FunctionName}</c> per triggered function, each with its <c>Functions/{FunctionName}/function.json</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapFunctions(this IEndpointRouteBuilder app)
     {
         app.MapHostHealth();
         app.MapIvrCallback();
+        app.MapAgentPages();
+        app.MapCallLogPage();
         app.MapServiceBusFunction(FunctionNames.CommitOrder, QueueNames.OrderCommits);
         app.MapServiceBusFunction(FunctionNames.SendEscalation, QueueNames.Escalations);
         app.MapServiceBusFunction(FunctionNames.RecordCall, QueueNames.CallRecords);

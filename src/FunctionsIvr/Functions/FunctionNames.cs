@@ -4,6 +4,9 @@ namespace FunctionsIvr.Functions;
 public static class FunctionNames
 {
     public const string IvrCallback = Calls.IvrCallbackFunction.FunctionName;
+    public const string AgentPage = Agents.AgentPageApi.PageFunction;
+    public const string AgentCards = Agents.AgentPageApi.CardsFunction;
+    public const string CallLogPage = Support.CallLogPageApi.FunctionName;
     public const string CommitOrder = "CommitOrder";
     public const string SendEscalation = "SendEscalation";
     public const string RecordCall = "RecordCall";

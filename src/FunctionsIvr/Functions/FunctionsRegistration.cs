@@ -1,3 +1,5 @@
+using FunctionsIvr.Agents;
+using FunctionsIvr.Support;
 using FunctionsIvr.Work;
 using FunctionsIvr.Work.DeadLetters;
 
@@ -8,7 +10,7 @@ public static class FunctionsRegistration
     /// <summary>
     /// What the triggered functions need beyond their features: the dead-letter processors (the forwarded
     /// <c>dead-letters</c> queue in Azure, each queue's own dead-letter queue in process) and, without a Functions
-    /// host, a local stand-in for the SweepOutbox timer.
+    /// host, a local stand-in for the SweepOutbox timer; the card store and settings of the agent and call log pages.
     /// </summary>
     public static IHostApplicationBuilder AddFunctions(this IHostApplicationBuilder builder)
     {
@@ -17,6 +19,8 @@ public static class FunctionsRegistration
             builder.Services.AddSingleton<IWorkProcessor>(sp => ActivatorUtilities.CreateInstance<DeadLetterProcessor>(sp, queue));
         }
 
+        builder.AddAgentPages();
+        builder.AddSupportPages();
         builder.Services.AddOptions<LocalSweepTimerOptions>().Bind(builder.Configuration.GetSection(LocalSweepTimerOptions.SectionName));
         if (string.IsNullOrEmpty(builder.Configuration[Hosting.CustomHandlerHosting.PortVariable]))
         {

@@ -71,7 +71,7 @@ public sealed class EscalationTextTests
         Assert.Contains("Order:             ZAM/2025/0042\n", text, StringComparison.Ordinal);
         Assert.Contains("Transaction:       tx-7f3a\n", text, StringComparison.Ordinal);
         Assert.Contains("Call started:      2025-01-15 10:03:00 Europe/Warsaw (2025-01-15 09:03:00 UTC)\n", text, StringComparison.Ordinal);
-        Assert.Contains("Call log:          https://ivr.example.com/calls/call-0001\n", text, StringComparison.Ordinal);
+        Assert.Contains("Call log:          https://ivr.example.com/api/calls/call-0001\n", text, StringComparison.Ordinal);
         Assert.Contains("Delivery:\n- Sent to Anna Nowak by e-mail.\n", text, StringComparison.Ordinal);
     }
 
@@ -91,8 +91,8 @@ public sealed class EscalationTextTests
     }
 
     [Theory]
-    [InlineData(null, null, "/calls/call-0001")]
-    [InlineData(null, "https://ivr.example.com", "https://ivr.example.com/calls/call-0001")]
+    [InlineData(null, null, "/api/calls/call-0001")]
+    [InlineData(null, "https://ivr.example.com", "https://ivr.example.com/api/calls/call-0001")]
     [InlineData("/calls/call-0001", "https://ivr.example.com/support/", "https://ivr.example.com/support/calls/call-0001")]
     [InlineData("https://other.example.com/calls/call-0001", "https://ivr.example.com", "https://other.example.com/calls/call-0001")]
     public void CallLogUrl_RelativeOrMissing_IsMadeAbsoluteWhenTheBaseIsKnown(string? given, string? publicBaseUrl, string expected)
@@ -112,7 +112,7 @@ public sealed class EscalationTextTests
 
         Assert.Contains("Kowalski &amp; &lt;Syn&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<Syn>", html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"https://ivr.example.com/calls/call-0001\">", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://ivr.example.com/api/calls/call-0001\">", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class EscalationTextTests
         Assert.Equal(3, parameters.Count);
         Assert.All(parameters, p => Assert.DoesNotContain(p, c => c is '\n' or '\r' or '\t'));
         Assert.EndsWith("nobody answered: line one line two", parameters[0], StringComparison.Ordinal);
-        Assert.Equal("/calls/call-0001", parameters[2]);
+        Assert.Equal("/api/calls/call-0001", parameters[2]);
     }
 
     [Fact]

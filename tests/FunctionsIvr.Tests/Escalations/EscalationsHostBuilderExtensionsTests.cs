@@ -81,7 +81,7 @@ public sealed class EscalationsHostBuilderExtensionsTests : IDisposable
         var mail = Assert.Single(smtp.Messages);
         Assert.Equal(["anna.nowak@example.com"], mail.Recipients);
         Assert.Contains("#131026", mail.TextBody, StringComparison.Ordinal);
-        Assert.Contains("https://ivr.example.com/calls/call-0001", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://ivr.example.com/api/calls/call-0001", mail.TextBody, StringComparison.Ordinal);
         var ticket = Assert.Single(helpdesk.Tickets);
         var description = (string?)ticket["description"];
         Assert.Contains("WhatsApp to Anna Nowak failed (permanent)", description, StringComparison.Ordinal);

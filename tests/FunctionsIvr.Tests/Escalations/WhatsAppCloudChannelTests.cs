@@ -60,7 +60,7 @@ public sealed class WhatsAppCloudChannelTests : IAsyncLifetime
             [
                 "Call back Budmax S.A. (VIP) - nobody answered: Agent 101 and the team queue did not answer.",
                 "Jan Kowalski, Budmax S.A. (********789)",
-                "https://ivr.example.com/calls/call-0001",
+                "https://ivr.example.com/api/calls/call-0001",
             ],
             parameters);
     }

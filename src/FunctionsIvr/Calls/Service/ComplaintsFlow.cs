@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.Calls.Transfer;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Erp;
@@ -28,6 +29,9 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
     /// <summary>Session key: PBX login of the person handling the first complaint read that has one.</summary>
     public const string HandlerKey = "ca";
 
+    /// <summary>Session key: number of that complaint, for the screen pop of the person it is transferred to.</summary>
+    public const string ComplaintKey = "cn";
+
     public const int MaxRead = 3;
 
     public void Define(FlowBuilder flow)
@@ -49,7 +53,7 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
 
         // The person handling it first; if they do not pick up, the usual chain (account manager, team queue, call back).
         flow.Step(ToHandler)
-            .Enter(ctx => ctx.Transfer(ctx.Get(HandlerKey)!, transfer.AgentRingSeconds))
+            .Enter(ctx => ctx.TransferWithCardAsync(ctx.Get(HandlerKey)!, transfer.AgentRingSeconds))
             .Resume(ctx => TransferFlow.AfterTransferAsync(ctx, ctx.Get(HandlerKey)!, notAnswered: Steps.TransferToPerson));
 
         flow.Step(NoComplaints)
@@ -79,7 +83,9 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
         if (complaints.Count == 0) return CallContext.Goto(NoComplaints);
 
         var read = complaints.Take(MaxRead).ToList();
-        ctx.Set(HandlerKey, read.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c.AssignedTo))?.AssignedTo);
+        var handled = read.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c.AssignedTo));
+        ctx.Set(HandlerKey, handled?.AssignedTo);
+        ctx.Set(ComplaintKey, handled?.Number);
         List<Spoken> parts = [Spoken.Prompt(CountPrompt), Spoken.Number(complaints.Count)];
         foreach (var complaint in read) parts.AddRange(Say(complaint));
         return await Announcement.StartAsync(ctx, ReadOut, parts);

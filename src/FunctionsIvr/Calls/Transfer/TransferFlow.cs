@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls.People;
 using FunctionsIvr.Calls.Welcome;
@@ -25,11 +26,11 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         flow.UsesPrompts(Prompts.SorryUnavailable);
 
         flow.Step(ToAgent)
-            .Enter(ctx => ctx.Transfer(AgentOf(ctx), transfer.AgentRingSeconds))
+            .Enter(ctx => ctx.TransferWithCardAsync(AgentOf(ctx), transfer.AgentRingSeconds))
             .Resume(ctx => AfterTransferAsync(ctx, AgentOf(ctx), notAnswered: ToQueue));
 
         flow.Step(ToQueue)
-            .Enter(ctx => ctx.Transfer(transfer.TeamQueue, transfer.QueueRingSeconds))
+            .Enter(ctx => ctx.TransferWithCardAsync(transfer.TeamQueue, transfer.QueueRingSeconds))
             .Resume(ctx => AfterTransferAsync(ctx, transfer.TeamQueue, notAnswered: NobodyAvailable));
 
         // The escalation is queued before the apology is played: a caller who hangs up during it is still called back.

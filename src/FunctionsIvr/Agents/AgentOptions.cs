@@ -1,0 +1,25 @@
+namespace FunctionsIvr.Agents;
+
+/// <summary>Screen pops and the agent page (section <c>Agents</c>).</summary>
+public sealed class AgentOptions
+{
+    public const string SectionName = "Agents";
+
+    /// <summary>
+    /// Key the per-agent page tokens are derived from (token = base64url(HMAC-SHA256(key, login))), so no token is
+    /// stored per agent. Without it (and without <see cref="Tokens"/>) nobody can open an agent page.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Explicit tokens per login (<c>Agents:Tokens:&lt;login&gt;</c>), accepted besides the derived one.</summary>
+    public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long the ERP reads of a screen pop may take before the card goes out without them.</summary>
+    public int ErpBudgetMs { get; set; } = 400;
+
+    /// <summary>How many cards the page shows.</summary>
+    public int CardsShown { get; set; } = 5;
+
+    /// <summary>How often the page asks for new cards.</summary>
+    public int PollMs { get; set; } = 1000;
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
+using FunctionsIvr.State.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.Agents;
+
+/// <summary>
+/// Cards in Table Storage (table <c>agentcards</c>): PartitionKey = login, RowKey = the card id zero-padded to 19
+/// digits (ids are Unix microseconds, so rows sort oldest first and stay exact as JavaScript numbers), the card itself as JSON. A partition holds at most a few
+/// rows, so adding reads it whole: to find a repeated card and to drop the oldest beyond ten.
+/// </summary>
+public sealed class TableAgentCardStore : IAgentCardStore
+{
+    public const string DefaultTableName = "agentcards";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly CreateOnceTable _table;
+    private readonly TimeProvider _time;
+
+    public TableAgentCardStore(TableServiceClient service, TimeProvider time, ILogger<TableAgentCardStore> logger, string tableName = DefaultTableName)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        _table = new CreateOnceTable(service.GetTableClient(tableName), logger);
+        _time = time;
+    }
+
+    public async Task<AgentCard> AddAsync(AgentCard card, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(card);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await ReadAsync(table, card.Login, 0, cancellationToken).ConfigureAwait(false);
+        if (existing.Find(c => c.Key == card.Key) is { } same) return same;
+
+        var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
+        var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
+        var entity = new TableEntity(card.Login, RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+        foreach (var old in existing.Take(Math.Max(0, existing.Count + 1 - IAgentCardStore.KeptPerLogin)))
+        {
+            await table.DeleteEntityAsync(card.Login, RowKey(old.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        return stored;
+    }
+
+    public async Task<IReadOnlyList<AgentCard>> ListAsync(string login, long afterId = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var cards = await ReadAsync(table, login, afterId, cancellationToken).ConfigureAwait(false);
+        cards.Reverse();
+        return cards;
+    }
+
+    private static async Task<List<AgentCard>> ReadAsync(TableClient table, string login, long afterId, CancellationToken cancellationToken)
+    {
+        var after = RowKey(Math.Max(afterId, 0));
+        var cards = new List<AgentCard>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {login} and RowKey gt {after}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (entity.GetString("Card") is { } json && JsonSerializer.Deserialize<AgentCard>(json, Json) is { } card) cards.Add(card);
+        }
+
+        return cards;
+    }
+
+    private static string RowKey(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
+}

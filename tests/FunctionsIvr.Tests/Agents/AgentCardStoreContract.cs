@@ -1,0 +1,85 @@
+using FunctionsIvr.Agents;
+using FunctionsIvr.Tests.Fakes;
+
+namespace FunctionsIvr.Tests.Agents;
+
+/// <summary>What every card store promises; run against each implementation.</summary>
+public abstract class AgentCardStoreContract
+{
+    protected ManualTimeProvider Time { get; } = new();
+
+    protected abstract IAgentCardStore CreateStore();
+
+    [Fact]
+    public async Task List_UnknownLogin_IsEmpty()
+    {
+        Assert.Empty(await CreateStore().ListAsync("nobody"));
+    }
+
+    [Fact]
+    public async Task Add_ThenList_NewestFirstAndOnlyThatLogin()
+    {
+        var store = CreateStore();
+        var first = await store.AddAsync(Card("agent_a", "call-1"));
+        var second = await store.AddAsync(Card("agent_a", "call-2"));
+        await store.AddAsync(Card("agent_b", "call-3"));
+
+        var cards = await store.ListAsync("agent_a");
+
+        Assert.Equal(["call-2", "call-1"], cards.Select(c => c.CallId));
+        Assert.True(second.Id > first.Id);
+        Assert.Equal("Jan Kowalski", cards[0].CallerName);
+        Assert.Equal(["menu", "transfer_agent"], cards[0].Steps);
+    }
+
+    [Fact]
+    public async Task List_AfterAnId_OnlyNewerCards()
+    {
+        var store = CreateStore();
+        var first = await store.AddAsync(Card("agent_a", "call-1"));
+        await store.AddAsync(Card("agent_a", "call-2"));
+
+        var newer = await store.ListAsync("agent_a", first.Id);
+
+        Assert.Equal("call-2", Assert.Single(newer).CallId);
+    }
+
+    [Fact]
+    public async Task Add_SameKeyAgain_KeepsOneCard()
+    {
+        var store = CreateStore();
+        var first = await store.AddAsync(Card("agent_a", "call-1"));
+        var again = await store.AddAsync(Card("agent_a", "call-1"));
+
+        Assert.Equal(first.Id, again.Id);
+        Assert.Single(await store.ListAsync("agent_a"));
+    }
+
+    [Fact]
+    public async Task Add_EleventhCard_DropsTheOldest()
+    {
+        var store = CreateStore();
+        for (var i = 1; i <= 11; i++) await store.AddAsync(Card("agent_a", "call-" + i));
+
+        var cards = await store.ListAsync("agent_a");
+
+        Assert.Equal(IAgentCardStore.KeptPerLogin, cards.Count);
+        Assert.DoesNotContain(cards, c => c.CallId == "call-1");
+        Assert.Equal("call-11", cards[0].CallId);
+    }
+
+    protected AgentCard Card(string login, string callId) => new()
+    {
+        Login = login,
+        CallId = callId,
+        Key = callId + ":4",
+        CreatedAt = Time.GetUtcNow(),
+        CallerName = "Jan Kowalski",
+        Steps = ["menu", "transfer_agent"],
+    };
+}
+
+public sealed class InMemoryAgentCardStoreTests : AgentCardStoreContract
+{
+    protected override IAgentCardStore CreateStore() => new InMemoryAgentCardStore(Time);
+}

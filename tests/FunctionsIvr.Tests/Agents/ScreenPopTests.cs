@@ -1,0 +1,124 @@
+using FunctionsIvr.Agents;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.Tests.Calls;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Moq;
+
+namespace FunctionsIvr.Tests.Agents;
+
+/// <summary>The card recorded just before a transfer, through the real call flow.</summary>
+public sealed class ScreenPopTests
+{
+    private static readonly Contact Caller = AgentTestApp.Caller with
+    {
+        AccountManager = new AccountManager { Login = "am_nowak", Name = "Anna Nowak" },
+    };
+
+    [Fact]
+    public async Task ToAccountManager_CardForThatLoginWithCallerMenuAndOpenItems()
+    {
+        using var call = Harness();
+
+        var transfer = await ToPersonAsync(call);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("am_nowak"));
+        Assert.Equal(call.CallId, card.CallId);
+        Assert.Equal("Jan Kowalski", card.CallerName);
+        Assert.Equal("Hurtownia Kowalski", card.Company);
+        Assert.Equal("vip", card.Segment);
+        Assert.Equal("********200", card.MaskedNumber);
+        Assert.Contains("transfer_agent", card.Steps);
+        Assert.Equal("ZS/2026/000777 shipped 10.00 PLN", Assert.Single(card.OpenOrders));
+        Assert.Empty(card.Missing);
+    }
+
+    [Fact]
+    public async Task AccountManagerDoesNotAnswer_TheQueueGetsItsOwnCard()
+    {
+        using var call = Harness();
+        await ToPersonAsync(call);
+
+        var queue = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, queue.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("kolejka_sprzedaz"));
+        Assert.Contains("transfer_queue", card.Steps);
+    }
+
+    [Fact]
+    public async Task ToComplaintHandler_CardShowsTheComplaintTheCallerWasOn()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            [new Complaint { Id = "k-1", Number = "RK/2026/0042", ContactId = Caller.Id, Status = "open", Subject = "Broken pallet", AssignedTo = "rk_lis" }]);
+
+        var transfer = await ToPersonAsync(call, "2", "7", "1"); // past the VIP offer, complaints, talk to the handler
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("rk_lis"));
+        Assert.Equal("complaint RK/2026/0042", card.LookingAt);
+        Assert.Equal("RK/2026/0042 open Broken pallet", Assert.Single(card.OpenComplaints));
+        Assert.Contains("complaints_transfer", card.Steps);
+    }
+
+    [Fact]
+    public async Task ErpDown_TransferStillAnswered_CardSaysWhatIsMissing()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.GetOrdersAsync(Caller.Id, It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+
+        var transfer = await ToPersonAsync(call);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("am_nowak"));
+        Assert.Empty(card.OpenOrders);
+        Assert.Contains("open orders", card.Missing);
+        Assert.Equal("Jan Kowalski", card.CallerName);
+    }
+
+    [Fact]
+    public async Task StoreDown_TransferStillAnswered()
+    {
+        var broken = new Mock<IAgentCardStore>();
+        broken.Setup(s => s.AddAsync(It.IsAny<AgentCard>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("storage down"));
+        using var call = Harness(services => services.Replace(ServiceDescriptor.Singleton(broken.Object)));
+
+        var transfer = await ToPersonAsync(call);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        Assert.False(transfer.IsFallback);
+        Assert.Contains("screen pop not recorded", transfer.Notes);
+    }
+
+    private static EngineHarness Harness(Action<IServiceCollection>? services = null)
+    {
+        var call = new EngineHarness(services: services, configure: b => b.AddAgentPages());
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(Caller);
+        call.Erp.Setup(e => e.GetContactAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(Caller);
+        call.Erp.Setup(e => e.GetOrdersAsync(Caller.Id, It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new Order { Id = "o-1", Number = "ZS/2026/000777", ContactId = Caller.Id, Status = OrderStatuses.Shipped, Total = 10m }]);
+        call.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        return call;
+    }
+
+    /// <summary>A VIP caller goes through the welcome and presses <paramref name="keys"/> at the menus, one per menu (then 0).</summary>
+    private static async Task<FunctionsIvr.Calls.CallTurn> ToPersonAsync(EngineHarness call, params string[] keys)
+    {
+        var turn = await call.SendAsync("Connected");
+        var menus = 0;
+        for (var i = 0; i < 20 && turn.Action.Type != IvrActionTypes.CallByObjectLogin; i++)
+        {
+            turn = turn.Action.Type == IvrActionTypes.GetDtmf
+                ? await call.PressAsync(menus < keys.Length ? keys[menus++] : "0")
+                : await call.SendAsync(turn.Action.Type);
+        }
+
+        return turn;
+    }
+
+    private static IAgentCardStore Store(EngineHarness call) => call.Services.GetRequiredService<IAgentCardStore>();
+}

@@ -1,0 +1,35 @@
+using FunctionsIvr.Agents;
+using FunctionsIvr.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Tests.Hosting;
+
+public class LinkTokensTests
+{
+    [Fact]
+    public void Derive_MatchesTheOpensslRecipeInTheDocs()
+    {
+        // printf 'agent:%s' agent_default | openssl dgst -sha256 -hmac "local-agents-signing-key" -binary | base64 | tr '+/' '-_' | tr -d '='
+        Assert.Equal("orlNZBkNYm48FAHfmbYr_t2SCcq9iMTNYbokIAbnziY", LinkTokens.Derive("local-agents-signing-key", "agent:agent_default"));
+    }
+
+    [Theory]
+    [InlineData("agent_a", AccessCheck.Granted)]
+    [InlineData("agent_b", AccessCheck.Wrong)]
+    public void AgentAccess_TokenIsBoundToItsLogin(string tokenOf, AccessCheck expected)
+    {
+        var access = new AgentAccess(Options.Create(new AgentOptions { SigningKey = "k" }));
+
+        Assert.Equal(expected, access.Check("agent_a", access.TokenFor(tokenOf)));
+    }
+
+    [Fact]
+    public void AgentAccess_ListedToken_OpensOnlyItsLogin()
+    {
+        var access = new AgentAccess(Options.Create(new AgentOptions { Tokens = new() { ["agent_a"] = "listed-token" } }));
+
+        Assert.Equal(AccessCheck.Granted, access.Check("agent_a", "listed-token"));
+        Assert.Equal(AccessCheck.Wrong, access.Check("agent_b", "listed-token"));
+        Assert.Equal(AccessCheck.Missing, access.Check("agent_a", null));
+    }
+}

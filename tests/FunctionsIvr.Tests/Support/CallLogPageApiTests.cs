@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FunctionsIvr.Escalations;
+using FunctionsIvr.State;
+using FunctionsIvr.Support;
+using FunctionsIvr.Tests.Agents;
+using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.Tests.Escalations;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FunctionsIvr.Tests.Support;
+
+/// <summary>The call log page over HTTP, for a call that went through the real handler.</summary>
+public sealed class CallLogPageApiTests : IDisposable
+{
+    private readonly IvrApp _app = AgentTestApp.Create();
+    private readonly string _callId = "call-" + Guid.NewGuid().ToString("N")[..8];
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task SignedLink_ShowsEveryStepWithTimingsAndErpCalls()
+    {
+        var answers = await PhoneCall.UntilTransferAsync(_app, _callId);
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(AgentTestApp.CallLogLink(_callId), UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entries = await _app.Services.GetRequiredService<ICallLog>().ReadAsync(_callId);
+        Assert.Equal(answers.Count, entries.Count);
+        Assert.Equal(entries.Count, Regex.Matches(html, "<tr>").Count - 1);
+        Assert.Contains("GetDTMF", html, StringComparison.Ordinal);
+        Assert.Contains("CallByObjectLogin", html, StringComparison.Ordinal);
+        Assert.All(entries, e => Assert.Contains(HtmlEncoded(e.Action), html, StringComparison.Ordinal));
+        Assert.Contains("name=\"viewport\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ErpCallsAndEscalationNotes_AreShownWithTheirStep()
+    {
+        var log = _app.Services.GetRequiredService<ICallLog>();
+        await log.AppendAsync(new CallLogEntry
+        {
+            CallId = _callId, Sequence = 7, Time = DateTimeOffset.UnixEpoch, Step = "transfer_queue", EventName = "CallStatus", EventData = "Noanswer",
+            Action = "Play prompt=9", DurationMs = 412.5, ErpCalls = "GET /contacts/{id} 200 38 ms",
+            Note = "escalation nobody-answered raised to the account manager",
+        });
+        using var client = _app.CreateClient();
+
+        var html = await client.GetStringAsync(new Uri(AgentTestApp.CallLogLink(_callId), UriKind.Relative));
+
+        Assert.Contains("GET /contacts/{id} 200 38 ms", html, StringComparison.Ordinal);
+        Assert.Contains("412.5", html, StringComparison.Ordinal);
+        Assert.Contains("step 7: escalation nobody-answered raised to the account manager", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OrdersOfTheCall_AreListedFromTheOutbox()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        var outbox = _app.Services.GetRequiredService<IOutboxStore>();
+        await outbox.AddAsync(new OutboxEntry("tx-1") { CallId = _callId, OrderNumber = "ZS/2026/000901", Total = 99m, Currency = "PLN", Status = OutboxStatus.Queued });
+        await outbox.AddAsync(new OutboxEntry("tx-2") { CallId = "another-call", OrderNumber = "ZS/2026/000902", Status = OutboxStatus.Queued });
+        using var client = _app.CreateClient();
+
+        var html = await client.GetStringAsync(new Uri(AgentTestApp.CallLogLink(_callId), UriKind.Relative));
+
+        Assert.Contains("ZS/2026/000901", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("ZS/2026/000902", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoToken_401AndNoSteps()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(CallLogLinks.PathFor(_callId), UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("GetDTMF", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherCallsToken_403AndNoSteps()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        using var client = _app.CreateClient();
+        var otherToken = CallLogLinks.TokenFor("some-other-call", AgentTestApp.SupportKey);
+
+        var response = await client.GetAsync(new Uri(CallLogLinks.PathFor(_callId) + "?t=" + otherToken, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("GetDTMF", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EscalationLink_OpensThePageOfItsCall()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        var text = _app.Services.GetRequiredService<EscalationText>();
+        var link = text.CallLogUrl(EscalationTestData.VipNobodyAnswered() with { CallId = _callId })!;
+        using var client = _app.CreateClient();
+
+        var path = link.StartsWith('/') ? link : new Uri(link).PathAndQuery;
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.StartsWith($"/api/calls/{_callId}?t=", path, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string HtmlEncoded(string text) => System.Text.Encodings.Web.HtmlEncoder.Default.Encode(text);
+}
