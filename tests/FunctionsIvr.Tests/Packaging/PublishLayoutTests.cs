@@ -144,8 +144,11 @@ public class PublishLayoutTests(PublishedApp app)
             var trigger = TriggerType(function);
             switch (trigger)
             {
-                case "httpTrigger":
+                case "httpTrigger" when function == FunctionsIvr.Functions.FunctionNames.IvrCallback:
                     await AssertForwardedIvrCallbackAsync(handler, function);
+                    break;
+                case "httpTrigger":
+                    await AssertProtectedPageAsync(handler, function);
                     break;
                 case "serviceBusTrigger":
                     await AssertServiceBusFunctionAsync(handler, function);
@@ -158,6 +161,16 @@ public class PublishLayoutTests(PublishedApp app)
                     break;
             }
         }
+    }
+
+    /// <summary>The agent and support pages: reachable through the forwarded route, and closed without a token.</summary>
+    private async Task AssertProtectedPageAsync(HandlerProcess handler, string function)
+    {
+        var path = ForwardedPath(function).Replace("{login}", "agent_default", StringComparison.Ordinal)
+            .Replace("{id}", "publish-smoke-2", StringComparison.Ordinal);
+        using var response = await handler.Client.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden,
+            $"{function}: GET {path} without a token answered {(int)response.StatusCode}. Output:\n{handler.Output}");
     }
 
     private async Task AssertForwardedIvrCallbackAsync(HandlerProcess handler, string function)
