@@ -121,7 +121,7 @@ public class ScenarioLoaderTests
     [Fact]
     public void LoadFolder_FoundationScenarios_AllReadAndUseOnlyAgreedPromptsAndDestinations()
     {
-        var files = ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("scenarios/foundation"));
+        var files = ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec"));
 
         Assert.True(files.Count >= 5);
         Assert.All(files, f => Assert.Null(f.Error));
