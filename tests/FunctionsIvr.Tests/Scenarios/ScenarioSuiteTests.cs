@@ -77,13 +77,13 @@ public sealed class ScenarioSuiteTests
         Assert.True(placing.Count >= 3, "expected the reorder, the repeated-confirmation reorder and the product order scenarios");
 
         var ordersBefore = await OrderIdsAsync(erp);
-        var accepted = new Dictionary<string, string>();
+        var accepted = new Dictionary<string, (string Name, string SaidDigits)>();
         foreach (var scenario in placing)
         {
             var callId = CallDriver.NewCallId();
             var result = await Runner(system).RunAsync(scenario, callId);
             Assert.True(result.Passed, Report(result));
-            accepted[callId] = scenario.Name;
+            accepted[callId] = (scenario.Name, SaidOrderNumber(result));
         }
 
         await system.Services.GetRequiredService<InProcessWorkQueue>().WaitForIdleAsync(TimeSpan.FromSeconds(60));
@@ -91,7 +91,7 @@ public sealed class ScenarioSuiteTests
         var newOrders = (await OrdersAsync(erp)).Where(o => !ordersBefore.Contains(o.GetProperty("id").GetString()!)).ToList();
         var outbox = await system.Services.GetRequiredService<IOutboxStore>()
             .ListAsync(Enum.GetValues<OutboxStatus>());
-        foreach (var (callId, name) in accepted)
+        foreach (var (callId, (name, saidDigits)) in accepted)
         {
             var orders = newOrders.Where(o => o.TryGetProperty("callId", out var c) && c.GetString() == callId).ToList();
             Assert.True(orders.Count == 1, $"{name}: {orders.Count} new orders in the ERP for the call, expected exactly 1");
@@ -99,9 +99,21 @@ public sealed class ScenarioSuiteTests
             Assert.True(entries.Count == 1, $"{name}: {entries.Count} outbox entries for the call, expected exactly 1");
             Assert.Equal(OutboxStatus.Committed, entries[0].Status);
             Assert.Equal(entries[0].TransactionId, orders[0].GetProperty("transactionId").GetString());
+            var number = orders[0].GetProperty("number").GetString()!;
+            Assert.True(number.EndsWith(saidDigits, StringComparison.Ordinal), $"{name}: the caller heard {saidDigits}, the ERP order is {number}");
         }
 
         Assert.Equal(accepted.Count, newOrders.Count);
+    }
+
+    /// <summary>The digits said right after "order accepted".</summary>
+    private static string SaidOrderNumber(ScenarioResult result)
+    {
+        var acceptedPrompt = Prompts.NumberOf("order_accepted");
+        var actions = result.Exchanges.Where(e => !e.Repeated).Select(e => e.Action).OfType<AnsweredAction>().ToList();
+        var at = actions.FindIndex(a => a.Type == ActionTypes.Play && a["Prompt"] == acceptedPrompt);
+        Assert.True(at >= 0 && at + 1 < actions.Count && actions[at + 1].Type == "SayDigits", result.Scenario.Name + ": no order number after order_accepted");
+        return actions[at + 1].Parameters.Single().Value;
     }
 
     private static ScenarioRunner Runner(LiveSystem system) =>
