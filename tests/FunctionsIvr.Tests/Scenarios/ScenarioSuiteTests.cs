@@ -16,6 +16,7 @@ namespace FunctionsIvr.Tests.Scenarios;
 /// The shipped scenario files (scenarios/&lt;area&gt;/*.yaml) played by the simulator against the real handler and the
 /// DemoErp, both on real sockets: what <c>run-scenarios scenarios</c> does against <c>scripts/run-local.sh</c>.
 /// </summary>
+[Collection(ScenarioSuiteCollection.Name)]
 public sealed class ScenarioSuiteTests
 {
     /// <summary>Generous: a loaded 2-core machine must not turn a correct answer into an overrun.</summary>
