@@ -16,7 +16,10 @@ public static partial class ScenarioLoader
     /// <summary>A file of a folder run: the scenario, or why it could not be read.</summary>
     public sealed record LoadedFile(string Path, Scenario? Scenario, string? Error);
 
-    /// <summary>Every *.yaml / *.yml file directly in <paramref name="folder"/>, in name order.</summary>
+    /// <summary>
+    /// Every *.yaml / *.yml file in <paramref name="folder"/> and its subfolders (<c>scenarios/&lt;area&gt;/…</c>), in
+    /// order of their path relative to the folder, so a folder's files run together and in name order.
+    /// </summary>
     public static IReadOnlyList<LoadedFile> LoadFolder(string folder)
     {
         if (!Directory.Exists(folder))
@@ -24,9 +27,9 @@ public static partial class ScenarioLoader
             throw new DirectoryNotFoundException($"No scenario folder at {folder}.");
         }
 
-        return Directory.EnumerateFiles(folder)
+        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
+            .OrderBy(f => Path.GetRelativePath(folder, f).Replace('\\', '/'), StringComparer.Ordinal)
             .Select(path =>
             {
                 try

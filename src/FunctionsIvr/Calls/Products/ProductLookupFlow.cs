@@ -9,7 +9,8 @@ namespace FunctionsIvr.Calls.Products;
 /// <summary>
 /// Price and stock by product code (main menu 3, guests too). The caller keys the code (up to 8 digits, # ends); an
 /// unknown code is said so and asked again, three times at most. Then the price (złoty, grosze if any) and the stock,
-/// and a menu: 1 order it (callers with an account, when in stock), 2 another product, 9 back to the menu.
+/// and a menu: 1 order it (callers with an account, when in stock; otherwise the menu prompt without it), 2 another
+/// product, 9 back to the menu.
 /// </summary>
 public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowModule
 {
@@ -83,7 +84,8 @@ public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowMo
 
         flow.Step(Menu)
             .Enter(ctx => ctx.Ask(
-                ctx.Tries > 0 ? Prompts.MenuRetry : CanOrder(ctx) ? ProductPrompts.ProductMenu : ProductPrompts.ProductMenuGuest, maxDigits: 1))
+                ctx.Tries > 0 ? Prompts.MenuRetry : CanOrder(ctx) && ProductSearch.Stock(ctx) > 0 ? ProductPrompts.ProductMenu : ProductPrompts.ProductMenuGuest,
+                maxDigits: 1))
             .Resume(ctx => ctx.Digits switch
             {
                 "1" when CanOrder(ctx) && ProductSearch.Stock(ctx) > 0 => QuantitySteps.Start(ctx, Order),
@@ -103,7 +105,7 @@ public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowMo
         PlaceOrderSteps.Define(flow, Prefix, afterRejected: Menu);
     }
 
-    /// <summary>Ordering needs an account: guests hear the menu without "press 1 to order".</summary>
+    /// <summary>Ordering needs an account: guests hear the menu without "press 1 to order" (and so does anyone hearing an out-of-stock product).</summary>
     private static bool CanOrder(CallContext ctx) => ctx.Get(CallerKeys.ContactId) is not null;
 
     internal static string HomeMenu(CallContext ctx) => ctx.Get(CallerKeys.Kind) == CallerKinds.Guest ? Steps.GuestMenu : Steps.MainMenu;

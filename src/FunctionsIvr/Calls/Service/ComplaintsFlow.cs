@@ -52,9 +52,14 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
             .MaxTries(3, thenGoTo: Steps.MainMenu);
 
         // The person handling it first; if they do not pick up, the usual chain (account manager, team queue, call back).
+        // When the handler is the caller's account manager, the chain starts at the queue: the caller is not made to
+        // ring the same busy person twice.
         flow.Step(ToHandler)
             .Enter(ctx => ctx.TransferWithCardAsync(ctx.Get(HandlerKey)!, transfer.AgentRingSeconds))
-            .Resume(ctx => TransferFlow.AfterTransferAsync(ctx, ctx.Get(HandlerKey)!, notAnswered: Steps.TransferToPerson));
+            .Resume(ctx => TransferFlow.AfterTransferAsync(ctx, ctx.Get(HandlerKey)!,
+                notAnswered: ctx.Get(HandlerKey) == (ctx.Get(CallerKeys.AccountManagerLogin) ?? transfer.AgentLogin)
+                    ? TransferFlow.ToQueue
+                    : Steps.TransferToPerson));
 
         flow.Step(NoComplaints)
             .Enter(ctx => ctx.Play(NoComplaintsPrompt))

@@ -49,7 +49,7 @@ public class ProductLookupFlowTests
     }
 
     [Fact]
-    public async Task Lookup_OutOfStock_SaysSoWithoutAQuantity()
+    public async Task Lookup_OutOfStock_SaysSoWithoutAQuantityAndTheMenuDoesNotOfferOrdering()
     {
         using var calls = new OrderCalls();
         calls.ProductsAre("30", Product("TYNK-GIPS-30", 31.50m, 0));
@@ -58,7 +58,8 @@ public class ProductLookupFlowTests
         await calls.KeysAsync("30");
         var rest = await calls.ListenUntilAskedAsync();
 
-        Assert.Equal(["SayNumber:31", "SayNumber:50", "Play:144", "GetDTMF:145"], Heard(rest));
+        // 146 is the product menu without "1 to order": 1 is refused for a product that is not there.
+        Assert.Equal(["SayNumber:31", "SayNumber:50", "Play:144", "GetDTMF:146"], Heard(rest));
     }
 
     [Fact]

@@ -104,6 +104,24 @@ public class ComplaintsFlowTests
     }
 
     [Fact]
+    public async Task ComplaintHandler_IsTheAccountManagerAndBusy_TheQueueNextNotTheSamePersonAgain()
+    {
+        using var call = WithComplaints(Missing with { AssignedTo = "am_zielinski" });
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(EngineHarness.RegularCustomer with
+        {
+            AccountManager = new AccountManager { Login = "am_zielinski", Name = "Piotr Zieliński" },
+        });
+        await call.AtMenuAsync();
+        await call.ListenUntilAskedAsync(await call.PressAsync("7"));
+        var handler = await call.PressAsync("1");
+
+        var next = await call.SendAsync("CallStatus", CallStatuses.Busy);
+
+        Assert.Equal("am_zielinski", handler.Action["Destination"]);
+        Assert.Equal("kolejka_sprzedaz", next.Action["Destination"]);
+    }
+
+    [Fact]
     public async Task ComplaintsMenu_OneWithNobodyAssigned_TransferChain()
     {
         using var call = WithComplaints(Damaged);

@@ -29,7 +29,7 @@ public class LoadRunnerTests
     public async Task Run_Scenario_EveryCallFollowsIt()
     {
         await using var webhook = await FakeWebhook.StartAsync(new FoundationFlow().Respond);
-        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("scenarios/foundation/02-key-0-agent-answers.yaml"));
+        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec/02-key-0-agent-answers.yaml"));
 
         var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 6, Concurrency = 3, Scenario = scenario });
 
@@ -59,7 +59,7 @@ public class LoadRunnerTests
     public async Task Run_ScenarioMismatch_IsCountedAsAnError()
     {
         await using var webhook = await FakeWebhook.StartAsync(new FoundationFlow { WrongGoodbyePrompt = true }.Respond);
-        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("scenarios/foundation/01-menu-timeouts-nobody-available.yaml"));
+        var scenario = ScenarioLoader.LoadFile(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec/01-menu-timeouts-nobody-available.yaml"));
 
         var report = await Runner(webhook).RunAsync(new LoadOptions { Calls = 3, Concurrency = 3, Scenario = scenario });
 

@@ -1,4 +1,5 @@
 using FunctionsIvr.Simulator.Platform;
+using FunctionsIvr.Simulator.Prompts;
 using FunctionsIvr.Simulator.Scenarios;
 
 namespace FunctionsIvr.Tests.Simulator.Scenarios;
@@ -119,9 +120,49 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void LoadFolder_ScenariosInSubfolders_AreFoundInPathOrder()
+    {
+        var folder = Directory.CreateTempSubdirectory("scenarios-");
+        try
+        {
+            var orders = Directory.CreateDirectory(Path.Combine(folder.FullName, "orders"));
+            var deep = Directory.CreateDirectory(Path.Combine(folder.FullName, "foundation", "encodings"));
+            const string scenario = "exchanges:\n  - expect: { type: Hangup }\n";
+            File.WriteAllText(Path.Combine(orders.FullName, "01-status.yaml"), scenario);
+            File.WriteAllText(Path.Combine(deep.FullName, "form.yml"), scenario);
+            File.WriteAllText(Path.Combine(folder.FullName, "top.yaml"), scenario);
+            File.WriteAllText(Path.Combine(orders.FullName, "notes.txt"), "not a scenario");
+
+            var files = ScenarioLoader.LoadFolder(folder.FullName);
+
+            Assert.Equal(["foundation/encodings/form.yml", "orders/01-status.yaml", "top.yaml"],
+                files.Select(f => Path.GetRelativePath(folder.FullName, f.Path).Replace('\\', '/')));
+            Assert.All(files, f => Assert.NotNull(f.Scenario));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadFolder_ShippedScenarios_AllReadAndNameOnlyMappedPrompts()
+    {
+        var prompts = PromptMap.Load(RepositoryFiles.PathOf(PromptMap.DefaultRelativePath));
+
+        var files = ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("scenarios"));
+
+        Assert.True(files.Count >= 20, $"only {files.Count} scenario files under scenarios/");
+        Assert.All(files, f => Assert.True(f.Error is null, f.Error));
+        var named = files.SelectMany(f => f.Scenario!.Exchanges).Select(e => e.Expect?.Prompt)
+            .OfType<string>().Where(p => !p.All(char.IsAsciiDigit));
+        Assert.All(named, p => Assert.True(prompts.NumberOf(p) is not null, $"prompt '{p}' is not in the app's prompts map"));
+    }
+
+    [Fact]
     public void LoadFolder_FoundationScenarios_AllReadAndUseOnlyAgreedPromptsAndDestinations()
     {
-        var files = ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("scenarios/foundation"));
+        var files = ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec"));
 
         Assert.True(files.Count >= 5);
         Assert.All(files, f => Assert.Null(f.Error));

@@ -26,7 +26,7 @@ public class ScenarioRunnerTests
         var runner = Runner(webhook);
 
         var results = new List<ScenarioResult>();
-        foreach (var file in ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("scenarios/foundation")))
+        foreach (var file in ScenarioLoader.LoadFolder(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec")))
         {
             results.Add(await runner.RunAsync(file.Scenario!));
         }
@@ -219,5 +219,5 @@ public class ScenarioRunnerTests
         new(SimulatorParts.Client(), new ResponseValidator(), FoundationFlow.Prompts, SimulatorParts.Settings(webhook));
 
     private static Scenario LoadFoundation(string file) =>
-        ScenarioLoader.LoadFile(RepositoryFiles.PathOf("scenarios/foundation/" + file));
+        ScenarioLoader.LoadFile(RepositoryFiles.PathOf("tests/FunctionsIvr.Tests/Simulator/Scenarios/FoundationSpec/" + file));
 }
