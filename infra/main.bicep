@@ -62,6 +62,12 @@ param ivrSessionKey string = ''
 @description('API key of the ERP middleware.')
 param erpApiKey string = ''
 @secure()
+@description('Key that derives each agent\'s screen-pop page link (32 random bytes, base64).')
+param agentsSigningKey string = ''
+@secure()
+@description('Key that signs the call log links in escalations (32 random bytes, base64).')
+param supportSigningKey string = ''
+@secure()
 @description('WhatsApp Cloud API token for escalations. Empty: the setting is not given to the app.')
 param whatsAppToken string = ''
 @secure()
@@ -160,6 +166,8 @@ module keyVault 'app/keyvault.bicep' = {
       'ivr-hash': ivrHash
       'ivr-session-key': ivrSessionKey
       'erp-api-key': erpApiKey
+      'agents-signing-key': agentsSigningKey
+      'support-signing-key': supportSigningKey
       'whatsapp-token': whatsAppToken
       'smtp-password': smtpPassword
     }

@@ -60,6 +60,8 @@ var settings = {
   // Secrets: Key Vault references, resolved by the platform with the app's identity.
   Ivr__Hash: '@Microsoft.KeyVault(SecretUri=${secretUriBase}ivr-hash)'
   Ivr__SessionKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}ivr-session-key)'
+  Agents__SigningKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}agents-signing-key)'
+  Support__SigningKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}support-signing-key)'
   Erp__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}erp-api-key)'
 }
 // Optional channels: given to the app only when configured, so the app can tell "off" from "secret missing".
