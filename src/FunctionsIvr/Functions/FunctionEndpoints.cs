@@ -1,6 +1,7 @@
 using FunctionsIvr.Calls;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Orders;
+using FunctionsIvr.State.Diagnostics;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.Functions;
@@ -15,6 +16,7 @@ public static class FunctionEndpoints
     {
         app.MapHostHealth();
         app.MapIvrCallback();
+        app.MapStorageCounts();
         app.MapServiceBusFunction(FunctionNames.CommitOrder, QueueNames.OrderCommits);
         app.MapServiceBusFunction(FunctionNames.SendEscalation, QueueNames.Escalations);
         app.MapServiceBusFunction(FunctionNames.RecordCall, QueueNames.CallRecords);

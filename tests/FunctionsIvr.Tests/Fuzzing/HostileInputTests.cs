@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace FunctionsIvr.Tests.Fuzzing;
+
+/// <summary>
+/// Hostile bodies against the whole handler pipeline (filter, parser, engine, invocation endpoints) in process.
+/// 2,000 cases here; <c>FUZZ_CASES</c> and <c>FUZZ_SEED</c> scale and vary it (<c>scripts/fuzz.sh</c> runs 100,000).
+/// </summary>
+public sealed class HostileInputTests(ITestOutputHelper output)
+{
+    private const int DefaultCases = 2_000;
+    private const int Parallelism = 4;
+
+    private static readonly (string Route, string Payload)[] Invocations =
+    [
+        ("/CommitOrder", CapturedPayloads.ServiceBusSingleEncoded),
+        ("/SendEscalation", CapturedPayloads.ServiceBusOlderHostQuoted),
+        ("/RecordCall", CapturedPayloads.ServiceBusDoubleEncoded),
+        ("/HandleDeadLetters", CapturedPayloads.ServiceBusDeadLettered),
+        ("/SweepOutbox", CapturedPayloads.TimerMonitored),
+    ];
+
+    [Fact]
+    public async Task Fuzz_HostileBodies_NeverServerErrorNorLoggedError()
+    {
+        var cases = EnvInt("FUZZ_CASES", DefaultCases);
+        var seed = EnvInt("FUZZ_SEED", 20261121);
+        var logs = new CapturingLoggerProvider();
+        await using var app = new IvrApp().WithServices(s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = app.CreateClient();
+        var input = new HostileInput(seed);
+        input.KnownSessions.AddRange(await RealSessionsAsync(app));
+
+        var statuses = new ConcurrentDictionary<int, int>();
+        var failures = new ConcurrentQueue<string>();
+        var cases_ = Enumerable.Range(0, cases).Select(i =>
+            i % 10 == 9 ? (Invocations[i / 10 % Invocations.Length].Route, input.NextInvocation(Invocations[i / 10 % Invocations.Length].Payload))
+                        : (IvrCallbackRoute, input.NextCallback(IvrApp.Hash)))
+            .ToList();
+
+        await Parallel.ForEachAsync(cases_, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (item, token) =>
+        {
+            var (route, hostile) = item;
+            var problem = await PostAsync(client, route, hostile, statuses);
+            if (problem is not null) failures.Enqueue($"{route} [{hostile.Description}]: {problem}");
+        });
+
+        var errors = logs.Lines.Where(l => l.Level >= LogLevel.Error).ToList();
+        output.WriteLine($"FUZZ cases={cases} seed={seed} statuses={string.Join(',', statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"))} " +
+                         $"server_errors={statuses.Where(s => s.Key >= 500).Sum(s => s.Value)} failures={failures.Count} logged_errors={errors.Count}");
+        foreach (var error in errors.GroupBy(e => $"{e.Category} {e.EventId.Id} {e.Exception?.GetType().Name}").Take(10))
+            output.WriteLine($"  logged error x{error.Count()}: {error.Key}: {error.First().Message}");
+        Assert.True(failures.IsEmpty, string.Join('\n', failures.Take(10)));
+        Assert.Empty(errors.Select(e => $"{e.Category} {e.EventId.Id}: {e.Message} {e.Exception}").Take(5));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fuzz_OversizedCallback_Refused413(bool declaredLength)
+    {
+        await using var app = new IvrApp();
+        using var client = app.CreateClient();
+        var body = Encoding.UTF8.GetBytes("{\"request\":{\"Hash\":\"" + IvrApp.Hash + "\",\"EventData\":\"" + new string('1', 70_000) + "\"}}");
+        HttpContent content = declaredLength ? new ByteArrayContent(body) : new StreamContent(new MemoryStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (!declaredLength) content.Headers.ContentLength = null;
+
+        using var response = await client.PostAsync(new Uri(IvrCallbackRoute, UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    private const string IvrCallbackRoute = "/api/ivr";
+
+    /// <summary>Sends one case; null when the answer is acceptable, otherwise what is wrong with it.</summary>
+    private static async Task<string?> PostAsync(HttpClient client, string route, HostileCase hostile, ConcurrentDictionary<int, int> statuses)
+    {
+        using var content = new ByteArrayContent(hostile.Body);
+        if (hostile.ContentType.Length > 0) content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+        try
+        {
+            using var response = await client.PostAsync(new Uri(route, UriKind.Relative), content);
+            var status = (int)response.StatusCode;
+            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            var text = await response.Content.ReadAsStringAsync();
+            if (status >= 500) return $"HTTP {status}: {Shorten(text)}";
+            if (route == IvrCallbackRoute && status == 200 && !HasAction(text)) return "200 without an action: " + Shorten(text);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // TestServer rethrows what the pipeline did not handle.
+            return "unhandled: " + e;
+        }
+    }
+
+    private static bool HasAction(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text)?["Action"]?["Type"]?.GetValue<string>() is { Length: > 0 };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sessions the app really signed, walked from a real call, so mutations reach the flows.</summary>
+    private static async Task<List<JsonNode>> RealSessionsAsync(IvrApp app)
+    {
+        var sessions = new List<JsonNode>();
+        var (_, body) = await app.PostAsync(IvrApp.Callback("Connected", callId: "fuzz-1"));
+        foreach (var (eventName, data) in new[] { ("Play", ""), ("GetDTMF", "3"), ("GetDTMF", "32525"), ("Play", "") })
+        {
+            if (body?["Session"] is not { } session) break;
+            sessions.Add(session.DeepClone());
+            (_, body) = await app.PostAsync(IvrApp.Callback(eventName, data, session, "fuzz-1"));
+        }
+
+        return sessions;
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private static int EnvInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
