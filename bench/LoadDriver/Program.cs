@@ -30,7 +30,7 @@ var measured = latencies.Length;
 double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
 
 Console.WriteLine(string.Create(inv,
-    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)}"));
+    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)}"));
 foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
 {
     Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
@@ -68,6 +68,7 @@ async Task<WorkerResult> WorkAsync(int worker)
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new("application/json");
             var started = Stopwatch.GetTimestamp();
+            result.Sent++;
             string? actionType = null;
             try
             {
@@ -118,6 +119,7 @@ sealed class WorkerResult
     public List<double> LatenciesMs { get; } = new(50_000);
     public List<string> Problems { get; } = [];
     public int Calls { get; set; }
+    public long Sent { get; set; }
     public int Invalid { get; set; }
     public int Errors { get; set; }
     public int Overruns { get; set; }
