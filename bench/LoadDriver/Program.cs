@@ -7,7 +7,8 @@ using System.Text.Json.Nodes;
 // Drives whole calls against an IVR webhook from a fixed number of connections for a fixed time and prints one
 // result line: requests/s, p50, p99, max (ms) and the counts. Each call follows the answers: a GetDTMF gets the next
 // digits of the script (a timeout once the script is used up), a Call… is answered, Play/Answer/Wait/Say* are
-// acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks.
+// acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks. --max-calls bounds the calls placed;
+// --count-prompt N counts the answers playing prompt N (e.g. "order accepted").
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler
 {
@@ -20,6 +21,7 @@ using var http = new HttpClient(new SocketsHttpHandler
 
 var inv = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
+var callsStarted = 0L;
 var warmupEnds = TimeSpan.FromSeconds(options.WarmupSeconds);
 var runEnds = warmupEnds + TimeSpan.FromSeconds(options.Seconds);
 var results = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(worker => Task.Run(() => WorkAsync(worker))));
@@ -30,7 +32,7 @@ var measured = latencies.Length;
 double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
 
 Console.WriteLine(string.Create(inv,
-    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)}"));
+    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
 foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
 {
     Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
@@ -42,7 +44,7 @@ async Task<WorkerResult> WorkAsync(int worker)
 {
     var result = new WorkerResult();
     var sequence = 0;
-    while (clock.Elapsed < runEnds)
+    while (clock.Elapsed < runEnds && Interlocked.Increment(ref callsStarted) <= options.MaxCalls)
     {
         var callId = string.Create(inv, $"bench-{worker}-{sequence++}-{Environment.ProcessId}");
         var eventName = "Connected";
@@ -91,6 +93,7 @@ async Task<WorkerResult> WorkAsync(int worker)
                 }
 
                 session = answer!["Session"];
+                if (options.CountPrompt is { } counted && answer["Action"]?["Prompt"]?.GetValue<string>() == counted) result.PromptHeard++;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
             {
@@ -120,12 +123,13 @@ sealed class WorkerResult
     public List<string> Problems { get; } = [];
     public int Calls { get; set; }
     public long Sent { get; set; }
+    public int PromptHeard { get; set; }
     public int Invalid { get; set; }
     public int Errors { get; set; }
     public int Overruns { get; set; }
 }
 
-sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash)
+sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt)
 {
     public static Options Parse(string[] args)
     {
@@ -146,6 +150,8 @@ sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, 
             Int("--max-steps", 10),
             Int("--budget-ms", 1500),
             Get("--label", "run"),
-            args.Contains("--hash") ? Get("--hash", "") : null);
+            args.Contains("--hash") ? Get("--hash", "") : null,
+            long.Parse(Get("--max-calls", long.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            args.Contains("--count-prompt") ? Get("--count-prompt", "") : null);
     }
 }
