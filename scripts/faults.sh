@@ -2,7 +2,9 @@
 # Callers during ERP faults: for each fault, concurrent callers try to repeat their last order against the handler +
 # DemoErp; afterwards the fault is lifted, the queue drains, and the ERP's orders are compared with the accepted ones.
 # Faults (DemoErp POST /admin/faults, or the process stopped): slow (twice the 1500 ms budget), 5xx on every request,
-# down. Usage: scripts/faults.sh [concurrent calls (default 20)] [calls per fault (default 100)]
+# down, and 5xx on the commit only (POST /transactions/{id}/commit: prepared, accepted, then the commit fails until
+# the fault is lifted). Usage: scripts/faults.sh [concurrent calls (default 20)] [calls per fault (default 100)]
+# FAULTS="slow down" picks some of: none slow 5xx down commit-5xx.
 # Loopback only, bounded by the call counts. Not part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +41,7 @@ pids+=($!)
 wait_http "$IVR_URL/"
 
 rows=()
-for fault in none slow 5xx down; do
+for fault in ${FAULTS:-none slow 5xx down commit-5xx}; do
   erp -X POST "$ERP_URL/admin/reset" >/dev/null   # stock and orders as seeded
   erp -X DELETE "$ERP_URL/admin/faults" >/dev/null
   sleep 2
@@ -48,6 +50,7 @@ for fault in none slow 5xx down; do
     slow) erp -X POST -d '{"latencyMs":3000}' "$ERP_URL/admin/faults" >/dev/null ;;
     5xx) erp -X POST -d '{"failureRate":1,"failStatus":503}' "$ERP_URL/admin/faults" >/dev/null ;;
     down) kill "$ERP_PID"; wait "$ERP_PID" 2>/dev/null || true ;;
+    commit-5xx) erp -X POST -d '{"pathFaults":[{"prefix":"/transactions/","failureRate":1,"failStatus":503}]}' "$ERP_URL/admin/faults" >/dev/null ;;
   esac
   result=$(dotnet bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll --label "$fault" --url "$IVR_URL/api/ivr" \
     --connections "$CONCURRENCY" --max-calls "$CALLS" --seconds 120 --warmup 0 --hash $HASH \
