@@ -4,6 +4,7 @@
 #   storage round trips per callback, peak RSS under load, and cold start of the published executables.
 # Usage: scripts/bench.sh [--quick] [--skip-cold-start]
 #   --quick   shorter runs (under five minutes including the build); the default runs longer for steadier figures.
+# BENCH_IVR_LOG_LEVEL (default Information, as deployed) sets the handler's Logging:LogLevel:Default.
 # Ports (loopback): BENCH_ERP_PORT 5191, BENCH_IVR_PORT 7191, BENCH_BARE_PORT 7192. Output also lands in .local/bench/.
 # Not part of scripts/test.sh: it loads the machine on purpose.
 set -euo pipefail
@@ -52,6 +53,7 @@ pids+=($!)
 # except that storage round trips are counted.
 (cd src/FunctionsIvr && ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
   Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY Diagnostics__CountStorage=true \
+  Logging__LogLevel__Default=${BENCH_IVR_LOG_LEVEL:-Information} \
   exec dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/ivr.log" 2>&1) &
 IVR_PID=$!; pids+=($IVR_PID)
 ASPNETCORE_URLS=$BARE_URL dotnet bench/BareEndpoint/bin/Release/net10.0/BareEndpoint.dll >"$OUT/bare.log" 2>&1 &
