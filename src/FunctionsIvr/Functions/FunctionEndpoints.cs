@@ -3,6 +3,7 @@ using FunctionsIvr.Calls;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Orders;
 using FunctionsIvr.Support;
+using FunctionsIvr.State.Diagnostics;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.Functions;
@@ -19,6 +20,7 @@ public static class FunctionEndpoints
         app.MapIvrCallback();
         app.MapAgentPages();
         app.MapCallLogPage();
+        app.MapStorageCounts();
         app.MapServiceBusFunction(FunctionNames.CommitOrder, QueueNames.OrderCommits);
         app.MapServiceBusFunction(FunctionNames.SendEscalation, QueueNames.Escalations);
         app.MapServiceBusFunction(FunctionNames.RecordCall, QueueNames.CallRecords);

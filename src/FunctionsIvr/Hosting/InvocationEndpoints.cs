@@ -44,6 +44,10 @@ public static class InvocationEndpoints
             {
                 return Malformed(logger, functionName, e);
             }
+            catch (InvalidOperationException e)
+            {
+                return Malformed(logger, functionName, NotUtf8(e));
+            }
 
             CallTelemetry.TagInvocation(functionName, work.Message.CorrelationId);
             var maskedId = Redact.Id(work.Message.MessageId);
@@ -100,6 +104,10 @@ public static class InvocationEndpoints
             {
                 return Malformed(logger, functionName, e);
             }
+            catch (InvalidOperationException e)
+            {
+                return Malformed(logger, functionName, NotUtf8(e));
+            }
 
             CallTelemetry.TagInvocation(functionName, callId: null);
             using var scope = InvocationLog.BeginFunction(logger, functionName, InvocationId(context));
@@ -133,6 +141,13 @@ public static class InvocationEndpoints
         return InvocationResult.WithLogs($"{functionName}: malformed invocation payload: {error.Message}")
             .ToHttpResult(StatusCodes.Status400BadRequest);
     }
+
+    /// <summary>
+    /// JsonDocument checks UTF-8 inside strings only when a value is read, so a payload with broken text gets this far
+    /// before it throws; it is as unreadable as any other malformed payload.
+    /// </summary>
+    private static InvalidInvocationPayloadException NotUtf8(InvalidOperationException error) =>
+        new($"The invocation payload is not readable: {error.Message}", error);
 
     private static string InvocationId(HttpContext context) =>
         context.Request.Headers.TryGetValue(InvocationIdHeader, out var id) && !string.IsNullOrEmpty(id) ? id.ToString() : "";

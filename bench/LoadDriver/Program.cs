@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+// Drives whole calls against an IVR webhook from a fixed number of connections for a fixed time and prints one
+// result line: requests/s, p50, p99, max (ms) and the counts. Each call follows the answers: a GetDTMF gets the next
+// digits of the script (a timeout once the script is used up), a Call… is answered, Play/Answer/Wait/Say* are
+// acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks. --max-calls bounds the calls placed;
+// --count-prompt N counts the answers playing prompt N (e.g. "order accepted").
+var options = Options.Parse(args);
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = options.Connections,
+    UseCookies = false,
+    AllowAutoRedirect = false,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+})
+{ Timeout = TimeSpan.FromSeconds(10) };
+
+var inv = CultureInfo.InvariantCulture;
+var clock = Stopwatch.StartNew();
+var callsStarted = 0L;
+var warmupEnds = TimeSpan.FromSeconds(options.WarmupSeconds);
+var runEnds = warmupEnds + TimeSpan.FromSeconds(options.Seconds);
+var results = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(worker => Task.Run(() => WorkAsync(worker))));
+
+var latencies = results.SelectMany(r => r.LatenciesMs).ToArray();
+Array.Sort(latencies);
+var measured = latencies.Length;
+double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
+
+Console.WriteLine(string.Create(inv,
+    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
+foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
+{
+    Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
+}
+
+return results.Sum(r => r.Invalid + r.Errors) == 0 ? 0 : 1;
+
+async Task<WorkerResult> WorkAsync(int worker)
+{
+    var result = new WorkerResult();
+    var sequence = 0;
+    while (clock.Elapsed < runEnds && Interlocked.Increment(ref callsStarted) <= options.MaxCalls)
+    {
+        var callId = string.Create(inv, $"bench-{worker}-{sequence++}-{Environment.ProcessId}");
+        var eventName = "Connected";
+        var eventData = "";
+        JsonNode? session = null;
+        var digitIndex = 0;
+        var measuring = clock.Elapsed >= warmupEnds;
+        for (var step = 0; step < options.MaxSteps && clock.Elapsed < runEnds; step++)
+        {
+            var body = Encoding.UTF8.GetBytes(new JsonObject
+            {
+                ["request"] = new JsonObject
+                {
+                    ["FromNumber"] = options.From,
+                    ["ToNumber"] = "48221234567",
+                    ["ChannelStatus"] = "Connected",
+                    ["UniqueCallId"] = callId,
+                    ["Hash"] = options.Hash,
+                    ["Event"] = new JsonObject { ["EventName"] = eventName, ["EventData"] = eventData },
+                    ["Session"] = session?.DeepClone(),
+                },
+            }.ToJsonString());
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            var started = Stopwatch.GetTimestamp();
+            result.Sent++;
+            string? actionType = null;
+            try
+            {
+                using var response = await http.PostAsync(options.Url, content);
+                var bytes = await response.Content.ReadAsByteArrayAsync();
+                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (measuring && clock.Elapsed < runEnds)
+                {
+                    result.LatenciesMs.Add(elapsedMs);
+                    if (elapsedMs > options.BudgetMs) result.Overruns++;
+                }
+
+                var answer = (int)response.StatusCode == 200 ? JsonNode.Parse(bytes) as JsonObject : null;
+                actionType = answer?["Action"]?["Type"]?.GetValue<string>();
+                if (actionType is null)
+                {
+                    result.Invalid++;
+                    result.Problems.Add($"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 120))}");
+                    break;
+                }
+
+                session = answer!["Session"];
+                if (options.CountPrompt is { } counted && answer["Action"]?["Prompt"]?.GetValue<string>() == counted) result.PromptHeard++;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+            {
+                result.Errors++;
+                result.Problems.Add(e.GetType().Name + ": " + e.Message);
+                break;
+            }
+
+            if (actionType is "Hangup" or "DontAnswer") break;
+            (eventName, eventData) = actionType switch
+            {
+                "GetDTMF" => ("GetDTMF", digitIndex < options.Script.Length ? options.Script[digitIndex++] : ""),
+                _ when actionType.StartsWith("Call", StringComparison.Ordinal) => ("CallStatus", "Answer"),
+                _ => (actionType, ""),
+            };
+        }
+
+        if (measuring) result.Calls++;
+    }
+
+    return result;
+}
+
+sealed class WorkerResult
+{
+    public List<double> LatenciesMs { get; } = new(50_000);
+    public List<string> Problems { get; } = [];
+    public int Calls { get; set; }
+    public long Sent { get; set; }
+    public int PromptHeard { get; set; }
+    public int Invalid { get; set; }
+    public int Errors { get; set; }
+    public int Overruns { get; set; }
+}
+
+sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        return new Options(
+            new Uri(Get("--url", "http://127.0.0.1:7071/api/ivr")),
+            Int("--connections", 64),
+            Int("--seconds", 20),
+            Int("--warmup", 5),
+            Get("--from", "48600100200"),
+            Get("--script", "3,32525,9").Split(','),
+            Int("--max-steps", 10),
+            Int("--budget-ms", 1500),
+            Get("--label", "run"),
+            args.Contains("--hash") ? Get("--hash", "") : null,
+            long.Parse(Get("--max-calls", long.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            args.Contains("--count-prompt") ? Get("--count-prompt", "") : null);
+    }
+}

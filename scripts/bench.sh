@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Measures the IVR handler beside a bare minimal API on this machine, in one run, over loopback only:
+#   throughput and latency of whole multi-step calls (handler: in-memory state, in-process queue, DemoErp as ERP),
+#   storage round trips per callback, peak RSS under load, and cold start of the published executables.
+# Usage: scripts/bench.sh [--quick] [--skip-cold-start]
+#   --quick   shorter runs (under five minutes including the build); the default runs longer for steadier figures.
+# BENCH_IVR_LOG_LEVEL (default Information, as deployed) sets the handler's Logging:LogLevel:Default.
+# Ports (loopback): BENCH_ERP_PORT 5191, BENCH_IVR_PORT 7191, BENCH_BARE_PORT 7192. Output also lands in .local/bench/.
+# Not part of scripts/test.sh: it loads the machine on purpose.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+QUICK=0; COLD=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --skip-cold-start) COLD=0 ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$QUICK" = 1 ]; then SECONDS_PER_RUN=10; WARMUP=3; COLD_RUNS=3; else SECONDS_PER_RUN=30; WARMUP=5; COLD_RUNS=5; fi
+ERP_PORT=${BENCH_ERP_PORT:-5191}; IVR_PORT=${BENCH_IVR_PORT:-7191}; BARE_PORT=${BENCH_BARE_PORT:-7192}
+ERP_URL=http://127.0.0.1:$ERP_PORT; IVR_URL=http://127.0.0.1:$IVR_PORT; BARE_URL=http://127.0.0.1:$BARE_PORT
+HASH=bench-hash
+SESSION_KEY=$(head -c 32 /dev/urandom | base64)
+OUT=$ROOT/.local/bench; mkdir -p "$OUT"
+WORK=$(mktemp -d); DRIVER="dotnet $ROOT/bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll"
+
+pids=()
+stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap stop_all EXIT INT TERM
+
+wait_http() { # url [method]
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "not answering: $1" >&2; return 1
+}
+
+echo "== building Release"
+for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/BareEndpoint bench/LoadDriver; do
+  dotnet build "$project" -c Release --nologo -v quiet >/dev/null
+done
+
+echo "== starting DemoErp ($ERP_URL), handler ($IVR_URL), bare endpoint ($BARE_URL)"
+ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
+  dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >"$OUT/erp.log" 2>&1 &
+pids+=($!)
+# The handler as deployed (Production settings, Hash and Session signing on, Information logs as JSON on stdout),
+# except that storage round trips are counted.
+(cd src/FunctionsIvr && ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
+  Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY Diagnostics__CountStorage=true \
+  Logging__LogLevel__Default=${BENCH_IVR_LOG_LEVEL:-Information} \
+  exec dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/ivr.log" 2>&1) &
+IVR_PID=$!; pids+=($IVR_PID)
+ASPNETCORE_URLS=$BARE_URL dotnet bench/BareEndpoint/bin/Release/net10.0/BareEndpoint.dll >"$OUT/bare.log" 2>&1 &
+pids+=($!)
+wait_http "$ERP_URL/health"; wait_http "$IVR_URL/"; wait_http "$BARE_URL/"
+
+# A caller of the demo data looks up a product by its keypad code: Connected (contact lookup in the ERP),
+# greeting, menu key 3, code 32525 (product search in the ERP), price and stock read out, then the product menu.
+SCRIPT="3,32525,9"
+run() { # label url connections
+  $DRIVER --label "$1" --url "$2" --connections "$3" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" \
+    --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt"
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
+
+: >"$OUT/runs.txt"
+storage_before=$(curl -fsS "$IVR_URL/diagnostics/storage")
+declare -A result
+for connections in 8 64; do
+  echo "== $connections connections, ${SECONDS_PER_RUN}s each after ${WARMUP}s warm-up"
+  result[bare-$connections]=$(run bare "$BARE_URL/api/ivr" "$connections" | grep '^RESULT')
+  result[ivr-$connections]=$(run ivr "$IVR_URL/api/ivr" "$connections" | grep '^RESULT')
+done
+storage_after=$(curl -fsS "$IVR_URL/diagnostics/storage")
+peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$IVR_PID/status")
+
+ivr_sent=0
+for connections in 8 64; do ivr_sent=$((ivr_sent + $(field "${result[ivr-$connections]}" sent))); done
+storage_per_callback=$(python3 - "$storage_before" "$storage_after" "$ivr_sent" <<'PY'
+import json, sys
+before, after, sent = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+keys = ["callStateReads", "callStateWrites", "callLogWrites", "callLogReads", "outboxOperations"]
+delta = {k: after[k] - before[k] for k in keys}
+total = sum(delta.values())
+print(f"{total / sent:.2f} ({', '.join(f'{k} {v / sent:.2f}' for k, v in delta.items())})")
+PY
+)
+
+cold_line=""
+if [ "$COLD" = 1 ]; then
+  echo "== cold start: publishing both"
+  dotnet publish src/FunctionsIvr -c Release -o "$WORK/ivr" --nologo -v quiet >/dev/null
+  dotnet publish bench/BareEndpoint -c Release -o "$WORK/bare" --nologo -v quiet >/dev/null
+  body='{"request":{"FromNumber":"48609999999","ToNumber":"48221234567","ChannelStatus":"Connected","UniqueCallId":"cold-1","Hash":"'$HASH'","Event":{"EventName":"Connected","EventData":""},"Session":null}}'
+  cold_ms() { # dir executable port
+    local started ended pid
+    started=$(date +%s%N)
+    (cd "$1" && ASPNETCORE_URLS=http://127.0.0.1:$3 ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
+      Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY exec "./$2" >/dev/null 2>&1) &
+    pid=$!
+    for _ in $(seq 1 2000); do
+      if curl -fsS -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$3/api/ivr" 2>/dev/null | grep -q '"Action"'; then break; fi
+      sleep 0.005
+    done
+    ended=$(date +%s%N)
+    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    echo $(((ended - started) / 1000000))
+  }
+  median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  ivr_cold=$(for _ in $(seq 1 "$COLD_RUNS"); do cold_ms "$WORK/ivr" FunctionsIvr 7193; done | median)
+  bare_cold=$(for _ in $(seq 1 "$COLD_RUNS"); do cold_ms "$WORK/bare" BareEndpoint 7194; done | median)
+  cold_line="cold start ratio (ivr/bare): $(python3 -c "print(f'{$ivr_cold/$bare_cold:.2f}')") (ivr ${ivr_cold} ms, bare ${bare_cold} ms, median of $COLD_RUNS)"
+fi
+
+{
+  echo
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo
+  echo "| endpoint | connections | requests/s | p50 ms | p99 ms | max ms | calls | invalid | errors | over budget |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for connections in 8 64; do
+    for label in bare ivr; do
+      r=${result[$label-$connections]}
+      echo "| $label | $connections | $(field "$r" rps) | $(field "$r" p50) | $(field "$r" p99) | $(field "$r" max) | $(field "$r" calls) | $(field "$r" invalid) | $(field "$r" errors) | $(field "$r" overruns) |"
+    done
+  done
+  echo
+  echo "throughput ratio (ivr/bare): $(python3 -c "print(f'{$(field "${result[ivr-64]}" rps)/$(field "${result[bare-64]}" rps):.2f}')") (64 connections)"
+  echo "p99 ms (ivr, 64 connections): $(field "${result[ivr-64]}" p99)"
+  echo "storage round trips per callback (ivr): $storage_per_callback"
+  echo "peak RSS (ivr, VmHWM after load): $((peak_rss_kb / 1024)) MiB"
+  [ -n "$cold_line" ] && echo "$cold_line"
+} | tee "$OUT/summary.md"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Callers during ERP faults: for each fault, concurrent callers try to repeat their last order against the handler +
+# DemoErp; afterwards the fault is lifted, the queue drains, and the ERP's orders are compared with the accepted ones.
+# Faults (DemoErp POST /admin/faults, or the process stopped): slow (twice the 1500 ms budget), 5xx on every request,
+# down, and 5xx on the commit only (POST /transactions/{id}/commit: prepared, accepted, then the commit fails until
+# the fault is lifted). Usage: scripts/faults.sh [concurrent calls (default 20)] [calls per fault (default 100)]
+# FAULTS="slow down" picks some of: none slow 5xx down commit-5xx.
+# Loopback only, bounded by the call counts. Not part of scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+CONCURRENCY=${1:-20}
+CALLS=${2:-100}
+ERP_PORT=${BENCH_ERP_PORT:-5191}; IVR_PORT=${BENCH_IVR_PORT:-7191}
+ERP_URL=http://127.0.0.1:$ERP_PORT; IVR_URL=http://127.0.0.1:$IVR_PORT
+HASH=bench-hash; CONTACT=c-1001
+ACCEPTED_PROMPT=$(python3 -c "import json; print(json.load(open('src/FunctionsIvr/appsettings.json'))['Prompts']['order_accepted'])")
+OUT=$ROOT/.local/bench; mkdir -p "$OUT"
+ESCALATIONS=$ROOT/src/FunctionsIvr/.local   # the handler's content root: tickets/, mail/, whatsapp/
+
+pids=(); ERP_PID=
+stop_all() { for pid in "${pids[@]}" $ERP_PID; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop_all EXIT INT TERM
+wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "not answering: $1" >&2; return 1; }
+erp() { curl -fsS -H 'X-Api-Key: demo-key' -H 'Content-Type: application/json' "$@"; }
+orders() { erp "$ERP_URL/orders?contactId=$CONTACT&pageSize=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['totalCount'])"; }
+escalations() { find "$ESCALATIONS" -type f 2>/dev/null | wc -l; }
+start_erp() {
+  ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
+    dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >>"$OUT/faults-erp.log" 2>&1 &
+  ERP_PID=$!; wait_http "$ERP_URL/health"
+}
+
+for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/LoadDriver; do dotnet build "$project" -c Release --nologo -v quiet >/dev/null; done
+: >"$OUT/faults-erp.log"
+start_erp
+(cd src/FunctionsIvr && ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
+  Ivr__Hash=$HASH Ivr__SessionKey=$(head -c 32 /dev/urandom | base64) \
+  exec dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/faults-ivr.log" 2>&1) &
+pids+=($!)
+wait_http "$IVR_URL/"
+
+rows=()
+for fault in ${FAULTS:-none slow 5xx down commit-5xx}; do
+  erp -X POST "$ERP_URL/admin/reset" >/dev/null   # stock and orders as seeded
+  erp -X DELETE "$ERP_URL/admin/faults" >/dev/null
+  sleep 2
+  before=$(orders); escalated_before=$(escalations)
+  case $fault in
+    slow) erp -X POST -d '{"latencyMs":3000}' "$ERP_URL/admin/faults" >/dev/null ;;
+    5xx) erp -X POST -d '{"failureRate":1,"failStatus":503}' "$ERP_URL/admin/faults" >/dev/null ;;
+    down) kill "$ERP_PID"; wait "$ERP_PID" 2>/dev/null || true ;;
+    commit-5xx) erp -X POST -d '{"pathFaults":[{"prefix":"/transactions/","failureRate":1,"failStatus":503}]}' "$ERP_URL/admin/faults" >/dev/null ;;
+  esac
+  result=$(dotnet bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll --label "$fault" --url "$IVR_URL/api/ivr" \
+    --connections "$CONCURRENCY" --max-calls "$CALLS" --seconds 120 --warmup 0 --hash $HASH \
+    --script "2,1" --max-steps 20 --count-prompt "$ACCEPTED_PROMPT" | tee -a "$OUT/faults.txt" | grep '^RESULT' || true)
+  # Recovery: the fault is lifted (a restarted DemoErp keeps no orders, so "down" counts from its fresh seed).
+  if [ "$fault" = down ]; then start_erp; before=$(orders); else erp -X DELETE "$ERP_URL/admin/faults" >/dev/null; fi
+  last=-1; stable=0
+  for _ in $(seq 1 90); do
+    now=$(orders); if [ "$now" = "$last" ]; then stable=$((stable + 1)); [ $stable -ge 8 ] && break; else stable=0; fi
+    last=$now; sleep 1
+  done
+  field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result" | head -n 1; }
+  rows+=("| $fault | $(field calls) | $(field requests) | $(field invalid) | $(field errors) | $(field overruns) | $(field p99) | $(field prompt_heard) | $((last - before)) | $(($(escalations) - escalated_before)) |")
+done
+
+{
+  echo
+  echo "| ERP fault | calls | callbacks | invalid answers | errors | over budget (1500 ms) | p99 ms | orders accepted | orders committed after recovery | escalations written |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '%s\n' "${rows[@]}"
+} | tee "$OUT/faults-summary.md"

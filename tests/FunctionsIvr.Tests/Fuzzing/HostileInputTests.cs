@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Tests.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace FunctionsIvr.Tests.Fuzzing;
+
+/// <summary>
+/// Hostile bodies against the whole handler pipeline (filter, parser, engine, invocation endpoints) in process.
+/// 2,000 cases here; <c>FUZZ_CASES</c> and <c>FUZZ_SEED</c> scale and vary it (<c>scripts/fuzz.sh</c> runs 100,000).
+/// </summary>
+public sealed class HostileInputTests(ITestOutputHelper output)
+{
+    private const int DefaultCases = 2_000;
+    private const int Parallelism = 4;
+
+    private static readonly (string Route, string Payload)[] Invocations =
+    [
+        ("/CommitOrder", CapturedPayloads.ServiceBusSingleEncoded),
+        ("/SendEscalation", CapturedPayloads.ServiceBusOlderHostQuoted),
+        ("/RecordCall", CapturedPayloads.ServiceBusDoubleEncoded),
+        ("/HandleDeadLetters", CapturedPayloads.ServiceBusDeadLettered),
+        ("/SweepOutbox", CapturedPayloads.TimerMonitored),
+    ];
+
+    [Fact]
+    public async Task Fuzz_HostileBodies_NeverServerErrorNorLoggedError()
+    {
+        var cases = EnvInt("FUZZ_CASES", DefaultCases);
+        var seed = EnvInt("FUZZ_SEED", 20261121);
+        var logs = new CapturingLoggerProvider();
+        await using var app = new IvrApp().WithServices(s =>
+        {
+            // Console output would dominate the run; every line is still captured.
+            s.RemoveAll<ILoggerProvider>();
+            s.AddSingleton<ILoggerProvider>(logs);
+        });
+        using var client = app.CreateClient();
+        var input = new HostileInput(seed);
+        input.KnownSessions.AddRange(await RealSessionsAsync(app));
+
+        var statuses = new ConcurrentDictionary<int, int>();
+        var ivrStatuses = new ConcurrentDictionary<int, int>();
+        var failures = new ConcurrentQueue<string>();
+        var cases_ = Enumerable.Range(0, cases).Select(i =>
+            i % 10 == 9 ? (Invocations[i / 10 % Invocations.Length].Route, input.NextInvocation(Invocations[i / 10 % Invocations.Length].Payload))
+                        : (IvrCallbackRoute, input.NextCallback(IvrApp.Hash)))
+            .ToList();
+
+        await Parallel.ForEachAsync(cases_, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (item, token) =>
+        {
+            var (route, hostile) = item;
+            var problem = await PostAsync(client, route, hostile, route == IvrCallbackRoute ? ivrStatuses : statuses);
+            if (problem is not null) failures.Enqueue($"{route} [{hostile.Description}]: {problem}");
+        });
+
+        var ivrServerErrors = ivrStatuses.Where(s => s.Key >= 500).Sum(s => s.Value);
+        // Processors log a malformed message at Error on purpose; what must never appear is an exception the pipeline
+        // did not handle (ASP.NET Core's own error log) or a callback that fell back to the safe action.
+        var errors = logs.Lines.Where(l => l.Level >= LogLevel.Error && (l.Category.StartsWith("Microsoft.", StringComparison.Ordinal)
+                                                                        || l.Category == "IvrCallback")).ToList();
+        var processorErrors = logs.Lines.Count(l => l.Level >= LogLevel.Error) - errors.Count;
+        output.WriteLine($"FUZZ cases={cases} seed={seed} ivr_statuses={Histogram(ivrStatuses)} invocation_statuses={Histogram(statuses)} " +
+                         $"ivr_server_errors={ivrServerErrors} failures={failures.Count} unhandled_errors={errors.Count} malformed_messages_logged={processorErrors} " +
+                         $"failed_invocations={statuses.GetValueOrDefault(500)}");
+        foreach (var error in errors.GroupBy(e => $"{e.Category} {e.EventId.Id} {e.Exception?.GetType().Name}").Take(10))
+            output.WriteLine($"  logged error x{error.Count()}: {error.Key}: {error.First().Message} {error.First().Exception}");
+        Assert.True(failures.IsEmpty, string.Join('\n', failures.Take(10)));
+        Assert.Empty(errors.Select(e => $"{e.Category} {e.EventId.Id}: {e.Message} {e.Exception}").Take(5));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fuzz_OversizedCallback_Refused413(bool declaredLength)
+    {
+        await using var app = new IvrApp();
+        using var client = app.CreateClient();
+        var body = Encoding.UTF8.GetBytes("{\"request\":{\"Hash\":\"" + IvrApp.Hash + "\",\"EventData\":\"" + new string('1', 70_000) + "\"}}");
+        HttpContent content = declaredLength ? new ByteArrayContent(body) : new StreamContent(new MemoryStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        if (!declaredLength) content.Headers.ContentLength = null;
+
+        using var response = await client.PostAsync(new Uri(IvrCallbackRoute, UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Fuzz_InvocationWithBrokenUtf8InMetadata_Answered400()
+    {
+        await using var app = new IvrApp();
+        using var client = app.CreateClient();
+        var body = Encoding.UTF8.GetBytes(CapturedPayloads.ServiceBusSingleEncoded.Replace("m-1", "m-\u00FF", StringComparison.Ordinal));
+        body[Array.IndexOf(body, (byte)0xC3)] = 0xFD;
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        using var response = await client.PostAsync(new Uri("/CommitOrder", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("malformed invocation payload", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private const string IvrCallbackRoute = "/api/ivr";
+
+    /// <summary>Sends one case; null when the answer is acceptable, otherwise what is wrong with it.</summary>
+    private static async Task<string?> PostAsync(HttpClient client, string route, HostileCase hostile, ConcurrentDictionary<int, int> statuses)
+    {
+        using var content = new ByteArrayContent(hostile.Body);
+        if (hostile.ContentType.Length > 0) content.Headers.TryAddWithoutValidation("Content-Type", hostile.ContentType);
+        try
+        {
+            using var response = await client.PostAsync(new Uri(route, UriKind.Relative), content);
+            var status = (int)response.StatusCode;
+            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            var text = await response.Content.ReadAsStringAsync();
+            // An invocation answered 500 with its result document is a failed invocation on purpose: Service Bus redelivers
+            // the message and finally dead-letters it, which is the only way a custom handler can dead-letter.
+            if (status >= 500 && !(route != IvrCallbackRoute && status == 500 && IsInvocationResult(text))) return $"HTTP {status}: {Shorten(text)}";
+            if (route == IvrCallbackRoute && status == 200 && !HasAction(text)) return "200 without an action: " + Shorten(text);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // TestServer rethrows what the pipeline did not handle.
+            return "unhandled: " + e;
+        }
+    }
+
+    private static bool IsInvocationResult(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text)?["Logs"] is JsonArray;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool HasAction(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text)?["Action"]?["Type"]?.GetValue<string>() is { Length: > 0 };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Sessions the app really signed, walked from a real call, so mutations reach the flows.</summary>
+    private static async Task<List<JsonNode>> RealSessionsAsync(IvrApp app)
+    {
+        var sessions = new List<JsonNode>();
+        var (_, body) = await app.PostAsync(IvrApp.Callback("Connected", callId: "fuzz-1"));
+        foreach (var (eventName, data) in new[] { ("Play", ""), ("GetDTMF", "3"), ("GetDTMF", "32525"), ("Play", "") })
+        {
+            if (body?["Session"] is not { } session) break;
+            sessions.Add(session.DeepClone());
+            (_, body) = await app.PostAsync(IvrApp.Callback(eventName, data, session, "fuzz-1"));
+        }
+
+        return sessions;
+    }
+
+    private static string Histogram(ConcurrentDictionary<int, int> statuses) =>
+        string.Join(',', statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"));
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private static int EnvInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
