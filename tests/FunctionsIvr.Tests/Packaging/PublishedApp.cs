@@ -5,7 +5,7 @@ namespace FunctionsIvr.Tests.Packaging;
 
 /// <summary>
 /// Publishes the app once, the way azd does (<c>dotnet publish -c Release</c>), into a temp folder.
-/// Its own artifacts path keeps the Release/linux-x64 restore away from the worktree's obj folder,
+/// Its own artifacts path keeps the Release/linux-x64 restore away from the working tree's obj folder,
 /// so a publish never disturbs the Debug build the other tests run from.
 /// </summary>
 public sealed class PublishedApp : IAsyncLifetime
