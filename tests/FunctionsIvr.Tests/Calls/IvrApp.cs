@@ -26,12 +26,19 @@ public sealed class IvrApp : WebApplicationFactory<Program>
             ["Ivr:Hash"] = Hash,
             ["Ivr:SessionKey"] = "test-session-key-0123456789abcdef",
             ["Ivr:AnswerMode"] = "App",
+            // Escalations the tests cause land in a temporary folder, not in the source tree.
+            ["Escalations:Ticket:LocalFolder"] = Path.Combine(LocalFolder, "tickets"),
+            ["Escalations:Email:PickupDirectory"] = Path.Combine(LocalFolder, "mail"),
+            ["Escalations:WhatsApp:LocalFolder"] = Path.Combine(LocalFolder, "whatsapp"),
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
         Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(EngineHarness.RegularCustomer);
     }
 
     public Mock<ErpClient> Erp { get; } = new();
+
+    /// <summary>Where this app's escalations are written (a per-process temporary folder).</summary>
+    public static string LocalFolder { get; } = Path.Combine(Path.GetTempPath(), "functionsivr-tests-" + Environment.ProcessId);
 
     private Action<IServiceCollection>? _services;
 

@@ -33,6 +33,9 @@ public sealed class IntegrationApp : WebApplicationFactory<Program>
             ["Erp:ReadTimeoutMs"] = "10000",
             ["Erp:WriteTimeoutMs"] = "10000",
             ["Ivr:CallbackBudgetMs"] = "20000",
+            ["Escalations:Ticket:LocalFolder"] = Path.Combine(IvrApp.LocalFolder, "tickets"),
+            ["Escalations:Email:PickupDirectory"] = Path.Combine(IvrApp.LocalFolder, "mail"),
+            ["Escalations:WhatsApp:LocalFolder"] = Path.Combine(IvrApp.LocalFolder, "whatsapp"),
         };
         foreach (var (key, value) in settings) _settings[key] = value;
     }
