@@ -13,6 +13,9 @@ namespace FunctionsIvr.Tests.Hosting;
 /// </summary>
 public sealed class FakeIngestionEndpoint : IAsyncDisposable
 {
+    /// <summary>A made-up key: ingestion here is a local fake.</summary>
+    public const string InstrumentationKey = "11111111-2222-3333-4444-555555555555";
+
     private readonly WebApplication _app;
     private readonly List<JsonObject> _items = [];
 
@@ -22,7 +25,7 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     /// <summary>A connection string that sends everything here, live metrics included, never to the internet.</summary>
     public string ConnectionString =>
-        $"InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint={BaseUrl};LiveEndpoint={BaseUrl}";
+        $"InstrumentationKey={FakeIngestionEndpoint.InstrumentationKey};IngestionEndpoint={BaseUrl};LiveEndpoint={BaseUrl}";
 
     public IReadOnlyList<JsonObject> Items
     {

@@ -75,7 +75,7 @@ public class TelemetryHostBuilderExtensionsTests
     public void AddTelemetry_WithConnectionString_RegistersTheClientAndTheCallInitializer()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=11111111-2222-3333-4444-555555555555;IngestionEndpoint=http://127.0.0.1:9/";
+        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=" + FakeIngestionEndpoint.InstrumentationKey + ";IngestionEndpoint=http://127.0.0.1:9/";
 
         builder.AddTelemetry();
 
@@ -90,7 +90,7 @@ public class TelemetryHostBuilderExtensionsTests
     public void AddTelemetry_UnreadableAuthenticationString_FailsNamingTheSetting(string authentication)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=11111111-2222-3333-4444-555555555555";
+        builder.Configuration[TelemetryHostBuilderExtensions.ConnectionStringSetting] = "InstrumentationKey=" + FakeIngestionEndpoint.InstrumentationKey;
         builder.Configuration[TelemetryHostBuilderExtensions.AuthenticationStringSetting] = authentication;
 
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddTelemetry());
