@@ -1,27 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls;
-using FunctionsIvr.Calls.Service;
-using FunctionsIvr.Erp;
-using FunctionsIvr.Escalations;
-using FunctionsIvr.Functions;
 using FunctionsIvr.Hosting;
-using FunctionsIvr.Ivr;
-using FunctionsIvr.Orders;
-using FunctionsIvr.State;
 using FunctionsIvr.Tests.Calls;
-using FunctionsIvr.Work;
 using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Extensibility;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Moq;
 
 namespace FunctionsIvr.Tests.Hosting;
 
@@ -33,10 +19,11 @@ public class TelemetryHostBuilderExtensionsTests
     public async Task AddTelemetry_WithConnectionString_CallbackSendsRequestAndTraceTaggedWithTheCall()
     {
         await using var ingestion = await FakeIngestionEndpoint.StartAsync();
-        await using var app = await StartHandlerAsync(ingestion.ConnectionString);
+        // The handler as Program.cs composes it (telemetry included), the ERP mocked at its seam.
+        using var app = new IvrApp(new() { [TelemetryHostBuilderExtensions.ConnectionStringSetting] = ingestion.ConnectionString });
         const string callId = "telemetry-call-0001";
 
-        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        using var client = app.CreateClient();
         var callback = new JsonObject { ["request"] = IvrApp.Callback("Connected", callId: callId) }.ToJsonString();
         using var content = new StringContent(callback, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -96,42 +83,6 @@ public class TelemetryHostBuilderExtensionsTests
         var error = Assert.Throws<InvalidOperationException>(() => builder.AddTelemetry());
 
         Assert.Contains(TelemetryHostBuilderExtensions.AuthenticationStringSetting, error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>The handler composed as Program.cs composes it, plus AddTelemetry, on a real socket; the ERP mocked at its seam.</summary>
-    private static async Task<WebApplication> StartHandlerAsync(string connectionString)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(EngineHarness.DefaultSettings);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Ivr:Hash"] = IvrApp.Hash,
-            ["Ivr:SessionKey"] = "test-session-key-0123456789abcdef",
-            ["Ivr:AnswerMode"] = "App",
-            [TelemetryHostBuilderExtensions.ConnectionStringSetting] = connectionString,
-        });
-        builder.AddIvrProtocol();
-        builder.AddFaq();
-        builder.AddCallFlow();
-        builder.AddErpClient();
-        builder.AddCallState();
-        builder.AddWorkQueue();
-        builder.AddEscalations();
-        builder.AddCallRecords();
-        builder.AddOrders();
-        builder.AddFunctions();
-        builder.AddTelemetry();
-
-        var erp = new Mock<ErpClient>();
-        erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(EngineHarness.RegularCustomer);
-        builder.Services.RemoveAll<ErpClient>();
-        builder.Services.AddSingleton(erp.Object);
-
-        var app = builder.Build();
-        app.MapFunctions();
-        await app.StartAsync();
-        return app;
     }
 
     private static async Task<bool> WaitForAsync(Func<bool> condition)
