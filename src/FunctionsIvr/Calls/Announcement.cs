@@ -91,7 +91,7 @@ public sealed record Spoken(SpokenKind Kind, string Value)
 
     /// <summary>The digits of <paramref name="text"/> (a product code), or null when it has none.</summary>
     public static Spoken? DigitsOf(string? text) =>
-        DigitsOnly(text) is { Length: > 0 } digits ? new Spoken(SpokenKind.Digits, digits) : null;
+        SpokenNumbers.Digits(text) is { Length: > 0 } digits ? new Spoken(SpokenKind.Digits, digits) : null;
 
     /// <summary>The digits among the last four characters of an identifier; whole identifiers are never read.</summary>
     public static Spoken? LastDigitsOf(string? identifier) =>
@@ -100,10 +100,9 @@ public sealed record Spoken(SpokenKind Kind, string Value)
     /// <summary>A price in whole złoty, then the grosze as a second number only when they are not zero.</summary>
     public static IEnumerable<Spoken> Amount(decimal value)
     {
-        var grosze = (long)Math.Round(Math.Abs(value) * 100m, MidpointRounding.AwayFromZero);
+        var grosze = SpokenNumbers.Grosze(Math.Abs(value));
         yield return Number(grosze / 100);
         if (grosze % 100 != 0) yield return Number(grosze % 100);
     }
 
-    private static string DigitsOnly(string? text) => text is null ? "" : new string(text.Where(char.IsAsciiDigit).ToArray());
 }
