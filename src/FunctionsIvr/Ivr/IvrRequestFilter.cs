@@ -33,9 +33,10 @@ public sealed class IvrRequestFilter(IOptions<IvrOptions> options, ILogger<IvrRe
 
         IvrParseResult parsed;
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
+        var length = -1;
         try
         {
-            var length = await ReadUpToAsync(request.Body, buffer.AsMemory(0, maxBytes + 1), httpContext.RequestAborted);
+            length = await ReadUpToAsync(request.Body, buffer.AsMemory(0, maxBytes + 1), httpContext.RequestAborted);
             if (length > maxBytes)
             {
                 Log.RequestBodyTooLarge(logger, length, maxBytes);
@@ -46,8 +47,11 @@ public sealed class IvrRequestFilter(IOptions<IvrOptions> options, ILogger<IvrRe
         }
         finally
         {
-            // The buffer held the shared secret and the caller's number.
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            // The buffer held the shared secret and the caller's number; only the bytes read need wiping, not the
+            // whole rented buffer (which is larger than the body limit, so clearing all of it cost every callback).
+            // A read that failed part-way leaves an unknown length: wipe everything then.
+            (length < 0 ? buffer.AsSpan() : buffer.AsSpan(0, length)).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         if (parsed.Error is { } error)
