@@ -36,6 +36,7 @@ public class ErpClient
     private readonly ErpAuthentication _authentication = null!;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
+    private readonly ErpReadCache? _cache;
 
     /// <summary>For substitutes in tests only.</summary>
     protected ErpClient()
@@ -48,7 +49,8 @@ public class ErpClient
         ErpResilience? resilience = null,
         ErpAuthentication? authentication = null,
         TimeProvider? timeProvider = null,
-        ILogger<ErpClient>? logger = null)
+        ILogger<ErpClient>? logger = null,
+        ErpReadCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,6 +60,7 @@ public class ErpClient
         _resilience = resilience ?? new ErpResilience(options, _timeProvider);
         _authentication = authentication ?? new ErpAuthentication(options, timeProvider: _timeProvider);
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _cache = cache;
         if (_http.BaseAddress is null)
         {
             var baseUrl = options.BaseUrl ?? throw new ArgumentException("Erp:BaseUrl is not set.", nameof(options));
@@ -76,10 +79,14 @@ public class ErpClient
         var normalized = PhoneNumbers.Normalize(phone);
         if (normalized is null) return null;
 
+        var key = "contact:" + normalized;
+        if (_cache is not null && _cache.TryGet<Contact>(key, out var known)) return known;
+
         var page = await SendAsync<ErpPage<Contact>>(
             ErpRequest.Read("/contacts", "contacts?phone=" + Uri.EscapeDataString(normalized)), cancellationToken);
         var contact = page.Items.Count > 0 ? page.Items[0] : null;
         Log.ContactLookup(_logger, Redact.Phone(normalized), contact is null ? "unknown" : "contact " + Redact.Id(contact.Id));
+        _cache?.Set(key, contact, TimeSpan.FromSeconds(_options.ContactCacheSeconds));
         return contact;
     }
 
@@ -96,8 +103,12 @@ public class ErpClient
     /// <summary>Products whose code or name matches <paramref name="search"/>, best match first.</summary>
     public virtual async Task<IReadOnlyList<Product>> SearchProductsAsync(string search, int limit = 10, CancellationToken cancellationToken = default)
     {
+        var key = "products:" + Num(limit) + ":" + search;
+        if (_cache is not null && _cache.TryGet<IReadOnlyList<Product>>(key, out var kept) && kept is not null) return kept;
+
         var page = await SendAsync<ErpPage<Product>>(
             ErpRequest.Read("/products", Query("products", ("search", search), ("pageSize", Num(limit)))), cancellationToken);
+        _cache?.Set(key, page.Items, TimeSpan.FromSeconds(_options.ProductCacheSeconds));
         return page.Items;
     }
 

@@ -41,6 +41,15 @@ public sealed class ErpClientOptions
     /// <summary>Pause before a retry (jittered).</summary>
     public int RetryDelayMs { get; set; } = 100;
 
+    /// <summary>
+    /// How long who calls from a number (or that nobody does) is taken from memory instead of asking the ERP again;
+    /// 0 asks every time. A change of a contact in the ERP reaches callers within this time.
+    /// </summary>
+    public int ContactCacheSeconds { get; set; } = 60;
+
+    /// <summary>How long a product search (price, stock) is answered from memory; 0 asks every time.</summary>
+    public int ProductCacheSeconds { get; set; } = 30;
+
     public ErpCircuitBreakerOptions CircuitBreaker { get; set; } = new();
 }
 

@@ -21,6 +21,11 @@ public sealed class ErpClientOptionsValidator : IValidateOptions<ErpClientOption
         if (options.ReadTimeoutMs <= 0) errors.Add("Erp:ReadTimeoutMs (env Erp__ReadTimeoutMs) must be positive.");
         if (options.WriteTimeoutMs <= 0) errors.Add("Erp:WriteTimeoutMs (env Erp__WriteTimeoutMs) must be positive.");
         if (options.ReadRetries < 0 || options.WriteRetries < 0) errors.Add("Erp:ReadRetries and Erp:WriteRetries must not be negative.");
+        if (options.ContactCacheSeconds < 0 || options.ProductCacheSeconds < 0)
+        {
+            errors.Add("Erp:ContactCacheSeconds and Erp:ProductCacheSeconds must not be negative (0 turns the cache off).");
+        }
+
         if (!string.IsNullOrEmpty(options.ApiKey) && string.IsNullOrWhiteSpace(options.ApiKeyHeader))
         {
             errors.Add("Erp:ApiKeyHeader (env Erp__ApiKeyHeader) must name a header when Erp:ApiKey is set.");

@@ -26,6 +26,8 @@ public static class ErpClientRegistration
         services.TryAddSingleton(sp => new ErpAuthentication(
             Options(sp), sp.GetService<TokenCredential>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpAuthentication>>()));
 
+        services.TryAddSingleton(sp => new ErpReadCache(sp.GetRequiredService<TimeProvider>()));
+
         services.AddHttpClient(nameof(ErpClient)).AddTypedClient((http, sp) =>
             {
                 var options = Options(sp);
@@ -33,7 +35,7 @@ public static class ErpClientRegistration
                 // Deadlines come from the per-attempt timeout and the caller's token, never from HttpClient.Timeout.
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 return new ErpClient(http, options, sp.GetRequiredService<ErpResilience>(), sp.GetRequiredService<ErpAuthentication>(),
-                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpClient>>());
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpClient>>(), sp.GetRequiredService<ErpReadCache>());
             });
         return builder;
     }
