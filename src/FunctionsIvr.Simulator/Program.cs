@@ -89,7 +89,11 @@ var thinkMs = new Option<int>("--think-ms") { Description = "A caller's mean pau
 var thinkJitter = new Option<double>("--think-jitter") { Description = "Spread of the pause, 0..1: uniform in think × [1 − jitter, 1 + jitter]", DefaultValueFactory = _ => 0.5 };
 var rampUpMs = new Option<int>("--ramp-up-ms") { Description = "The first --concurrency calls start at random moments within this; 0 = all at once", DefaultValueFactory = _ => 0 };
 var acceptedPrompt = new Option<string>("--accepted-prompt") { Description = "Prompt (name or number) that tells the caller the order is accepted; each Play of it counts one order", DefaultValueFactory = _ => "order_accepted" };
-var erpUrl = new Option<Uri?>("--erp-url") { Description = "The DemoErp: after the calls, check there that every accepted order was committed exactly once (GET /admin/placed-orders)" };
+var erpUrl = new Option<Uri?>("--erp-url")
+{
+    Description = "The DemoErp: after the calls, check there that every accepted order was committed exactly once (GET /admin/placed-orders)",
+    CustomParser = CommonOptions.HttpUrl,
+};
 var erpApiKey = new Option<string>("--erp-api-key") { Description = "X-Api-Key for --erp-url", DefaultValueFactory = _ => "demo-key" };
 var drainSeconds = new Option<int>("--drain-seconds") { Description = "Longest wait for the commits to reach the ERP after the last call", DefaultValueFactory = _ => 120 };
 var markdown = new Option<bool>("--markdown") { Description = "Also print the summary as a Markdown table row and the exactly-once line" };
@@ -156,6 +160,7 @@ load.SetAction(async (parse, cancellationToken) =>
     }
 
     var settings = common.ReadSettings(parse);
+    var erp = parse.GetValue(erpUrl);
     var what = scenarios.Count == 0 ? "random walks" : $"{scenarios.Count} scenario(s) in turn";
     console.MarkupLine($"[grey]{options.Calls} calls, {options.Concurrency} at once, {what}; callers pause {options.Pacing.Think.TotalMilliseconds:0} ms ± {options.Pacing.Jitter * 100:0} %, first calls start within {options.Pacing.RampUp.TotalMilliseconds:0} ms; against {Markup.Escape(settings.Url.ToString())}[/]");
 
@@ -166,7 +171,7 @@ load.SetAction(async (parse, cancellationToken) =>
     await progressTimer.DisposeAsync();
 
     OrderCheckResult? orders = null;
-    if (parse.GetValue(erpUrl) is { } erp)
+    if (erp is not null)
     {
         console.MarkupLine("[grey]calls done; waiting for the commits to reach the ERP…[/]");
         orders = await new ErpOrderCheck(http, new OrderCheckOptions
