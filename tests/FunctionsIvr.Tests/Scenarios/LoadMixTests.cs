@@ -38,7 +38,8 @@ public sealed class LoadMixTests
         {
             ErpUrl = system.ErpUrl,
             ApiKey = LiveSystem.ErpApiKey,
-            DrainTimeout = TimeSpan.FromSeconds(60),
+            DrainTimeout = TimeSpan.FromSeconds(90),
+            Settle = TimeSpan.FromSeconds(60),
             PollInterval = TimeSpan.FromMilliseconds(100),
         }, TimeProvider.System).RunAsync(report.AcceptedByCall);
 

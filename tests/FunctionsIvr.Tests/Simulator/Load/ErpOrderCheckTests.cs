@@ -66,7 +66,7 @@ public class ErpOrderCheckTests
             Json("""{"orders":[{"id":"o-1","number":"ZS/2026/001400","callId":"call-1","transactionId":"tx-1","commitRequests":1}],"openTransactions":0}"""));
         using var http = new HttpClient(handler);
 
-        var result = await Check(http).RunAsync(Accepted(("call-1", 1)));
+        var result = await Check(http, settle: TimeSpan.FromSeconds(60)).RunAsync(Accepted(("call-1", 1)));
 
         Assert.True(result.Passed);
         Assert.True(result.Drained);
@@ -98,13 +98,14 @@ public class ErpOrderCheckTests
         Assert.Contains("answered 404", result.Verdict, StringComparison.Ordinal);
     }
 
-    private static ErpOrderCheck Check(HttpClient http) => new(http, new OrderCheckOptions
+    /// <param name="settle">Short where the check must give up; long where it must not give up before the next look.</param>
+    private static ErpOrderCheck Check(HttpClient http, TimeSpan? settle = null) => new(http, new OrderCheckOptions
     {
         ErpUrl = new Uri("http://erp.test/"),
         ApiKey = "the-key",
         PollInterval = TimeSpan.FromMilliseconds(10),
-        Settle = TimeSpan.FromMilliseconds(200),
-        DrainTimeout = TimeSpan.FromSeconds(30),
+        Settle = settle ?? TimeSpan.FromMilliseconds(200),
+        DrainTimeout = TimeSpan.FromSeconds(90),
     }, TimeProvider.System);
 
     private static Dictionary<string, int> Accepted(params (string CallId, int Times)[] calls) => calls.ToDictionary(c => c.CallId, c => c.Times);
