@@ -1,30 +1,49 @@
 #!/usr/bin/env bash
-# Whole calls under load: many concurrent simulated callers repeat their last order against the handler + DemoErp
-# (in-memory state, in-process queue), then, once the queue has drained, the orders in the ERP are compared with the
-# orders the callers heard accepted: each must be committed exactly once.
-# Usage: scripts/load.sh [concurrent calls (default 1000)] [calls in all (default 2000)]
-# Loopback only; bounded by the call count and 180 s. Not part of scripts/test.sh.
+# Whole calls under load, through the simulator's load mode: many concurrent simulated calls, paced like real callers
+# (a pause before every callback: listening to the prompt, pressing keys), follow the load mix in scenarios/load
+# (repeat orders by four demo callers, order status, a guest's price check and an order by keypad code) against the
+# handler as deployed (Release, Production, Hash and Session signing on, in-memory state, in-process queue) and the
+# DemoErp with its stock multiplied so stock never runs out. After the calls the simulator waits for the commit
+# queue to drain and checks, call by call in the DemoErp (GET /admin/placed-orders), that every order a caller heard
+# accepted was committed exactly once.
+#
+# Usage: scripts/load.sh [concurrent calls (default 1000)] [calls in all (default 2 × concurrent)]
+# Environment (defaults): THINK_MS (2000) mean pause before each callback, THINK_JITTER (0.5) pause spread ±50 %,
+#   RAMP_UP_MS (20000) the first wave of calls starts within this, DRAIN_SECONDS (120) longest wait for the commits,
+#   STOCK_MULTIPLIER (10000) DemoErp stock × this, MAX_SECONDS (900) hard bound on the simulator,
+#   BUDGET_MS (1500, the handler's Ivr:CallbackBudgetMs) an answer slower than this is an overrun,
+#   LOAD_ERP_PORT (5291), LOAD_IVR_PORT (7291): both must be free (the script refuses to measure someone else's servers).
+# Prints the simulator's report, then the Markdown row for docs/performance.md and "orders committed exactly once:
+# yes|NO (…)" (also in .local/bench/load-summary.md). Exit 0 only when invalid answers, errors, budget overruns,
+# duplicates and missing orders are all 0. Loopback only. Not part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 CONCURRENCY=${1:-1000}
-CALLS=${2:-2000}
-ERP_PORT=${BENCH_ERP_PORT:-5191}; IVR_PORT=${BENCH_IVR_PORT:-7191}
+CALLS=${2:-$((2 * CONCURRENCY))}
+THINK_MS=${THINK_MS:-2000}; THINK_JITTER=${THINK_JITTER:-0.5}; RAMP_UP_MS=${RAMP_UP_MS:-20000}
+DRAIN_SECONDS=${DRAIN_SECONDS:-120}; BUDGET_MS=${BUDGET_MS:-1500}; STOCK_MULTIPLIER=${STOCK_MULTIPLIER:-10000}; MAX_SECONDS=${MAX_SECONDS:-900}
+ERP_PORT=${LOAD_ERP_PORT:-5291}; IVR_PORT=${LOAD_IVR_PORT:-7291}
 ERP_URL=http://127.0.0.1:$ERP_PORT; IVR_URL=http://127.0.0.1:$IVR_PORT
-HASH=bench-hash
-CONTACT=c-1001   # Jan Kowalski, 48600100200: "the usual" is his last order
-ACCEPTED_PROMPT=$(python3 -c "import json; print(json.load(open('src/FunctionsIvr/appsettings.json'))['Prompts']['order_accepted'])")
+HASH=load-hash
 OUT=$ROOT/.local/bench; mkdir -p "$OUT"
 
 pids=()
 stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_all EXIT INT TERM
-wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "not answering: $1" >&2; return 1; }
-orders() { curl -fsS -H 'X-Api-Key: demo-key' "$ERP_URL/orders?contactId=$CONTACT&pageSize=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['totalCount'])"; }
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for port in "$ERP_PORT" "$IVR_PORT"; do
+  if listening "$port"; then echo "load: port $port is already in use; set LOAD_ERP_PORT / LOAD_IVR_PORT to free ports" >&2; exit 2; fi
+done
+wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.1; done; echo "not answering: $*" >&2; return 1; }
+# A thousand calls hold a thousand sockets on each side of the loopback.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/LoadDriver; do dotnet build "$project" -c Release --nologo -v quiet >/dev/null; done
+for project in src/FunctionsIvr src/FunctionsIvr.DemoErp src/FunctionsIvr.Simulator; do
+  dotnet build "$project" -c Release --nologo -v quiet >/dev/null
+done
 
-ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
+ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning DemoErp__StockMultiplier=$STOCK_MULTIPLIER \
   dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >"$OUT/load-erp.log" 2>&1 &
 pids+=($!)
 (cd src/FunctionsIvr && ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
@@ -32,28 +51,31 @@ pids+=($!)
   exec dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/load-ivr.log" 2>&1) &
 pids+=($!)
 wait_http "$ERP_URL/health"; wait_http "$IVR_URL/"
-
-before=$(orders)
-# Menu key 2 (repeat the last order), hear the summary, 1 to confirm; then the main menu times out to the end.
-result=$(dotnet bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll --label load --url "$IVR_URL/api/ivr" \
-  --connections "$CONCURRENCY" --max-calls "$CALLS" --seconds 180 --warmup 0 --hash $HASH \
-  --script "2,1" --max-steps 20 --count-prompt "$ACCEPTED_PROMPT" | tee "$OUT/load.txt" | grep '^RESULT' || true)
-field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result" | head -n 1; }
-
-# The commits run on the in-process queue after the callers heard "accepted": wait until the count stops moving.
-last=-1; stable=0
-for _ in $(seq 1 120); do
-  now=$(orders)
-  if [ "$now" = "$last" ]; then stable=$((stable + 1)); [ $stable -ge 5 ] && break; else stable=0; fi
-  last=$now; sleep 1
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "load: a server did not start; see $OUT/load-erp.log and $OUT/load-ivr.log" >&2; exit 2; }
 done
-committed=$((last - before))
 
-cat <<TXT | tee "$OUT/load-summary.md"
+echo "load: $CONCURRENCY concurrent calls, $CALLS in all, scenarios/load in turn; pause ${THINK_MS} ms ± $(python3 -c "print(round($THINK_JITTER * 100))") % before each callback, first wave within ${RAMP_UP_MS} ms; DemoErp stock × $STOCK_MULTIPLIER"
+set +e
+timeout "$MAX_SECONDS" dotnet src/FunctionsIvr.Simulator/bin/Release/net10.0/FunctionsIvr.Simulator.dll load \
+  --url "$IVR_URL/api/ivr" --hash "$HASH" --budget-ms "$BUDGET_MS" --prompts src/FunctionsIvr/appsettings.json \
+  --calls "$CALLS" --concurrency "$CONCURRENCY" --scenario scenarios/load \
+  --think-ms "$THINK_MS" --think-jitter "$THINK_JITTER" --ramp-up-ms "$RAMP_UP_MS" \
+  --erp-url "$ERP_URL" --erp-api-key demo-key --drain-seconds "$DRAIN_SECONDS" \
+  --markdown --overruns-fail | tee "$OUT/load.txt"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" = 124 ]; then
+  echo "load: the simulator did not finish within $MAX_SECONDS s (MAX_SECONDS); no summary" >&2
+  exit 124
+fi
 
-| concurrent calls | calls | callbacks | p50 ms | p99 ms | invalid answers | errors | budget overruns (1500 ms) | orders accepted | orders committed after drain |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
-| $CONCURRENCY | $(field calls) | $(field requests) | $(field p50) | $(field p99) | $(field invalid) | $(field errors) | $(field overruns) | $(field prompt_heard) | $committed |
-
-orders committed exactly once: $([ "$committed" = "$(field prompt_heard)" ] && echo yes || echo "NO ($committed committed for $(field prompt_heard) accepted)")
-TXT
+{
+  echo
+  echo "$CONCURRENCY concurrent calls wanted, $CALLS calls, pause ${THINK_MS} ms ± $(python3 -c "print(round($THINK_JITTER * 100))") %, ramp-up ${RAMP_UP_MS} ms, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  grep -E '^\|' "$OUT/load.txt" | tail -n 3
+  echo
+  grep -E '^orders committed exactly once:' "$OUT/load.txt" | tail -n 1
+} | tee "$OUT/load-summary.md"
+exit "$rc"

@@ -11,6 +11,12 @@ public sealed class DemoErpOptions
     /// <summary>How long a prepared transaction holds its stock when the request names no <c>ttlSeconds</c>.</summary>
     public int PrepareTtlSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// The seeded stock of every product is multiplied by this on start and on reset, so a load run can place
+    /// thousands of orders without running a product out; 1 is the seed as documented. Out-of-stock stays out of stock.
+    /// </summary>
+    public int StockMultiplier { get; set; } = 1;
+
     /// <summary>Delay added to every contract request.</summary>
     public int LatencyMs { get; set; }
 

@@ -76,44 +76,58 @@ runScenarios.SetAction(async (parse, cancellationToken) =>
     return report.Failed == 0 ? 0 : 1;
 });
 
-var calls = new Option<int>("--calls") { Description = "Calls to place", DefaultValueFactory = _ => 100 };
-var concurrency = new Option<int>("--concurrency") { Description = "Calls in progress at once", DefaultValueFactory = _ => 10 };
-var scenarioFile = new Option<FileInfo?>("--scenario") { Description = "Scenario file every call follows (default: a random walk of digits and call statuses)" };
-var seed = new Option<int>("--seed") { Description = "Seed of the random walks", DefaultValueFactory = _ => 1 };
-var maxCallbacks = new Option<int>("--max-callbacks") { Description = "Stop a random walk after this many callbacks", DefaultValueFactory = _ => 50 };
-var load = new Command("load", "Place many calls at once; print calls, callbacks, invalid answers, overruns, p50/p99 latency, errors") { calls, concurrency, scenarioFile, seed, maxCallbacks };
+var loadOptions = new LoadCommandOptions();
+var load = new Command("load", "Place many calls at once, paced like callers; print calls, callbacks, invalid answers, overruns, p50/p99 latency, errors and, with --erp-url, the orders check");
+loadOptions.AddTo(load);
 load.SetAction(async (parse, cancellationToken) =>
 {
     var prompts = LoadPrompts(parse);
     if (prompts is null) return 2;
-    Scenario? scenario = null;
-    if (parse.GetValue(scenarioFile) is { } file)
+    LoadOptions options;
+    try
     {
-        try
-        {
-            scenario = ScenarioLoader.LoadFile(file.FullName);
-        }
-        catch (Exception e) when (e is ScenarioFormatException or IOException)
-        {
-            console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
-            return 2;
-        }
+        options = loadOptions.ReadOptions(parse, loadOptions.ReadScenarios(parse), prompts);
+    }
+    catch (Exception e) when (e is ScenarioFormatException or IOException or ArgumentException)
+    {
+        console.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+        return 2;
     }
 
-    var options = new LoadOptions
-    {
-        Calls = Math.Max(1, parse.GetValue(calls)),
-        Concurrency = Math.Max(1, parse.GetValue(concurrency)),
-        Scenario = scenario,
-        Seed = parse.GetValue(seed),
-        MaxCallbacksPerCall = Math.Max(1, parse.GetValue(maxCallbacks)),
-    };
     var settings = common.ReadSettings(parse);
-    console.MarkupLine($"[grey]{options.Calls} calls, {options.Concurrency} at once, {(scenario is null ? "random walk" : "scenario " + Markup.Escape(scenario.Name))} against {Markup.Escape(settings.Url.ToString())}[/]");
-    var report = await new LoadRunner(client, common.ReadValidator(parse), prompts, settings, TimeProvider.System)
-        .RunAsync(options, cancellationToken: cancellationToken);
-    LoadReportPrinter.Print(console, report, settings.Budget);
-    return report.Clean ? 0 : 1;
+    var orderCheck = loadOptions.ReadOrderCheck(parse);
+    var what = options.Scenarios.Count == 0 ? "random walks" : $"{options.Scenarios.Count} scenario(s) in turn";
+    console.MarkupLine($"[grey]{options.Calls} calls, {options.Concurrency} at once, {what}; callers pause {options.Pacing.Think.TotalMilliseconds:0} ms ± {options.Pacing.Jitter * 100:0} %, first calls start within {options.Pacing.RampUp.TotalMilliseconds:0} ms; against {Markup.Escape(settings.Url.ToString())}[/]");
+
+    var done = 0;
+    var progressTimer = new Timer(_ => console.MarkupLine($"[grey]… {Volatile.Read(ref done)} of {options.Calls} calls done[/]"), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+    LoadReport report;
+    try
+    {
+        report = await new LoadRunner(client, common.ReadValidator(parse), prompts, settings, TimeProvider.System)
+            .RunAsync(options, new InlineProgress<int>(n => Volatile.Write(ref done, n)), cancellationToken);
+    }
+    finally
+    {
+        await progressTimer.DisposeAsync();
+    }
+
+    OrderCheckResult? orders = null;
+    if (orderCheck is not null)
+    {
+        console.MarkupLine("[grey]calls done; waiting for the commits to reach the ERP…[/]");
+        orders = await new ErpOrderCheck(http, orderCheck, TimeProvider.System).RunAsync(report.AcceptedByCall, cancellationToken);
+    }
+
+    LoadReportPrinter.Print(console, report, settings.Budget, orders);
+    if (parse.GetValue(loadOptions.Markdown))
+    {
+        console.WriteLine();
+        console.Profile.Out.Writer.Write(LoadReportPrinter.Markdown(report, settings.Budget, orders));
+    }
+
+    var clean = report.Clean && orders?.Passed != false && !(parse.GetValue(loadOptions.OverrunsFail) && report.BudgetOverruns > 0);
+    return clean ? 0 : 1;
 });
 
 root.Subcommands.Add(call);

@@ -31,6 +31,9 @@ public static class AdminApi
             return TypedResults.Ok(faults.Current);
         });
 
+        // Orders created since the seed, each with its call id and commit requests: a load test's exactly-once check.
+        admin.MapGet("/placed-orders", (DemoErpStore store) => TypedResults.Ok(store.PlacedOrders()));
+
         admin.MapPost("/reset", (DemoErpStore store) =>
         {
             store.Reset();

@@ -21,6 +21,7 @@ public sealed class DemoErpStore
     private Dictionary<string, CallRecord> _calls = [];
     private List<Promotion> _promotions = [];
     private List<Complaint> _complaints = [];
+    private List<string> _placedOrderIds = [];
     private int _nextOrder;
 
     public DemoErpStore(TimeProvider time, IOptions<DemoErpOptions> options)
@@ -37,7 +38,9 @@ public sealed class DemoErpStore
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            _products = DemoData.Products().ToDictionary(p => p.Code, StringComparer.OrdinalIgnoreCase);
+            _products = DemoData.Products()
+                .Select(p => p with { Stock = p.Stock * _options.StockMultiplier })
+                .ToDictionary(p => p.Code, StringComparer.OrdinalIgnoreCase);
             _contacts = DemoData.Contacts().ToDictionary(c => c.Id, StringComparer.Ordinal);
             var orders = DemoData.Orders(now, _products);
             _orders = orders.ToDictionary(o => o.Id, StringComparer.Ordinal);
@@ -45,6 +48,7 @@ public sealed class DemoErpStore
             _promotions = [.. DemoData.Promotions(now)];
             _transactions = new(StringComparer.Ordinal);
             _calls = new(StringComparer.Ordinal);
+            _placedOrderIds = [];
             _nextOrder = DemoData.FirstNewOrderSequence;
         }
     }
@@ -145,6 +149,7 @@ public sealed class DemoErpStore
                 Notes = request.Notes,
             };
             _orders[order.Id] = order;
+            _placedOrderIds.Add(order.Id);
             return order;
         }
     }
@@ -217,6 +222,7 @@ public sealed class DemoErpStore
         {
             ExpireDue();
             var transaction = TransactionOrThrow(transactionId);
+            transaction.CommitRequests++;
             switch (transaction.Status)
             {
                 case TransactionStatuses.Committed:
@@ -243,6 +249,7 @@ public sealed class DemoErpStore
                 CallId = transaction.CallId,
             };
             _orders[order.Id] = order;
+            _placedOrderIds.Add(order.Id);
             transaction.Status = TransactionStatuses.Committed;
             transaction.OrderId = order.Id;
             return new(transaction.Id, transaction.Status, order);
@@ -269,6 +276,25 @@ public sealed class DemoErpStore
             }
 
             return new(transaction.Id, transaction.Status, null);
+        }
+    }
+
+    // ---- what was placed since the seed (admin) ----
+
+    /// <summary>
+    /// Every order created since the seed (by <c>POST /orders</c> or a commit), oldest first, with the call it came from
+    /// and how many commit requests its transaction received; and the transactions still prepared (holding stock).
+    /// A load test compares these with the orders its callers heard accepted.
+    /// </summary>
+    public PlacedOrders PlacedOrders()
+    {
+        lock (_lock)
+        {
+            ExpireDue();
+            var commits = _transactions.Values.Where(t => t.OrderId is not null).ToDictionary(t => t.OrderId!, t => t.CommitRequests, StringComparer.Ordinal);
+            var orders = _placedOrderIds.Select(id => _orders[id]).Select(o => new PlacedOrder(
+                o.Id, o.Number, o.ContactId, o.CallId, o.TransactionId, o.TransactionId is null ? null : commits.GetValueOrDefault(o.Id), o.Status)).ToList();
+            return new PlacedOrders(orders, _transactions.Values.Count(t => t.Status == TransactionStatuses.Prepared));
         }
     }
 

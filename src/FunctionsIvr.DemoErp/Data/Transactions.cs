@@ -38,4 +38,7 @@ internal sealed class Transaction
     public string? CallId { get; init; }
     public string Status { get; set; } = TransactionStatuses.Prepared;
     public string? OrderId { get; set; }
+
+    /// <summary>Commit requests received, repeats of a committed one included (they answer the same order).</summary>
+    public int CommitRequests { get; set; }
 }

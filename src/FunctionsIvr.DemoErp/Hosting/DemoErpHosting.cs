@@ -15,6 +15,7 @@ public static class DemoErpHosting
             .Validate(o => !string.IsNullOrEmpty(o.ApiKey), "DemoErp:ApiKey (env DemoErp__ApiKey) must not be empty.")
             .Validate(o => o.FailureRate is >= 0 and <= 1, "DemoErp:FailureRate must be between 0 and 1.")
             .Validate(o => o.PrepareTtlSeconds > 0, "DemoErp:PrepareTtlSeconds must be positive.")
+            .Validate(o => o.StockMultiplier is >= 1 and <= 1_000_000, "DemoErp:StockMultiplier (env DemoErp__StockMultiplier) must be between 1 and 1000000.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DemoErpStore>();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using FunctionsIvr.Simulator.Platform;
 using FunctionsIvr.Simulator.Prompts;
 
@@ -11,17 +12,7 @@ public sealed class CommonOptions
     {
         Description = "The app's webhook URL",
         DefaultValueFactory = _ => CallSettings.DefaultUrl,
-        CustomParser = result =>
-        {
-            var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            {
-                return uri;
-            }
-
-            result.AddError($"--url '{text}' is not an absolute http(s) URL.");
-            return null;
-        },
+        CustomParser = HttpUrl,
         Recursive = true,
     };
 
@@ -77,6 +68,21 @@ public sealed class CommonOptions
         Description = "Parameter name Say* actions must carry their value in (the platform does not publish it; default: any single parameter)",
         Recursive = true,
     };
+
+    /// <summary>Parses an option's value as an absolute http(s) URL, or reports the option's name and the value.</summary>
+    public static Uri? HttpUrl(ArgumentResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        var name = (result.Parent as OptionResult)?.Option.Name ?? "the URL";
+        result.AddError($"{name} '{text}' is not an absolute http(s) URL.");
+        return null;
+    }
 
     public void AddTo(RootCommand root)
     {

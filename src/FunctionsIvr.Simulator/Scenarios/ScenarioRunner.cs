@@ -19,7 +19,13 @@ public sealed class ScenarioRunner(
 {
     private readonly ActionDescriber describer = new(prompts);
 
-    public async Task<ScenarioResult> RunAsync(Scenario scenario, string? callId = null, CancellationToken cancellationToken = default)
+    public Task<ScenarioResult> RunAsync(Scenario scenario, string? callId = null, CancellationToken cancellationToken = default) =>
+        RunAsync(scenario, callId, beforeInput: null, cancellationToken);
+
+    /// <param name="beforeInput">Awaited before each callback that carries the caller's input or the next event (not
+    /// before the first, nor before a platform retry): a load run's caller pausing to listen and press keys.</param>
+    public async Task<ScenarioResult> RunAsync(
+        Scenario scenario, string? callId, Func<CancellationToken, Task>? beforeInput, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var driver = new CallDriver(client, validator, scenario.ApplyTo(defaults), callId ?? CallDriver.NewCallId());
@@ -96,6 +102,11 @@ public sealed class ScenarioRunner(
             if (InputProblem(step, current.Action!) is { } scriptProblem)
             {
                 return Fail(step.Number, ScenarioFailureKind.Script, scriptProblem);
+            }
+
+            if (beforeInput is not null)
+            {
+                await beforeInput(cancellationToken);
             }
 
             current = await driver.ContinueAsync(step.ToInput(), cancellationToken);

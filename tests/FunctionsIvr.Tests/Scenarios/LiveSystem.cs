@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -40,9 +41,10 @@ public sealed class LiveSystem : IAsyncDisposable
     /// <summary>The handler's services (the in-process queue, the outbox store).</summary>
     public IServiceProvider Services => _handler.Services;
 
-    public static async Task<LiveSystem> StartAsync()
+    /// <param name="erpSettings">DemoErp settings over its defaults (<c>DemoErp:StockMultiplier</c>…).</param>
+    public static async Task<LiveSystem> StartAsync(IReadOnlyDictionary<string, string?>? erpSettings = null)
     {
-        var erp = await StartErpAsync();
+        var erp = await StartErpAsync(erpSettings ?? new Dictionary<string, string?>());
         var erpUrl = new Uri(Address(erp.Services));
         await WarmUpAsync(erpUrl);
         var localFolder = Directory.CreateTempSubdirectory("ivr-scenarios-");
@@ -88,9 +90,10 @@ public sealed class LiveSystem : IAsyncDisposable
         }
     }
 
-    private static async Task<WebApplication> StartErpAsync()
+    private static async Task<WebApplication> StartErpAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.AddDemoErp();

@@ -1,0 +1,18 @@
+namespace FunctionsIvr.Simulator.Load;
+
+/// <summary>Where the ERP's placed orders are read after a load run, and how long to wait for the commits to drain.</summary>
+public sealed record OrderCheckOptions
+{
+    /// <summary>The DemoErp (or an ERP with the same <c>GET /admin/placed-orders</c>).</summary>
+    public required Uri ErpUrl { get; init; }
+
+    public string ApiKey { get; init; } = "demo-key";
+
+    /// <summary>Give up waiting for the commits after this long, and report what is there.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Nothing changed for this long while something is still missing or open: the queue is taken as drained.</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

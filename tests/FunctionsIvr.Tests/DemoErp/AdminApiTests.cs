@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Tests.DemoErp;
+
+/// <summary>The DemoErp's admin switches a load run uses: larger stock by setting, the placed orders to check.</summary>
+public class AdminApiTests
+{
+    [Fact]
+    public async Task PlacedOrders_AfterPrepareAndARepeatedCommit_ListTheOrderWithItsCallAndCommitCount()
+    {
+        using var factory = Factory();
+        using var erp = Client(factory);
+        using var prepare = await erp.PostAsJsonAsync("/transactions", new
+        {
+            contactId = "c-1005",
+            lines = new[] { new { productCode = "WEL-MIN-15", quantity = 120 } },
+            callId = "sim-call-1",
+        });
+        var transactionId = (await prepare.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transactionId").GetString();
+        (await erp.PostAsJsonAsync("/transactions/commit", new { transactionId })).Dispose();
+        (await erp.PostAsJsonAsync("/transactions/commit", new { transactionId })).Dispose();
+
+        var placed = await erp.GetFromJsonAsync<JsonElement>("/admin/placed-orders");
+
+        var order = Assert.Single(placed.GetProperty("orders").EnumerateArray().ToList());
+        Assert.Equal("sim-call-1", order.GetProperty("callId").GetString());
+        Assert.Equal(transactionId, order.GetProperty("transactionId").GetString());
+        Assert.Equal(2, order.GetProperty("commitRequests").GetInt32());
+        Assert.Equal(0, placed.GetProperty("openTransactions").GetInt32());
+    }
+
+    [Fact]
+    public async Task PlacedOrders_WithoutTheApiKey_AreRefused()
+    {
+        using var factory = Factory();
+        using var anonymous = factory.CreateClient();
+
+        using var response = await anonymous.GetAsync(new Uri("/admin/placed-orders", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task StockMultiplierSetting_ProductsShowTheLargerStock()
+    {
+        using var factory = Factory(stockMultiplier: "50");
+        using var erp = Client(factory);
+
+        var page = await erp.GetFromJsonAsync<JsonElement>("/products?search=32525");
+
+        Assert.Equal(60_000, page.GetProperty("items")[0].GetProperty("stock").GetDecimal());
+    }
+
+    [Fact]
+    public void StockMultiplierSetting_Zero_FailsAtStartNamingTheKey()
+    {
+        using var factory = Factory(stockMultiplier: "0");
+
+        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+
+        Assert.Contains("DemoErp:StockMultiplier", error.Message, StringComparison.Ordinal);
+    }
+
+    private static WebApplicationFactory<FunctionsIvr.DemoErp.Program> Factory(string? stockMultiplier = null) =>
+        new WebApplicationFactory<FunctionsIvr.DemoErp.Program>().WithWebHostBuilder(builder =>
+        {
+            if (stockMultiplier is not null) builder.UseSetting("DemoErp:StockMultiplier", stockMultiplier);
+        });
+
+    private static HttpClient Client(WebApplicationFactory<FunctionsIvr.DemoErp.Program> factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", "demo-key");
+        return client;
+    }
+}
