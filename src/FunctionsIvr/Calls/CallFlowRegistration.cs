@@ -52,6 +52,9 @@ public static class CallFlowRegistration
             sp.GetRequiredService<IOptions<IvrOptions>>().Value.SayParameterName));
         services.AddSingleton<PendingTurns>();
         services.AddSingleton<CallEngine>();
+        // One writer for every callback's call log line, stopped (and drained) with the app.
+        services.AddSingleton<CallLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

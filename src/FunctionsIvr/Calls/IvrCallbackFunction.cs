@@ -27,7 +27,7 @@ public static partial class IvrCallbackFunction
         HttpContext http,
         CallEngine engine,
         SessionCodec codec,
-        ICallLog callLog,
+        CallLogWriter callLog,
         TimeProvider time,
         IOptions<TransferOptions> transfer,
         ILoggerFactory loggers)
@@ -71,7 +71,7 @@ public static partial class IvrCallbackFunction
             }
 
             var elapsed = time.GetElapsedTime(receivedAt);
-            await WriteCallLogAsync(callLog, request, turn, elapsed, trace, time, logger);
+            callLog.Write(CallLogLine(request, turn, elapsed, trace, time));
             Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
                 elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
             return new IvrActionResult(turn.Action, session);
@@ -84,40 +84,22 @@ public static partial class IvrCallbackFunction
         }
     }
 
-    /// <summary>Writes the callback's line in the call log, waiting at most a short while: the answer matters more.</summary>
-    private static async Task WriteCallLogAsync(
-        ICallLog callLog, IvrRequest request, CallTurn turn, TimeSpan elapsed, ErpCallTrace trace, TimeProvider time, ILogger logger)
+    /// <summary>The callback's line in the call log: what came in, what went out, how long it took, which ERP calls.</summary>
+    private static CallLogEntry CallLogLine(IvrRequest request, CallTurn turn, TimeSpan elapsed, ErpCallTrace trace, TimeProvider time) => new()
     {
-        var entry = new CallLogEntry
-        {
-            CallId = request.UniqueCallId,
-            Sequence = turn.Session.Steps,
-            Time = time.GetUtcNow(),
-            Step = turn.FromStep,
-            EventName = request.EventName,
-            EventData = MaskEventData(request),
-            ActionType = turn.Action.Type,
-            Action = Describe(turn.Action),
-            NextStep = turn.Session.Step,
-            DurationMs = Math.Round(elapsed.TotalMilliseconds, 1),
-            ErpCalls = trace.Summary(),
-            Note = turn.Notes.Count == 0 ? null : string.Join("; ", turn.Notes),
-        };
-        var write = callLog.AppendAsync(entry);
-        try
-        {
-            await write.WaitAsync(TimeSpan.FromMilliseconds(250), time);
-        }
-        catch (TimeoutException)
-        {
-            _ = write.ContinueWith(t => Log.CallLogFailed(logger, t.Exception!, request.UniqueCallId), CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
-        catch (Exception e)
-        {
-            Log.CallLogFailed(logger, e, request.UniqueCallId);
-        }
-    }
+        CallId = request.UniqueCallId,
+        Sequence = turn.Session.Steps,
+        Time = time.GetUtcNow(),
+        Step = turn.FromStep,
+        EventName = request.EventName,
+        EventData = MaskEventData(request),
+        ActionType = turn.Action.Type,
+        Action = Describe(turn.Action),
+        NextStep = turn.Session.Step,
+        DurationMs = Math.Round(elapsed.TotalMilliseconds, 1),
+        ErpCalls = trace.Summary(),
+        Note = turn.Notes.Count == 0 ? null : string.Join("; ", turn.Notes),
+    };
 
     /// <summary>Call statuses are shown as they are; keypad input only by its length.</summary>
     private static string MaskEventData(IvrRequest request) =>
@@ -145,8 +127,5 @@ public static partial class IvrCallbackFunction
 
         [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Call {CallId}: callback failed; answered the safe action")]
         public static partial void Failed(ILogger logger, Exception exception, string callId);
-
-        [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Call {CallId}: call log line not written")]
-        public static partial void CallLogFailed(ILogger logger, Exception exception, string callId);
     }
 }
