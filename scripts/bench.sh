@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Measures the IVR handler beside a bare minimal API on this machine, in one run, over loopback only:
-#   throughput and latency of whole multi-step calls (handler: in-memory state, in-process queue, DemoErp as ERP),
-#   storage round trips per callback, peak RSS under load, and cold start of the published executables.
-# Usage: scripts/bench.sh [--quick] [--skip-cold-start]
+#   throughput and latency of whole multi-step calls, storage round trips per callback, peak RSS under load, and cold
+#   start of the published executables. The handler runs three times, as deployed (Production settings, Hash and
+#   Session signing on, Information logs as JSON, the DemoErp as ERP, in-process queue):
+#     ivr          in-memory state, ERP reads cached as configured by default (Erp:ContactCacheSeconds 60,
+#                  Erp:ProductCacheSeconds 30)
+#     ivr-nocache  the same with both caches off: every call asks the ERP (the bench repeats one caller and one
+#                  product, so "ivr" is the best case for the ERP and this the worst)
+#     ivr-azurite  state in Table Storage on a local Azurite (installed from npm into .tools/ like scripts/test.sh)
+# Usage: scripts/bench.sh [--quick] [--skip-cold-start] [--skip-azurite]
 #   --quick   shorter runs (under five minutes including the build); the default runs longer for steadier figures.
 # BENCH_IVR_LOG_LEVEL (default Information, as deployed) sets the handler's Logging:LogLevel:Default.
-# Ports (loopback): BENCH_ERP_PORT 5191, BENCH_IVR_PORT 7191, BENCH_BARE_PORT 7192. Output also lands in .local/bench/.
-# Not part of scripts/test.sh: it loads the machine on purpose.
+# Ports (loopback): BENCH_ERP_PORT 5191, BENCH_IVR_PORT 7191, BENCH_BARE_PORT 7192; Azurite on a free port.
+# Output also lands in .local/bench/. Not part of scripts/test.sh: it loads the machine on purpose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-QUICK=0; COLD=1
+QUICK=0; COLD=1; AZURITE=1
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --skip-cold-start) COLD=0 ;;
+    --skip-azurite) AZURITE=0 ;;
     *) echo "unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -45,20 +52,25 @@ for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/BareEndpoint benc
   dotnet build "$project" -c Release --nologo -v quiet >/dev/null
 done
 
-echo "== starting DemoErp ($ERP_URL), handler ($IVR_URL), bare endpoint ($BARE_URL)"
+echo "== starting DemoErp ($ERP_URL) and bare endpoint ($BARE_URL)"
 ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
   dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >"$OUT/erp.log" 2>&1 &
 pids+=($!)
-# The handler as deployed (Production settings, Hash and Session signing on, Information logs as JSON on stdout),
-# except that storage round trips are counted.
-(cd src/FunctionsIvr && ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
-  Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY Diagnostics__CountStorage=true \
-  Logging__LogLevel__Default=${BENCH_IVR_LOG_LEVEL:-Information} \
-  exec dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/ivr.log" 2>&1) &
-IVR_PID=$!; pids+=($IVR_PID)
 ASPNETCORE_URLS=$BARE_URL dotnet bench/BareEndpoint/bin/Release/net10.0/BareEndpoint.dll >"$OUT/bare.log" 2>&1 &
 pids+=($!)
-wait_http "$ERP_URL/health"; wait_http "$IVR_URL/"; wait_http "$BARE_URL/"
+wait_http "$ERP_URL/health"; wait_http "$BARE_URL/"
+
+IVR_PID=
+start_ivr() { # label [VAR=value ...]: the handler as deployed, except that storage round trips are counted
+  local label=$1; shift
+  (cd src/FunctionsIvr && exec env ASPNETCORE_URLS=$IVR_URL ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
+    Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY Diagnostics__CountStorage=true \
+    Logging__LogLevel__Default=${BENCH_IVR_LOG_LEVEL:-Information} "$@" \
+    dotnet bin/Release/net10.0/FunctionsIvr.dll >"$OUT/$label.log" 2>&1) &
+  IVR_PID=$!; pids+=($IVR_PID)
+  wait_http "$IVR_URL/"
+}
+stop_ivr() { kill "$IVR_PID" 2>/dev/null || true; wait "$IVR_PID" 2>/dev/null || true; }
 
 # A caller of the demo data looks up a product by its keypad code: Connected (contact lookup in the ERP),
 # greeting, menu key 3, code 32525 (product search in the ERP), price and stock read out, then the product menu.
@@ -70,19 +82,18 @@ run() { # label url connections
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 
 : >"$OUT/runs.txt"
-storage_before=$(curl -fsS "$IVR_URL/diagnostics/storage")
-declare -A result
-for connections in 8 64; do
-  echo "== $connections connections, ${SECONDS_PER_RUN}s each after ${WARMUP}s warm-up"
-  result[bare-$connections]=$(run bare "$BARE_URL/api/ivr" "$connections" | grep '^RESULT')
-  result[ivr-$connections]=$(run ivr "$IVR_URL/api/ivr" "$connections" | grep '^RESULT')
-done
-storage_after=$(curl -fsS "$IVR_URL/diagnostics/storage")
-peak_rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$IVR_PID/status")
-
-ivr_sent=0
-for connections in 8 64; do ivr_sent=$((ivr_sent + $(field "${result[ivr-$connections]}" sent))); done
-storage_per_callback=$(python3 - "$storage_before" "$storage_after" "$ivr_sent" <<'PY'
+declare -A result storage rss
+measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
+  local label=$1; shift
+  local before after sent=0
+  before=$(curl -fsS "$IVR_URL/diagnostics/storage")
+  for connections in "$@"; do
+    result[$label-$connections]=$(run "$label" "$IVR_URL/api/ivr" "$connections" | grep '^RESULT')
+    sent=$((sent + $(field "${result[$label-$connections]}" sent)))
+  done
+  after=$(curl -fsS "$IVR_URL/diagnostics/storage")
+  rss[$label]=$(( $(awk '/VmHWM/ {print $2}' "/proc/$IVR_PID/status") / 1024 ))
+  storage[$label]=$(python3 - "$before" "$after" "$sent" <<'PY'
 import json, sys
 before, after, sent = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
 keys = ["callStateReads", "callStateWrites", "callLogWrites", "callLogReads", "outboxOperations"]
@@ -91,6 +102,34 @@ total = sum(delta.values())
 print(f"{total / sent:.2f} ({', '.join(f'{k} {v / sent:.2f}' for k, v in delta.items())})")
 PY
 )
+}
+
+for connections in 8 64; do
+  echo "== bare, $connections connections, ${SECONDS_PER_RUN}s after ${WARMUP}s warm-up"
+  result[bare-$connections]=$(run bare "$BARE_URL/api/ivr" "$connections" | grep '^RESULT')
+done
+labels=(ivr ivr-nocache)
+echo "== ivr (in-memory state)"
+start_ivr ivr; measure_ivr ivr 8 64; stop_ivr
+echo "== ivr-nocache (in-memory state, ERP caches off)"
+start_ivr ivr-nocache Erp__ContactCacheSeconds=0 Erp__ProductCacheSeconds=0; measure_ivr ivr-nocache 8 64; stop_ivr
+
+if [ "$AZURITE" = 1 ]; then
+  if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+    echo "== installing azurite@3.37.0 into .tools/azurite"
+    npm install --silent --no-audit --no-fund --prefix .tools/azurite azurite@3.37.0 >/dev/null 2>&1
+  fi
+  table_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  .tools/azurite/node_modules/.bin/azurite-table --silent --inMemoryPersistence --skipApiVersionCheck \
+    --tableHost 127.0.0.1 --tablePort "$table_port" >"$OUT/azurite.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$table_port") 2>/dev/null && break; sleep 0.2; done
+  account_key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
+  echo "== ivr-azurite (state in Table Storage on Azurite, 127.0.0.1:$table_port)"
+  start_ivr ivr-azurite "StateStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
+  measure_ivr ivr-azurite 8 64; stop_ivr
+  labels+=(ivr-azurite)
+fi
 
 cold_line=""
 if [ "$COLD" = 1 ]; then
@@ -125,15 +164,19 @@ fi
   echo "| endpoint | connections | requests/s | p50 ms | p99 ms | max ms | calls | invalid | errors | over budget |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for connections in 8 64; do
-    for label in bare ivr; do
+    for label in bare "${labels[@]}"; do
       r=${result[$label-$connections]}
       echo "| $label | $connections | $(field "$r" rps) | $(field "$r" p50) | $(field "$r" p99) | $(field "$r" max) | $(field "$r" calls) | $(field "$r" invalid) | $(field "$r" errors) | $(field "$r" overruns) |"
     done
   done
   echo
-  echo "throughput ratio (ivr/bare): $(python3 -c "print(f'{$(field "${result[ivr-64]}" rps)/$(field "${result[bare-64]}" rps):.2f}')") (64 connections)"
+  ratio() { python3 -c "print(f'{$(field "${result[$1-64]}" rps)/$(field "${result[bare-64]}" rps):.2f}')"; }
+  echo "throughput ratio (ivr/bare): $(ratio ivr) (64 connections)"
   echo "p99 ms (ivr, 64 connections): $(field "${result[ivr-64]}" p99)"
-  echo "storage round trips per callback (ivr): $storage_per_callback"
-  echo "peak RSS (ivr, VmHWM after load): $((peak_rss_kb / 1024)) MiB"
+  for label in "${labels[@]}"; do
+    [ "$label" = ivr ] || echo "throughput ratio ($label/bare): $(ratio "$label"); p99 ms ($label, 64 connections): $(field "${result[$label-64]}" p99)"
+  done
+  for label in "${labels[@]}"; do echo "storage round trips per callback ($label): ${storage[$label]}"; done
+  for label in "${labels[@]}"; do echo "peak RSS ($label, VmHWM after load): ${rss[$label]} MiB"; done
   [ -n "$cold_line" ] && echo "$cold_line"
 } | tee "$OUT/summary.md"
