@@ -17,6 +17,12 @@ public static partial class IvrCallbackFunction
     public const string FunctionName = "IvrCallback";
     public const string Route = "/api/ivr";
 
+    /// <summary>The longest a callback waits for its call log line.</summary>
+    private static readonly TimeSpan CallLogWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Kept free at the end of the budget to write the answer once the call log had its turn.</summary>
+    private static readonly TimeSpan AnswerReserve = TimeSpan.FromMilliseconds(50);
+
     public static IEndpointRouteBuilder MapIvrCallback(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, HandleAsync).ValidateIvrRequest().WithName(FunctionName);
@@ -30,6 +36,7 @@ public static partial class IvrCallbackFunction
         ICallLog callLog,
         TimeProvider time,
         IOptions<TransferOptions> transfer,
+        IOptions<IvrOptions> ivr,
         ILoggerFactory loggers)
     {
         var receivedAt = time.GetTimestamp();
@@ -71,7 +78,8 @@ public static partial class IvrCallbackFunction
             }
 
             var elapsed = time.GetElapsedTime(receivedAt);
-            await WriteCallLogAsync(callLog, request, turn, elapsed, trace, time, logger);
+            var logWait = TimeSpan.FromMilliseconds(ivr.Value.CallbackBudgetMs) - AnswerReserve - elapsed;
+            await WriteCallLogAsync(callLog, request, turn, elapsed, logWait < CallLogWait ? logWait : CallLogWait, trace, time, logger);
             Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
                 elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
             return new IvrActionResult(turn.Action, session);
@@ -84,9 +92,12 @@ public static partial class IvrCallbackFunction
         }
     }
 
-    /// <summary>Writes the callback's line in the call log, waiting at most a short while: the answer matters more.</summary>
+    /// <summary>
+    /// Writes the callback's line in the call log, waiting at most <paramref name="wait"/> (a short while, and never past
+    /// the budget): the answer matters more. A line not written by then is left to finish, or fail, on its own.
+    /// </summary>
     private static async Task WriteCallLogAsync(
-        ICallLog callLog, IvrRequest request, CallTurn turn, TimeSpan elapsed, ErpCallTrace trace, TimeProvider time, ILogger logger)
+        ICallLog callLog, IvrRequest request, CallTurn turn, TimeSpan elapsed, TimeSpan wait, ErpCallTrace trace, TimeProvider time, ILogger logger)
     {
         var entry = new CallLogEntry
         {
@@ -106,7 +117,8 @@ public static partial class IvrCallbackFunction
         var write = callLog.AppendAsync(entry);
         try
         {
-            await write.WaitAsync(TimeSpan.FromMilliseconds(250), time);
+            // A zero wait still takes a line already written (the in-memory log) and gives up at once on one that is not.
+            await write.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time);
         }
         catch (TimeoutException)
         {
