@@ -16,6 +16,10 @@ internal static class DrillApp
 {
     public const string AcceptedPrompt = "129";
     public const string HoldPrompt = "7";
+    public const string CallbackPromisedPrompt = "80";
+
+    /// <summary>The DemoErp's customer whose rep prefers e-mail (docs/erp-middleware.md, "Demo data").</summary>
+    public const string EmailRepCustomerPhone = "48605500600";
 
     /// <summary>The prompts "what callers heard" names.</summary>
     public static readonly IReadOnlyDictionary<string, string> PromptNames = new Dictionary<string, string>

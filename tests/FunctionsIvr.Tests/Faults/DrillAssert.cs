@@ -31,5 +31,11 @@ internal static class DrillAssert
                 Assert.True(order.ErpOrders == 0, $"{who}: ordered in the ERP though the caller never heard 'accepted'");
             }
         }
+
+        foreach (var call in report.Calls.Where(c => c.Heard(DrillApp.CallbackPromisedPrompt)))
+        {
+            Assert.True(ledger.EscalationIds.Contains("callback-requested-" + call.CallId),
+                $"call {call.CallId}: the caller was promised a call back but no escalation reached a person");
+        }
     }
 }
