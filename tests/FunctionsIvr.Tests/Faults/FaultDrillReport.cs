@@ -20,8 +20,9 @@ internal sealed record FaultDrillReport
 
     public required string Fault { get; init; }
     public required IReadOnlyList<DrillCall> Calls { get; init; }
-    public int Accepted { get; init; }
-    public int CommittedOnce { get; init; }
+    /// <summary>Null when the drill places no orders.</summary>
+    public int? Accepted { get; init; }
+    public int? CommittedOnce { get; init; }
     public required string Escalations { get; init; }
 
     /// <summary>Prompt numbers worth naming in "what callers heard", e.g. 129 → order accepted.</summary>
@@ -50,7 +51,7 @@ internal sealed record FaultDrillReport
     }
 
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture,
-        $"| {Fault} | {Calls.Count} | {Answers.Count()} | {Invalid} | {OverBudget} | {SlowestMs:0} | {Accepted} | {CommittedOnce}/{Accepted} | {Escalations} | {Heard()} |");
+        $"| {Fault} | {Calls.Count} | {Answers.Count()} | {Invalid} | {OverBudget} | {SlowestMs:0} | {(Accepted is null ? "–" : Accepted)} | {(Accepted is null ? "–" : $"{CommittedOnce}/{Accepted}")} | {Escalations} | {Heard()} |");
 
     /// <summary>Appends the line when <c>FAULT_DRILL_REPORT</c> names a file; returns the line either way.</summary>
     public string Append()
