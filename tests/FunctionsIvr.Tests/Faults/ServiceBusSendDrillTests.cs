@@ -38,8 +38,10 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
 
         await Task.WhenAll(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         bus.OutageStatus = 503;
+        var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Concat(callbacks).Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         bus.OutageStatus = null;
+        outage.Stop();
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
 
         await host.WaitForIdleAsync(TimeSpan.FromSeconds(60));
@@ -52,7 +54,7 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
         var report = new FaultDrillReport
         {
-            Fault = "Service Bus sends failing (503 on every send while 4 callers confirm)",
+            Fault = $"Service Bus sends failing (503 on every send for {outage.ElapsedMilliseconds} ms)",
             Calls = calls,
             Accepted = ledger.Accepted,
             CommittedOnce = ledger.CommittedOnce,

@@ -41,10 +41,12 @@ public sealed class SmtpDownDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         await Task.WhenAll(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         await queue.WaitForIdleAsync(TimeSpan.FromSeconds(30));
         relay.Cut();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         // Down until their escalations are through: the retries the dispatcher gives e-mail, then the other channel and the ticket.
         await WaitForTicketsAsync(folder, during);
         relay.Restore();
+        outage.Stop();
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         await queue.WaitForIdleAsync(TimeSpan.FromSeconds(30));
 
@@ -54,7 +56,7 @@ public sealed class SmtpDownDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         var whatsapp = Directory.Exists(Path.Combine(folder, "whatsapp")) ? Directory.GetFiles(Path.Combine(folder, "whatsapp"), "*.json").Length : 0;
         var report = new FaultDrillReport
         {
-            Fault = "SMTP down (relay refusing connections while 2 of 6 callbacks are escalated)",
+            Fault = $"SMTP down (relay refusing connections {outage.ElapsedMilliseconds} ms)",
             Calls = calls,
             Escalations = $"{ledger.DescribeEscalations()}; rep told by e-mail {mailed}, by WhatsApp instead {whatsapp}",
             PromptNames = DrillApp.PromptNames,

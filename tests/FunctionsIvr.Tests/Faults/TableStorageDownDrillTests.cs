@@ -31,9 +31,11 @@ public sealed class TableStorageDownDrillTests(AzuriteFixture azurite, DemoErpHo
 
         await Task.WhenAll(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         storage.Cut();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))
             .Concat(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))));
         storage.Restore();
+        outage.Stop();
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
 
         var queue = app.Services.GetRequiredService<InProcessWorkQueue>();
@@ -46,7 +48,7 @@ public sealed class TableStorageDownDrillTests(AzuriteFixture azurite, DemoErpHo
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
         var report = new FaultDrillReport
         {
-            Fault = "Table Storage down mid-call (Azurite cut ~8 s)",
+            Fault = $"Table Storage down mid-call (Azurite refusing connections {outage.ElapsedMilliseconds} ms)",
             Calls = calls,
             Accepted = ledger.Accepted,
             CommittedOnce = ledger.CommittedOnce,
