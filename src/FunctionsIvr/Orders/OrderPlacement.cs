@@ -112,9 +112,10 @@ public sealed class OrderPlacement(
         {
             await OutboxChanges.ApplyAsync(outbox, entry, change, CancellationToken.None);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
         {
-            Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), e.Status);
+            // Storage down counts too (not only an error answer): the order is in the outbox and the caller must hear so.
+            Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), StorageFailures.Status(e));
         }
     }
 }

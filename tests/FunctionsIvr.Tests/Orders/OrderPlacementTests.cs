@@ -182,6 +182,24 @@ public class OrderPlacementTests
         Assert.Equal(1, entry.SendAttempts);
     }
 
+    [Fact]
+    public async Task Place_StorageGoesDownBetweenTheSendAndTheStatus_StillAcceptedAndSent()
+    {
+        SetupPrepare(Prepared());
+        var store = new UnreachableOutboxStore(outbox);
+        queue.OnSend = _ => store.WritesFail = true;
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
+            NullLogger<OrderPlacement>.Instance);
+
+        var placed = await sut.PlaceAsync(Basket());
+
+        // The caller hears "accepted" for an order that is in the outbox and on the queue; the entry says Prepared, so the
+        // sweep sends it once more and duplicate detection drops the copy.
+        Assert.Equal("tx-0001", placed.TransactionId);
+        Assert.Single(queue.Accepted);
+        Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
+    }
+
     private OrderPlacement Sut() =>
         new(erp.Object, outbox, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
 
