@@ -99,7 +99,8 @@ before, after, sent = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.
 keys = ["callStateReads", "callStateWrites", "callLogWrites", "callLogReads", "outboxOperations"]
 delta = {k: after[k] - before[k] for k in keys}
 total = sum(delta.values())
-print(f"{total / sent:.2f} ({', '.join(f'{k} {v / sent:.2f}' for k, v in delta.items())})")
+dropped = after.get("callLogLinesDropped", 0) - before.get("callLogLinesDropped", 0)
+print(f"{total / sent:.2f} ({', '.join(f'{k} {v / sent:.2f}' for k, v in delta.items())}; call log lines dropped {dropped / sent:.2f})")
 PY
 )
 }

@@ -5,6 +5,10 @@
 # down, and 5xx on the commit only (POST /transactions/{id}/commit: prepared, accepted, then the commit fails until
 # the fault is lifted). Usage: scripts/faults.sh [concurrent calls (default 20)] [calls per fault (default 100)]
 # FAULTS="slow down" picks some of: none slow 5xx down commit-5xx.
+# Then the fault drills of the other parts (tests/FunctionsIvr.Tests/Faults, also run by scripts/test.sh): Table Storage
+# down mid-call, Service Bus sends failing, SMTP down, an ERP commit failing until it is dead-lettered. Each drives whole
+# calls through the real handler (Azurite, the in-process Service Bus fake delivered as the Functions host does, a real
+# SMTP listener) and appends its row to .local/bench/faults-drills.md. ERP=0 runs only the drills, DRILLS=0 only the ERP part.
 # Loopback only, bounded by the call counts. Not part of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,16 +25,25 @@ ESCALATIONS=$ROOT/src/FunctionsIvr/.local   # the handler's content root: ticket
 pids=(); ERP_PID=
 stop_all() { for pid in "${pids[@]}" $ERP_PID; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_all EXIT INT TERM
+# Another run (or a bench) on these ports would answer for us and get its DemoErp reset: refuse to start instead.
+port_taken() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_http() { for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "not answering: $1" >&2; return 1; }
 erp() { curl -fsS -H 'X-Api-Key: demo-key' -H 'Content-Type: application/json' "$@"; }
 orders() { erp "$ERP_URL/orders?contactId=$CONTACT&pageSize=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['totalCount'])"; }
-escalations() { find "$ESCALATIONS" -type f 2>/dev/null | wc -l; }
+escalations() { { find "$ESCALATIONS" -type f 2>/dev/null || true; } | wc -l; }
 start_erp() {
   ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
     dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >>"$OUT/faults-erp.log" 2>&1 &
   ERP_PID=$!; wait_http "$ERP_URL/health"
 }
 
+if [ "${ERP:-1}" != 0 ]; then
+for port in "$ERP_PORT" "$IVR_PORT"; do
+  if port_taken "$port"; then
+    echo "127.0.0.1:$port is already in use (another faults or bench run?); pick free ports with BENCH_ERP_PORT / BENCH_IVR_PORT" >&2
+    exit 1
+  fi
+done
 for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/LoadDriver; do dotnet build "$project" -c Release --nologo -v quiet >/dev/null; done
 : >"$OUT/faults-erp.log"
 start_erp
@@ -72,3 +85,18 @@ done
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   printf '%s\n' "${rows[@]}"
 } | tee "$OUT/faults-summary.md"
+stop_all; pids=(); ERP_PID=
+fi
+
+if [ "${DRILLS:-1}" != 0 ]; then
+  # The drills start their own Azurite (installed into .tools/ like scripts/test.sh does) unless
+  # FUNCTIONSIVR_TEST_AZURITE_TABLE_ENDPOINT points at one.
+  drills=$OUT/faults-drills.md; rm -f "$drills"
+  FAULT_DRILL_REPORT=$drills dotnet test tests/FunctionsIvr.Tests --nologo -v q \
+    --filter "FullyQualifiedName~FunctionsIvr.Tests.Faults." >"$OUT/faults-drills.log" 2>&1 \
+    || { drills_failed=1; echo "fault drills failed (an invariant broke, see $OUT/faults-drills.log):" >&2; grep -E "Failed |Error Message" -A2 "$OUT/faults-drills.log" >&2 || true; }
+  echo
+  echo "Fault drills (every answer checked; 'committed' = the ERP holds exactly one order for the transaction and the outbox says Committed):"
+  if [ -s "$drills" ]; then cat "$drills"; else echo "(no drill wrote its row; see $OUT/faults-drills.log)"; fi
+  [ -z "${drills_failed:-}" ] || exit 1
+fi

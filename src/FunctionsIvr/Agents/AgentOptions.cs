@@ -17,6 +17,9 @@ public sealed class AgentOptions
     /// <summary>How long the ERP reads of a screen pop may take before the card goes out without them.</summary>
     public int ErpBudgetMs { get; set; } = 400;
 
+    /// <summary>How long writing the card may take before the transfer goes ahead without it (state storage down or slow).</summary>
+    public int CardWriteBudgetMs { get; set; } = 500;
+
     /// <summary>How many cards the page shows.</summary>
     public int CardsShown { get; set; } = 5;
 

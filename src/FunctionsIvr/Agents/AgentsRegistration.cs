@@ -14,6 +14,7 @@ public static class AgentsRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<AgentOptions>().Bind(builder.Configuration.GetSection(AgentOptions.SectionName))
             .Validate(o => o.ErpBudgetMs is > 0 and <= 1000, "Agents:ErpBudgetMs must be 1 to 1000 (it is spent inside the callback budget).")
+            .Validate(o => o.CardWriteBudgetMs is > 0 and <= 1000, "Agents:CardWriteBudgetMs must be 1 to 1000 (it is spent inside the callback budget).")
             .Validate(o => o.CardsShown is > 0 and <= IAgentCardStore.KeptPerLogin, "Agents:CardsShown must be 1 to 10.")
             .Validate(o => o.PollMs is >= 250 and <= 10000, "Agents:PollMs must be 250 to 10000.")
             .ValidateOnStart();

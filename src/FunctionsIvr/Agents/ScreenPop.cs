@@ -14,7 +14,7 @@ namespace FunctionsIvr.Agents;
 /// <summary>
 /// Builds and records the card for the person a call is about to be transferred to, and sends its text to the ERP
 /// call record. Best effort on the call path: the ERP reads share one short budget and are left out when late or
-/// failing, and nothing here can stop the transfer.
+/// failing, the card write has a short budget of its own, and nothing here can stop or hold up the transfer.
 /// </summary>
 public static class ScreenPop
 {
@@ -38,7 +38,10 @@ public static class ScreenPop
         try
         {
             var card = await BuildAsync(ctx, destination, linked.Token);
-            await store.AddAsync(card, ctx.CancellationToken);
+            // Bounded too: with state storage down, an unbounded write kept the caller on holding prompts before the transfer.
+            using var writeBudget = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, options.CardWriteBudgetMs)), ctx.Time);
+            using var write = CancellationTokenSource.CreateLinkedTokenSource(writeBudget.Token, ctx.CancellationToken);
+            await store.AddAsync(card, write.Token);
             await CallRecordUpdates.CardAsync(ctx, card.ToText());
             Log.CardRecorded(logger, ctx.CallId, destination, card.Missing.Count);
         }

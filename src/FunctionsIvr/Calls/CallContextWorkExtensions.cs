@@ -1,6 +1,7 @@
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls;
 
@@ -15,8 +16,8 @@ public static partial class CallContextWorkExtensions
     /// </summary>
     /// <remarks>
     /// A message that is not accepted is lost: what it carried (an escalation, a call record change) is only in the
-    /// log and the call log notes. The retry and the stable MessageIds keep that to a queue outage longer than the
-    /// callback's work time.
+    /// log and the call log notes, so a flow must not promise the caller what depends on it. Each try is bounded by
+    /// <see cref="CallEngineOptions.QueueSendTimeoutMs"/>, so a queue that is down fails within the callback's budget.
     /// </remarks>
     public static async Task<bool> TrySendWorkAsync(this CallContext ctx, WorkMessage message)
     {
@@ -32,11 +33,14 @@ public static partial class CallContextWorkExtensions
             return false;
         }
 
+        var timeout = TimeSpan.FromMilliseconds(ctx.Services.GetService<IOptions<CallEngineOptions>>()?.Value.QueueSendTimeoutMs ?? 1000);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await queue.SendAsync(message, ctx.CancellationToken);
+                using var attemptTimeout = new CancellationTokenSource(timeout, ctx.Time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken, attemptTimeout.Token);
+                await queue.SendAsync(message, linked.Token);
                 return true;
             }
             catch (Exception e) when (!(e is OperationCanceledException && ctx.CancellationToken.IsCancellationRequested))

@@ -11,6 +11,13 @@ public sealed class CallEngineOptions
     [Range(500, 120_000)]
     public int WorkTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// How long one send of out-of-band work (an escalation, a call record change) may take on the call path before it
+    /// counts as failed. A queue that is down must fail fast enough for the flow to tell the caller the truth in time.
+    /// </summary>
+    [Range(100, 30_000)]
+    public int QueueSendTimeoutMs { get; set; } = 1000;
+
     /// <summary>Callbacks one call may have before it is ended politely; stops loops and abuse.</summary>
     [Range(5, 1000)]
     public int MaxStepsPerCall { get; set; } = 80;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FunctionsIvr.State;
 
 namespace FunctionsIvr.Calls;
@@ -65,13 +66,14 @@ public sealed partial class CallLogWriter(ICallLog callLog, TimeProvider time, I
     }
 
     /// <summary>Waits until the lines in flight are written, or <paramref name="timeout"/> has passed; false when some are still in flight.</summary>
+    /// <remarks>Measured on the real clock: it bounds how long a stopping process lingers, whatever clock the calls run on.</remarks>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = time.GetTimestamp() + (long)(timeout.TotalSeconds * time.TimestampFrequency);
+        var waited = Stopwatch.StartNew();
         while (Pending > 0)
         {
-            if (time.GetTimestamp() >= deadline) return false;
-            await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
+            if (waited.Elapsed >= timeout || cancellationToken.IsCancellationRequested) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(10), CancellationToken.None);
         }
 
         return true;
@@ -82,7 +84,7 @@ public sealed partial class CallLogWriter(ICallLog callLog, TimeProvider time, I
     /// <summary>A graceful stop keeps the lines of the last callbacks.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (!await FlushAsync(TimeSpan.FromSeconds(5), CancellationToken.None)) Log.StoppedWithPending(logger, Pending);
+        if (!await FlushAsync(TimeSpan.FromSeconds(5), cancellationToken)) Log.StoppedWithPending(logger, Pending);
     }
 
     private void Finish(Task write, CallLogEntry entry)

@@ -10,7 +10,8 @@ namespace FunctionsIvr.Orders;
 /// <summary>
 /// The <c>order-commits</c> queue's processor (the CommitOrder function): phase two of an order taken on the phone.
 /// Idempotent: an entry already committed is done, and the ERP commit itself is idempotent on the transaction id, so a
-/// duplicate delivery never orders twice. A transaction the ERP refuses for good (expired, aborted, unknown) is marked
+/// duplicate delivery never orders twice; state storage being down does not hold the commit back (the sweep records it
+/// later). A transaction the ERP refuses for good (expired, aborted, unknown) is marked
 /// Failed and escalated to a person, and the message completes. A transient ERP failure throws, so the message is
 /// redelivered and finally dead-lettered.
 /// </summary>
@@ -41,7 +42,21 @@ public sealed class CommitOrderProcessor(
         }
 
         var transactionId = Redact.Id(command.TransactionId);
-        var entry = await outbox.GetAsync(command.TransactionId, cancellationToken);
+        OutboxEntry? entry;
+        var outboxReadable = true;
+        try
+        {
+            entry = await outbox.GetAsync(command.TransactionId, cancellationToken);
+        }
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+        {
+            // State storage down: the message carries what the commit needs and the ERP commit is idempotent, so the order
+            // is not held back (redelivered until it is dead-lettered) for the outbox; the sweep brings the entry up to date.
+            Log.OutboxUnreadable(logger, e, transactionId, StorageFailures.Status(e));
+            entry = null;
+            outboxReadable = false;
+        }
+
         switch (entry?.Status)
         {
             case OutboxStatus.Committed:
@@ -51,7 +66,7 @@ public sealed class CommitOrderProcessor(
                 // Closed and escalated already (by an earlier delivery or the sweep): nothing left that a commit could fix.
                 Log.AlreadyClosed(logger, transactionId, entry.Status);
                 return;
-            case null:
+            case null when outboxReadable:
                 // The entry is written before the message is sent, so this should not happen; the caller heard "accepted",
                 // so commit anyway: the message carries everything the commit and an escalation need.
                 Log.NoOutboxEntry(logger, transactionId);
@@ -80,7 +95,19 @@ public sealed class CommitOrderProcessor(
             return;
         }
 
-        if (entry is not null) await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
+        if (entry is not null)
+        {
+            try
+            {
+                await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
+            }
+            catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+            {
+                // The order exists; redelivering for the record could only end in a dead letter and a false alarm. The
+                // sweep finds it committed (a re-sent message commits idempotently, an expired one answers "committed").
+                Log.CommittedNotRecorded(logger, e, transactionId, StorageFailures.Status(e));
+            }
+        }
         Log.Committed(logger, transactionId, Redact.Id(outcome.Order?.Number ?? command.OrderNumber), work.DeliveryCount);
     }
 

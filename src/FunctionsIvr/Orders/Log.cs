@@ -39,6 +39,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 7016, Level = LogLevel.Error, Message = "Message {MessageId} on order-commits (delivery {DeliveryCount}) is malformed and can never be committed: {Reason}")]
     public static partial void MalformedCommit(ILogger logger, string messageId, int deliveryCount, string reason);
 
+    [LoggerMessage(EventId = 7017, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: the outbox cannot be read (status {Status}); committing from the message, the sweep records it")]
+    public static partial void OutboxUnreadable(ILogger logger, Exception exception, string transactionId, int status);
+
+    [LoggerMessage(EventId = 7018, Level = LogLevel.Warning, Message = "Transaction {TransactionId} is committed but the outbox could not record it (status {Status}); the sweep will")]
+    public static partial void CommittedNotRecorded(ILogger logger, Exception exception, string transactionId, int status);
+
     [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} re-sent (send #{SendAttempts})")]
     public static partial void Resent(ILogger logger, string transactionId, int sendAttempts);
 

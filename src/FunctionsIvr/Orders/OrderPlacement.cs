@@ -5,6 +5,7 @@ using FunctionsIvr.Hosting;
 using FunctionsIvr.State;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Orders;
 
@@ -17,7 +18,7 @@ namespace FunctionsIvr.Orders;
 /// drops the second message.
 /// </summary>
 public sealed class OrderPlacement(
-    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, ILogger<OrderPlacement> logger)
+    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OrderPlacement> logger)
 {
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
@@ -78,11 +79,15 @@ public sealed class OrderPlacement(
     }
 
     /// <returns>True when the message is on the queue and the entry says so.</returns>
+    /// <remarks>Bounded by <see cref="OrdersOptions.SendTimeout"/>: a queue that is down must not keep the caller on holding
+    /// prompts, or past them into the fallback, for an order that already stands.</remarks>
     private async Task<bool> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
+            using var timeout = new CancellationTokenSource(options.Value.SendTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), linked.Token);
         }
         catch (Exception e)
         {
@@ -107,9 +112,10 @@ public sealed class OrderPlacement(
         {
             await OutboxChanges.ApplyAsync(outbox, entry, change, CancellationToken.None);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
         {
-            Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), e.Status);
+            // Storage down counts too (not only an error answer): the order is in the outbox and the caller must hear so.
+            Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), StorageFailures.Status(e));
         }
     }
 }

@@ -19,6 +19,13 @@ public sealed class OrdersOptions
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long the call waits for the commit message to reach the queue. The outbox entry is already written, so a
+    /// queue that is down or slow costs the caller nothing: after this the order stands and the sweep sends it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30", ErrorMessage = "Orders:SendTimeout (env Orders__SendTimeout) must be between 00:00:00.100 and 00:00:30.")]
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long after the ERP's expiry the sweep waits before aborting an uncommitted transaction: the two clocks differ,
     /// and a commit already on its way gets to finish first.
     /// </summary>

@@ -94,6 +94,32 @@ public sealed class ScreenPopTests
         Assert.Contains("screen pop not recorded", transfer.Notes);
     }
 
+    [Fact]
+    public async Task StoreNotAnswering_TransferAnsweredAfterTheCardWriteBudget()
+    {
+        // Table Storage down: the write does not fail, it hangs (retries); the caller must not wait for it.
+        EngineHarness? call = null;
+        var silent = new Mock<IAgentCardStore>();
+        silent.Setup(s => s.AddAsync(It.IsAny<AgentCard>(), It.IsAny<CancellationToken>()))
+            .Returns(async (AgentCard card, CancellationToken token) =>
+            {
+                call!.Time.Advance(TimeSpan.FromMilliseconds(500));
+                await Task.Delay(Timeout.Infinite, token);
+                return card;
+            });
+        using var harness = Harness(services => services.Replace(ServiceDescriptor.Singleton(silent.Object)));
+        call = harness;
+
+        var transferring = ToPersonAsync(call);
+        var finished = await Task.WhenAny(transferring, Task.Delay(TimeSpan.FromSeconds(20)));
+
+        Assert.True(finished == transferring, "the transfer waited for a card write that does not answer");
+        var transfer = await transferring;
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        Assert.False(transfer.IsFallback);
+        Assert.Contains("screen pop not recorded", transfer.Notes);
+    }
+
     private static EngineHarness Harness(Action<IServiceCollection>? services = null)
     {
         var call = new EngineHarness(services: services, configure: b => b.AddAgentPages());

@@ -1,5 +1,9 @@
 using System.Text.Json.Nodes;
 using FunctionsIvr.Erp;
+using FunctionsIvr.State;
+using FunctionsIvr.Tests.Fakes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -150,6 +154,53 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
         var response = await client.PostAsync(new Uri("/api/ivr", UriKind.Relative), content);
 
         Assert.True((int)response.StatusCode < 500, $"status {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task CallLogNotAnsweringAfterATurnThatUsedTheBudget_AnswerDoesNotWaitForIt()
+    {
+        // Table Storage goes down after the first callback: the call log line never comes back, and the turn took the whole budget.
+        // The answer must leave now; waiting for the log line on top would put it past the budget.
+        var clock = new ManualTimeProvider();
+        using var app = new IvrApp().WithServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+            services.RemoveAll<ICallLog>();
+            services.AddSingleton<ICallLog>(new CallLogThatStopsAnswering());
+        });
+        app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback(() => clock.Advance(TimeSpan.FromMilliseconds(1500)))
+            .ReturnsAsync(EngineHarness.RegularCustomer);
+        var callId = "slow-log-" + Guid.NewGuid().ToString("N");
+
+        var first = await AnswerWithinAsync(app, IvrApp.Callback("Connected", callId: callId));
+        var second = await AnswerWithinAsync(app, IvrApp.Callback("Answer", "", first["Session"], callId));
+
+        Assert.Equal("Play", IvrApp.Text(second, "Type"));
+    }
+
+    /// <summary>The manual clock only moves when the ERP is asked, so a wait on it that the fix removed would never end.</summary>
+    private static async Task<JsonObject> AnswerWithinAsync(IvrApp app, JsonObject request)
+    {
+        var post = app.PostAsync(request);
+        var finished = await Task.WhenAny(post, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.True(finished == post, "the answer waited for a call log line that never comes: " + request["Event"]!.ToJsonString());
+        var (status, body) = await post;
+        Assert.Equal(200, status);
+        return body!;
+    }
+
+    /// <summary>Writes the first line, then storage goes down: no later write ever answers.</summary>
+    private sealed class CallLogThatStopsAnswering : ICallLog
+    {
+        private int _lines;
+
+        public Task AppendAsync(CallLogEntry entry, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _lines) == 1 ? Task.CompletedTask : new TaskCompletionSource().Task;
+
+        public Task<IReadOnlyList<CallLogEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<CallLogEntry>>([]);
     }
 
     private async Task<JsonObject?> Send(string eventName, string eventData, JsonObject? previous, string callId)

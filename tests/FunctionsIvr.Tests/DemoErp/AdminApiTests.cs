@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FunctionsIvr.DemoErp.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.DemoErp;
@@ -57,11 +59,15 @@ public class AdminApiTests
     }
 
     [Fact]
-    public void StockMultiplierSetting_Zero_FailsAtStartNamingTheKey()
+    public async Task StockMultiplierSetting_Zero_FailsAtStartNamingTheKey()
     {
-        using var factory = Factory(stockMultiplier: "0");
+        // The registration alone on a plain host: a web host that fails to start may report a disposed provider instead.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["DemoErp:StockMultiplier"] = "0";
+        builder.AddDemoErp();
+        using var host = builder.Build();
 
-        var error = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("DemoErp:StockMultiplier", error.Message, StringComparison.Ordinal);
     }

@@ -174,6 +174,35 @@ public class CommitOrderProcessorTests
         erp.Verify(e => e.CommitTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    [Fact]
+    public async Task Process_OutboxUnreachable_CommitsFromTheMessageAndCompletes()
+    {
+        var entry = await Stored(Entry());
+        CommitSucceeds();
+        var store = new UnreachableOutboxStore(outbox) { ReadsFail = true, WritesFail = true };
+
+        await Sut(store).ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        // Not held back, nor redelivered into a dead letter, for the outbox: the sweep brings the entry up to date.
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Process_OutboxGoesDownAfterTheErpCommitted_Completes()
+    {
+        var entry = await Stored(Entry());
+        var store = new UnreachableOutboxStore(outbox);
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .Callback(() => store.WritesFail = true)
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });
+
+        await Sut(store).ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(queue.Accepted);
+    }
+
     private void CommitSucceeds() =>
         erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
             .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });

@@ -5,6 +5,7 @@ using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Moq;
 
 namespace FunctionsIvr.Tests.Orders;
@@ -160,6 +161,59 @@ public class OrderPlacementTests
         erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(prepared);
 
+    [Fact]
+    public async Task Place_QueueDoesNotAnswer_AcceptedAfterTheSendTimeoutAndLeftForTheSweep()
+    {
+        SetupPrepare(Prepared());
+        var clock = new ManualTimeProvider(Now);
+        var silent = new SilentWorkQueue();
+        var sut = new OrderPlacement(erp.Object, outbox, silent, clock,
+            Options.Create(new OrdersOptions { SendTimeout = TimeSpan.FromSeconds(1) }), NullLogger<OrderPlacement>.Instance);
+
+        var placing = sut.PlaceAsync(Basket());
+        await silent.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var finished = await Task.WhenAny(placing, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.True(finished == placing, "the caller waited for a queue that does not answer");
+        Assert.Equal(new PlacedOrder("tx-0001", "ZS/2026/001400", Queued: false), await placing);
+        var entry = await outbox.GetAsync("tx-0001");
+        Assert.Equal(OutboxStatus.Prepared, entry!.Status);
+        Assert.Equal(1, entry.SendAttempts);
+    }
+
+    [Fact]
+    public async Task Place_StorageGoesDownBetweenTheSendAndTheStatus_StillAcceptedAndSent()
+    {
+        SetupPrepare(Prepared());
+        var store = new UnreachableOutboxStore(outbox);
+        queue.OnSend = _ => store.WritesFail = true;
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
+            NullLogger<OrderPlacement>.Instance);
+
+        var placed = await sut.PlaceAsync(Basket());
+
+        // The caller hears "accepted" for an order that is in the outbox and on the queue; the entry says Prepared, so the
+        // sweep sends it once more and duplicate detection drops the copy.
+        Assert.Equal("tx-0001", placed.TransactionId);
+        Assert.Single(queue.Accepted);
+        Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
+    }
+
     private OrderPlacement Sut() =>
-        new(erp.Object, outbox, queue, new ManualTimeProvider(Now), NullLogger<OrderPlacement>.Instance);
+        new(erp.Object, outbox, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
+
+    /// <summary>A queue whose sends never answer (a namespace that takes the connection and goes silent) until cancelled.</summary>
+    private sealed class SilentWorkQueue : IWorkQueue
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public Task SendAsync(WorkMessage message, CancellationToken cancellationToken = default)
+        {
+            _entered.TrySetResult();
+            return Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
 }

@@ -7,7 +7,8 @@ namespace FunctionsIvr.Calls.People;
 
 /// <summary>
 /// "Call me back": the caller confirms with 1, the account manager (or the team) gets an escalation with the call's
-/// context, the caller hears the promise and the call ends. Any other key goes back to the menu.
+/// context, the caller hears the promise and the call ends; if the escalation cannot be queued the caller is put
+/// through to a person instead of hearing a promise nobody would keep. Any other key goes back to the menu.
 /// </summary>
 public sealed class CallbackFlow : IFlowModule
 {
@@ -32,10 +33,15 @@ public sealed class CallbackFlow : IFlowModule
             .MaxTries(2, thenGoTo: Back);
 
         // The escalation is queued before the promise is played: a caller who hangs up during it is still called back.
+        // When the queue did not take it nobody would call back, so there is no promise: the caller is put through to a person now.
         flow.Step(Promised)
             .Enter(async ctx =>
             {
-                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.CallbackRequested, "The caller asked to be called back.", Steps.CallbackRequest);
+                if (!await EscalationRaiser.RaiseAsync(ctx, EscalationReason.CallbackRequested, "The caller asked to be called back.", Steps.CallbackRequest))
+                {
+                    ctx.Note("call back not registered: put through to a person instead");
+                    return CallContext.Goto(Steps.TransferToPerson);
+                }
                 await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Other, "The caller asked to be called back.");
                 return ctx.Play(PromisedPrompt);
             })

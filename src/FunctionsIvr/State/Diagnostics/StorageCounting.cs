@@ -1,3 +1,4 @@
+using FunctionsIvr.Calls;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FunctionsIvr.State.Diagnostics;
@@ -27,7 +28,16 @@ public static class StorageCounting
     {
         ArgumentNullException.ThrowIfNull(app);
         if (app.ServiceProvider.GetService<StorageCounters>() is null) return app;
-        app.MapGet(Route, (StorageCounters counters) => Results.Ok(counters.Snapshot())).ExcludeFromDescription();
+        // Beside the round trips: call log lines the writer gave up on because storage could not keep up.
+        app.MapGet(Route, (StorageCounters counters, CallLogWriter callLog) =>
+        {
+            var counts = counters.Snapshot();
+            return Results.Ok(new
+            {
+                counts.CallStateReads, counts.CallStateWrites, counts.CallLogWrites, counts.CallLogReads, counts.OutboxOperations,
+                CallLogLinesDropped = callLog.Dropped,
+            });
+        }).ExcludeFromDescription();
         return app;
     }
 

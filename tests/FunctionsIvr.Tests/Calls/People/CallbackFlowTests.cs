@@ -106,16 +106,18 @@ public class CallbackFlowTests
     }
 
     [Fact]
-    public async Task CallbackConfirmed_QueueDown_CallerStillHearsThePromiseAndTheCallLogSaysSo()
+    public async Task CallbackConfirmed_QueueDown_NoPromisePutThroughToAPersonAndTheCallLogSaysSo()
     {
         using var call = await AtConfirm(WithAccountManager);
         call.Work.FailNext(4);
 
-        var promised = await call.PressAsync("1");
+        var answer = await call.PressAsync("1");
 
-        Assert.Equal("Play 80", Listening.Heard(promised.Action));
+        Assert.NotEqual("Play 80", Listening.Heard(answer.Action));
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, answer.Action.Type);
         Assert.Empty(call.Work.On(QueueNames.Escalations));
-        Assert.Contains(promised.Notes, n => n.StartsWith("Escalation not queued after 2 tries", StringComparison.Ordinal));
+        Assert.Contains(answer.Notes, n => n.StartsWith("Escalation not queued after 2 tries", StringComparison.Ordinal));
+        Assert.Contains("call back not registered: put through to a person instead", answer.Notes);
     }
 
     [Fact]

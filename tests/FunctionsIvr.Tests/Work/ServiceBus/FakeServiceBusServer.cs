@@ -21,7 +21,7 @@ namespace FunctionsIvr.Tests.Work.ServiceBus;
 /// A Service Bus namespace's HTTPS send endpoint, in process (Kestrel on 127.0.0.1, a self-signed certificate):
 /// checks what the service checks (SAS token format, signature, expiry and key name, or a bearer token; entity
 /// exists; Content-Type; BrokerProperties JSON; MessageId ≤ 128; size) and keeps accepted messages per queue,
-/// dropping repeats of a MessageId as duplicate detection does. Faults can be queued per test.
+/// dropping repeats of a MessageId as duplicate detection does. Faults can be queued per test, or an outage switched on and off.
 /// The SAS check is written from the service documentation, independently of the client.
 /// </summary>
 public sealed class FakeServiceBusServer : IAsyncDisposable
@@ -63,6 +63,9 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
     public int MissingEntityStatus { get; set; } = 404;
 
     public IReadOnlyList<FakeServiceBusRequest> Requests => _requests.ToList();
+
+    /// <summary>While set, every authorized send answers this status and keeps nothing (an outage); null when healthy.</summary>
+    public int? OutageStatus { get; set; }
 
     public string ConnectionString(string? entityPath = null, string key = Key) =>
         $"Endpoint=sb://{FullyQualifiedNamespace}/;SharedAccessKeyName={KeyName};SharedAccessKey={key}"
@@ -144,6 +147,7 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
         var resource = $"https://{FullyQualifiedNamespace}/{entity}";
         if (!IsAuthorized(authorization, resource)) return 401;
 
+        if (OutageStatus is { } outage) return outage;
         _faults.TryDequeue(out var fault);
         if (fault is { AfterAccepting: false }) return fault.Status;
 

@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using FunctionsIvr.Tests.Erp;
+using FunctionsIvr.Tests.Integration;
+using FunctionsIvr.Tests.State.Tables;
+using FunctionsIvr.Tests.Work.ServiceBus;
+using FunctionsIvr.Work;
+using FunctionsIvr.Work.ServiceBus;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace FunctionsIvr.Tests.Faults;
+
+/// <summary>
+/// Fault drill: the ERP takes prepares but every commit (POST /transactions/{id}/commit) fails with 503, so each
+/// CommitOrder message is delivered until Service Bus' maxDeliveryCount (10) runs out, is dead-lettered, forwarded to
+/// dead-letters and handled by HandleDeadLetters. The fault is then lifted and the outbox sweep runs once the
+/// reservations have expired (the clock moved ahead 12 minutes).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class CommitDeadLetterDrillTests(AzuriteFixture azurite, DemoErpHost erp, ITestOutputHelper output)
+    : IClassFixture<DemoErpHost>
+{
+    [Fact]
+    public async Task CommitFailingUntilDeadLettered_EveryAcceptedOrderEscalatedToAPerson()
+    {
+        await using var bus = await FakeServiceBusServer.StartAsync(QueueNames.WorkQueues.Append(QueueNames.DeadLetters));
+        var connection = bus.ConnectionString();
+        var folder = DrillApp.NewFolder("deadletter");
+        var clock = new ShiftedTimeProvider();
+        await using var app = DrillApp.Create(erp, folder, clock,
+            new() { ["StateStorage"] = azurite.ConnectionString, ["ServiceBusConnection"] = connection },
+            s => s.AddSingleton(new ServiceBusRestClient(connection, new ServiceBusClientOptions { Transport = bus.CreateTransport() })));
+        await using var host = new ServiceBusTriggerHost(bus, app);
+        await DrillApp.CallAsync(app, DemoCustomer.Phone); // warm-up, not counted
+        using var admin = erp.Admin();
+
+        using (var fault = await admin.PostAsJsonAsync("/admin/faults", new { pathFaults = new[] { new { prefix = "/transactions/", failureRate = 1.0, failStatus = 503 } } }))
+        {
+            fault.EnsureSuccessStatusCode();
+        }
+        var calls = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => DrillApp.CallAsync(app, DemoCustomer.Phone, "2", "1")));
+        await host.WaitForIdleAsync(TimeSpan.FromSeconds(90));
+        var deadLettered = host.DeadLettered;
+        (await admin.DeleteAsync(new Uri("/admin/faults", UriKind.Relative))).EnsureSuccessStatusCode();
+
+        clock.Skip(TimeSpan.FromMinutes(12));
+        Assert.Equal(200, await DrillApp.SweepAsync(app));
+        await host.WaitForIdleAsync(TimeSpan.FromSeconds(60));
+
+        var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
+            DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
+        var report = new FaultDrillReport
+        {
+            Fault = $"ERP commit failing until dead-lettered ({host.MaxDeliveryCount} deliveries each), then lifted",
+            Calls = calls,
+            Accepted = ledger.Accepted,
+            CommittedOnce = ledger.CommittedOnce,
+            Escalations = ledger.DescribeEscalations(),
+            PromptNames = DrillApp.PromptNames,
+        };
+        output.WriteLine(report.Append());
+        foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders}");
+        foreach (var dead in deadLettered) output.WriteLine($"dead letter: {dead}");
+        output.WriteLine("escalations: " + string.Join(", ", ledger.EscalationIds));
+
+        DrillAssert.Holds(report, ledger);
+        Assert.All(calls, c => Assert.True(c.Heard(DrillApp.AcceptedPrompt), "prepares work, so every caller hears 'accepted'"));
+        Assert.Equal(ledger.Orders.Select(o => o.TransactionId).Order(),
+            deadLettered.Where(d => d.Queue == QueueNames.OrderCommits).Select(d => (string?)d.MessageId).Order());
+        Assert.All(ledger.Orders, o => Assert.Contains("dead-lettered-" + o.TransactionId, ledger.EscalationIds));
+        Assert.Equal(0, host.Parked);
+    }
+}

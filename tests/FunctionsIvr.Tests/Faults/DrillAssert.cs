@@ -1,0 +1,41 @@
+namespace FunctionsIvr.Tests.Faults;
+
+/// <summary>The invariants every drill must keep.</summary>
+internal static class DrillAssert
+{
+    /// <summary>
+    /// Margin over the 1500 ms budget before a slow answer fails the drill: the report counts every answer over the
+    /// budget exactly, the assertion only catches an answer that waited for the fault (seconds), not a busy machine.
+    /// </summary>
+    public const int BudgetMarginMs = 1500;
+
+    public static void Holds(FaultDrillReport report, DrillLedger ledger)
+    {
+        var invalid = report.Answers.Where(a => a.Problem is not null).Select(a => $"{a.Event}: {a.Problem}").ToList();
+        Assert.True(invalid.Count == 0, "every answer is a valid IVR action: " + string.Join("; ", invalid));
+        Assert.True(report.SlowestMs < FaultDrillReport.BudgetMs + BudgetMarginMs,
+            $"the slowest answer took {report.SlowestMs:0} ms; the budget is {FaultDrillReport.BudgetMs} ms");
+
+        foreach (var order in ledger.Orders)
+        {
+            var who = $"call {order.Call.CallId} (transaction {order.TransactionId ?? "none"}, outbox {order.Status ?? "none"})";
+            Assert.True(order.ErpOrders <= 1, $"{who}: {order.ErpOrders} ERP orders from one transaction");
+            if (order.Accepted)
+            {
+                Assert.NotNull(order.TransactionId);
+                Assert.True(order.ErpOrders == 1 || ledger.Escalated(order.TransactionId),
+                    $"{who}: the caller heard 'accepted' but the order is neither in the ERP nor escalated to a person");
+            }
+            else
+            {
+                Assert.True(order.ErpOrders == 0, $"{who}: ordered in the ERP though the caller never heard 'accepted'");
+            }
+        }
+
+        foreach (var call in report.Calls.Where(c => c.Heard(DrillApp.CallbackPromisedPrompt)))
+        {
+            Assert.True(ledger.EscalationIds.Contains("callback-requested-" + call.CallId),
+                $"call {call.CallId}: the caller was promised a call back but no escalation reached a person");
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Azure;
+using FunctionsIvr.State;
+
+namespace FunctionsIvr.Tests.Orders;
+
+/// <summary>
+/// An outbox whose storage goes away on demand, failing as the Table Storage client does once its retries are spent on
+/// a refused connection: an <see cref="AggregateException"/> of <see cref="RequestFailedException"/> with status 0.
+/// </summary>
+internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
+{
+    public bool ReadsFail { get; set; }
+
+    public bool WritesFail { get; set; }
+
+    public static AggregateException Refused() =>
+        new("Retry failed after 4 tries.", Enumerable.Range(0, 4).Select(_ => new RequestFailedException(0, "Connection refused (127.0.0.1:10002)")));
+
+    public Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
+        WritesFail ? Task.FromException(Refused()) : inner.AddAsync(entry, cancellationToken);
+
+    public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
+        ReadsFail ? Task.FromException<OutboxEntry?>(Refused()) : inner.GetAsync(transactionId, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
+        ReadsFail ? Task.FromException<IReadOnlyList<OutboxEntry>>(Refused()) : inner.ListAsync(statuses, cancellationToken);
+
+    public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
+        WritesFail ? Task.FromException(Refused()) : inner.UpdateAsync(entry, cancellationToken);
+}
