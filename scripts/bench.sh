@@ -27,7 +27,11 @@ for arg in "$@"; do
   esac
 done
 
-if [ "$QUICK" = 1 ]; then SECONDS_PER_RUN=10; WARMUP=3; COLD_RUNS=3; else SECONDS_PER_RUN=30; WARMUP=5; COLD_RUNS=5; fi
+# --quick: shorter runs, and the two extra handler passes at 64 connections only (the figures the ratios use).
+if [ "$QUICK" = 1 ]; then SECONDS_PER_RUN=8; WARMUP=2; COLD_RUNS=3; EXTRA_CONNECTIONS="64"
+else SECONDS_PER_RUN=30; WARMUP=5; COLD_RUNS=5; EXTRA_CONNECTIONS="8 64"; fi
+BENCH_STARTED=$(date +%s)
+took() { echo "$(( $(date +%s) - BENCH_STARTED ))s"; }
 ERP_PORT=${BENCH_ERP_PORT:-5191}; IVR_PORT=${BENCH_IVR_PORT:-7191}; BARE_PORT=${BENCH_BARE_PORT:-7192}
 ERP_URL=http://127.0.0.1:$ERP_PORT; IVR_URL=http://127.0.0.1:$IVR_PORT; BARE_URL=http://127.0.0.1:$BARE_PORT
 HASH=bench-hash
@@ -110,10 +114,10 @@ for connections in 8 64; do
   result[bare-$connections]=$(run bare "$BARE_URL/api/ivr" "$connections" | grep '^RESULT')
 done
 labels=(ivr ivr-nocache)
-echo "== ivr (in-memory state)"
+echo "== ivr (in-memory state) at $(took)"
 start_ivr ivr; measure_ivr ivr 8 64; stop_ivr
-echo "== ivr-nocache (in-memory state, ERP caches off)"
-start_ivr ivr-nocache Erp__ContactCacheSeconds=0 Erp__ProductCacheSeconds=0; measure_ivr ivr-nocache 8 64; stop_ivr
+echo "== ivr-nocache (in-memory state, ERP caches off) at $(took)"
+start_ivr ivr-nocache Erp__ContactCacheSeconds=0 Erp__ProductCacheSeconds=0; measure_ivr ivr-nocache $EXTRA_CONNECTIONS; stop_ivr
 
 if [ "$AZURITE" = 1 ]; then
   if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
@@ -126,15 +130,15 @@ if [ "$AZURITE" = 1 ]; then
   pids+=($!)
   for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$table_port") 2>/dev/null && break; sleep 0.2; done
   account_key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
-  echo "== ivr-azurite (state in Table Storage on Azurite, 127.0.0.1:$table_port)"
+  echo "== ivr-azurite (state in Table Storage on Azurite, 127.0.0.1:$table_port) at $(took)"
   start_ivr ivr-azurite "StateStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
-  measure_ivr ivr-azurite 8 64; stop_ivr
+  measure_ivr ivr-azurite $EXTRA_CONNECTIONS; stop_ivr
   labels+=(ivr-azurite)
 fi
 
 cold_line=""
 if [ "$COLD" = 1 ]; then
-  echo "== cold start: publishing both"
+  echo "== cold start: publishing both at $(took)"
   dotnet publish src/FunctionsIvr -c Release -o "$WORK/ivr" --nologo -v quiet >/dev/null
   dotnet publish bench/BareEndpoint -c Release -o "$WORK/bare" --nologo -v quiet >/dev/null
   body='{"request":{"FromNumber":"48609999999","ToNumber":"48221234567","ChannelStatus":"Connected","UniqueCallId":"cold-1","Hash":"'$HASH'","Event":{"EventName":"Connected","EventData":""},"Session":null}}'
@@ -166,7 +170,8 @@ fi
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for connections in 8 64; do
     for label in bare "${labels[@]}"; do
-      r=${result[$label-$connections]}
+      r=${result[$label-$connections]:-}
+      [ -n "$r" ] || continue
       echo "| $label | $connections | $(field "$r" rps) | $(field "$r" p50) | $(field "$r" p99) | $(field "$r" max) | $(field "$r" calls) | $(field "$r" invalid) | $(field "$r" errors) | $(field "$r" overruns) |"
     done
   done
@@ -180,4 +185,5 @@ fi
   for label in "${labels[@]}"; do echo "storage round trips per callback ($label): ${storage[$label]}"; done
   for label in "${labels[@]}"; do echo "peak RSS ($label, VmHWM after load): ${rss[$label]} MiB"; done
   [ -n "$cold_line" ] && echo "$cold_line"
+  echo "bench took $(took)"
 } | tee "$OUT/summary.md"
