@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FunctionsIvr.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,11 +22,13 @@ namespace FunctionsIvr.Erp;
 /// breaker, retries only what is safe to repeat, and fails only with <see cref="ErpException"/>.
 /// Methods are virtual (and there is a protected constructor) so a flow test may substitute the client.
 /// </summary>
-public class ErpClient
+public partial class ErpClient
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Contract types from generated metadata (no reflection at the first call of a cold instance); anything else as before.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(ErpJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
@@ -420,8 +423,41 @@ public class ErpClient
 
     private sealed record TransactionReference(string TransactionId);
 
+    /// <summary>Builds the serialization metadata of the bodies a call's first ERP requests exchange (cold start).</summary>
+    internal static void WarmUpSerialization()
+    {
+        Json.GetTypeInfo(typeof(ErpPage<Contact>));
+        Json.GetTypeInfo(typeof(ErpPage<Product>));
+        Json.GetTypeInfo(typeof(CreateCallRecordRequest));
+        Json.GetTypeInfo(typeof(CallRecord));
+    }
+
     private sealed record ErpList<T>
     {
         public IReadOnlyList<T> Items { get; init; } = [];
     }
+
+    /// <summary>
+    /// Serialization metadata of the bodies the contract exchanges, generated at build time. Not the problem document:
+    /// its extension members are read by reflection (the generated form cannot bind them alongside init-only members).
+    /// </summary>
+    [JsonSerializable(typeof(ErpPage<Contact>))]
+    [JsonSerializable(typeof(ErpPage<Order>))]
+    [JsonSerializable(typeof(ErpPage<Product>))]
+    [JsonSerializable(typeof(Contact))]
+    [JsonSerializable(typeof(Order))]
+    [JsonSerializable(typeof(CallRecord))]
+    [JsonSerializable(typeof(PreparedTransaction))]
+    [JsonSerializable(typeof(TransactionOutcome))]
+    [JsonSerializable(typeof(ErpList<Complaint>))]
+    [JsonSerializable(typeof(ErpList<Promotion>))]
+    [JsonSerializable(typeof(ErpList<Recommendation>))]
+    [JsonSerializable(typeof(ErpList<TopProduct>))]
+    [JsonSerializable(typeof(CreateOrderRequest))]
+    [JsonSerializable(typeof(UpdateOrderRequest))]
+    [JsonSerializable(typeof(PrepareTransactionRequest))]
+    [JsonSerializable(typeof(TransactionReference))]
+    [JsonSerializable(typeof(CreateCallRecordRequest))]
+    [JsonSerializable(typeof(UpdateCallRecordRequest))]
+    private sealed partial class ErpJsonContext : JsonSerializerContext;
 }
