@@ -55,6 +55,8 @@ public static class CallFlowRegistration
         // One writer for every callback's call log line, stopped (and drained) with the app.
         services.AddSingleton<CallLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
+        services.AddSingleton<CallPathWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallPathWarmUp>());
         services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
