@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole calls under load, through the simulator's load mode: many concurrent simulated calls, paced like real callers
 # (a pause before every callback: listening to the prompt, pressing keys), follow the load mix in scenarios/load
-# (repeat orders by three demo callers, order status, a guest's price check and an order by keypad code) against the
+# (repeat orders by two demo callers, order status, a guest's price check and an order by keypad code) against the
 # handler as deployed (Release, Production, Hash and Session signing on, in-memory state, in-process queue) and the
 # DemoErp with its stock multiplied so stock never runs out. After the calls the simulator waits for the commit
 # queue to drain and checks, call by call in the DemoErp (GET /admin/placed-orders), that every order a caller heard

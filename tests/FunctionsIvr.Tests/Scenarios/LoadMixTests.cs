@@ -45,7 +45,7 @@ public sealed class LoadMixTests
 
         Assert.True(report.Clean, string.Join("\n", report.TopProblems));
         Assert.Equal(2 * scenarios.Count, report.CompletedCalls);
-        Assert.True(placing >= 4, "the mix should place orders through several callers and flows");
+        Assert.True(placing >= 3, "the mix should place orders through several callers and flows");
         Assert.Equal(2 * placing, report.OrdersAccepted);
         Assert.True(orders.Passed, orders.Verdict);
         Assert.True(orders.Drained);
