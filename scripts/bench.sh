@@ -130,6 +130,7 @@ if [ "$AZURITE" = 1 ]; then
     --tableHost 127.0.0.1 --tablePort "$table_port" >"$OUT/azurite.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$table_port") 2>/dev/null && break; sleep 0.2; done
+  # Azurite's published development account (devstoreaccount1): a well-known key, not a secret.
   account_key=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
   echo "== ivr-azurite (state in Table Storage on Azurite, 127.0.0.1:$table_port) at $(took)"
   start_ivr ivr-azurite "StateStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$account_key;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
