@@ -3,6 +3,8 @@ using FunctionsIvr.State.Tables;
 using FunctionsIvr.Tests.Calls;
 using FunctionsIvr.Tests.Erp;
 using FunctionsIvr.Tests.Integration;
+using FunctionsIvr.Tests.Work.ServiceBus;
+using FunctionsIvr.Work.ServiceBus;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsIvr.Tests.Faults;
@@ -53,6 +55,16 @@ internal static class DrillApp
             s.AddSingleton<TimeProvider>(clock);
             services?.Invoke(s);
         });
+    }
+
+    /// <summary>The drill's app configured for Service Bus: the in-process fake namespace <paramref name="bus"/>, state in <paramref name="storage"/>.</summary>
+    public static IntegrationApp CreateOnServiceBus(
+        DemoErpHost erp, string folder, ShiftedTimeProvider clock, string storage, FakeServiceBusServer bus)
+    {
+        var connection = bus.ConnectionString();
+        return Create(erp, folder, clock,
+            new() { ["StateStorage"] = storage, ["ServiceBusConnection"] = connection },
+            s => s.AddSingleton(new ServiceBusRestClient(connection, new ServiceBusClientOptions { Transport = bus.CreateTransport() })));
     }
 
     public static string NewFolder(string fault) =>

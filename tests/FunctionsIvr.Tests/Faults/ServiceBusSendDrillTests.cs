@@ -3,8 +3,6 @@ using FunctionsIvr.Tests.Integration;
 using FunctionsIvr.Tests.State.Tables;
 using FunctionsIvr.Tests.Work.ServiceBus;
 using FunctionsIvr.Work;
-using FunctionsIvr.Work.ServiceBus;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace FunctionsIvr.Tests.Faults;
@@ -22,12 +20,9 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
     public async Task ServiceBusSendsFailing_ValidAnswersInBudgetAndEveryAcceptedOrderCommittedOnceAfterRecovery()
     {
         await using var bus = await FakeServiceBusServer.StartAsync(QueueNames.WorkQueues.Append(QueueNames.DeadLetters));
-        var connection = bus.ConnectionString();
         var folder = DrillApp.NewFolder("servicebus");
         var clock = new ShiftedTimeProvider();
-        await using var app = DrillApp.Create(erp, folder, clock,
-            new() { ["StateStorage"] = azurite.ConnectionString, ["ServiceBusConnection"] = connection },
-            s => s.AddSingleton(new ServiceBusRestClient(connection, new ServiceBusClientOptions { Transport = bus.CreateTransport() })));
+        await using var app = DrillApp.CreateOnServiceBus(erp, folder, clock, azurite.ConnectionString, bus);
         await using var host = new ServiceBusTriggerHost(bus, app);
         await DrillApp.CallAsync(app, DemoCustomer.Phone); // warm-up, not counted
 
