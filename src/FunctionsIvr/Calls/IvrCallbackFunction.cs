@@ -17,6 +17,9 @@ public static partial class IvrCallbackFunction
     public const string FunctionName = "IvrCallback";
     public const string Route = "/api/ivr";
 
+    /// <summary>A callback that reads nothing from the ERP is answered in well under a millisecond; this one waited on something.</summary>
+    private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(100);
+
     public static IEndpointRouteBuilder MapIvrCallback(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, HandleAsync).ValidateIvrRequest().WithName(FunctionName);
@@ -72,8 +75,18 @@ public static partial class IvrCallbackFunction
 
             var elapsed = time.GetElapsedTime(receivedAt);
             callLog.Write(CallLogLine(request, turn, elapsed, trace, time));
-            Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
-                elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+            if (IsWorthReading(turn, firstCallback: decoded.Status == SessionDecodeStatus.Missing, problem, elapsed, trace))
+            {
+                Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
+                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+            }
+            else
+            {
+                Log.AnsweredRoutine(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
+                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+            }
+
+
             return new IvrActionResult(turn.Action, session);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
@@ -83,6 +96,16 @@ public static partial class IvrCallbackFunction
             return new IvrActionResult(SafeAction(transfer.Value));
         }
     }
+
+    /// <summary>
+    /// Every callback is in the call log, and in Azure in the <c>requests</c> table with its CallId and Step. A console
+    /// line for each one cost about a third of the handler's CPU, so the answer is logged at Information only when it
+    /// tells the person on call something: a call's first and last callback, ERP calls, a fallback or holding prompt, a
+    /// rejected Session, a slow answer. The others are Debug (<c>Logging:LogLevel:IvrCallback=Debug</c> shows them).
+    /// </summary>
+    private static bool IsWorthReading(CallTurn turn, bool firstCallback, string? sessionProblem, TimeSpan elapsed, ErpCallTrace trace) =>
+        firstCallback || turn.Session.Step == CallFlow.EndStep || trace.Calls.Count > 0
+        || turn.IsFallback || turn.IsHold || sessionProblem is not null || elapsed >= SlowAnswer;
 
     /// <summary>The callback's line in the call log: what came in, what went out, how long it took, which ERP calls.</summary>
     private static CallLogEntry CallLogLine(IvrRequest request, CallTurn turn, TimeSpan elapsed, ErpCallTrace trace, TimeProvider time) => new()
@@ -117,6 +140,11 @@ public static partial class IvrCallbackFunction
         [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
             Message = "Call {CallId}: {EventName} in {Step} -> {Action} (next {NextStep}) in {ElapsedMs:0.0} ms, ERP {ErpMs:0} ms over {ErpCalls} calls")]
         public static partial void Answered(ILogger logger, string callId, string eventName, string step, string nextStep, string action,
+            double elapsedMs, double erpMs, int erpCalls);
+
+        [LoggerMessage(EventId = 2108, Level = LogLevel.Debug,
+            Message = "Call {CallId}: {EventName} in {Step} -> {Action} (next {NextStep}) in {ElapsedMs:0.0} ms, ERP {ErpMs:0} ms over {ErpCalls} calls")]
+        public static partial void AnsweredRoutine(ILogger logger, string callId, string eventName, string step, string nextStep, string action,
             double elapsedMs, double erpMs, int erpCalls);
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Callback not usable ({Reason}): transferring to the team queue")]

@@ -4,6 +4,7 @@ using FunctionsIvr.State;
 using FunctionsIvr.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -201,6 +202,31 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
 
         public Task<IReadOnlyList<CallLogEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<CallLogEntry>>([]);
+    }
+
+    [Fact]
+    public async Task WholeCall_AnswersLoggedAtInformationOnlyForFirstAndLastCallback()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = new IvrApp().WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        JsonObject? previous = null;
+        foreach (var (eventName, eventData) in new[]
+                 {
+                     ("Connected", ""), ("Answer", ""), ("Play", ""), ("GetDTMF", ""), ("GetDTMF", "0"),
+                     ("CallStatus", "Busy"), ("CallStatus", "Noanswer"), ("Play", ""),
+                 })
+        {
+            var (status, body) = await app.PostAsync(IvrApp.Callback(eventName, eventData, previous?["Session"], callId));
+            Assert.Equal(200, status);
+            previous = body;
+        }
+
+        Assert.Equal("Hangup", IvrApp.Text(previous, "Type"));
+        var answers = logs.Lines.Where(l => l.Category == "IvrCallback" && l.Find("CallId") == callId && l.EventId.Id is 2101 or 2108).ToList();
+        var informative = answers.Where(l => l.Level == LogLevel.Information).Select(l => l.Find("Step") + "->" + l.Find("NextStep"));
+        Assert.Equal(["start->start", "goodbye->end"], informative);
+        Assert.All(answers.Where(l => l.EventId.Id == 2108), l => Assert.Equal(LogLevel.Debug, l.Level));
     }
 
     private async Task<JsonObject?> Send(string eventName, string eventData, JsonObject? previous, string callId)
