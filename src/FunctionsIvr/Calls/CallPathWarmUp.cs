@@ -32,8 +32,9 @@ public sealed partial class CallPathWarmUp(IServiceProvider services, ILogger<Ca
             services.GetRequiredService<CallEngine>();
             var codec = services.GetRequiredService<SessionCodec>();
             var parsed = IvrRequestParser.Parse(SampleCallback, "application/json");
-            var session = codec.Encode(new CallSession { Step = CallFlow.EndStep }, parsed.Request?.UniqueCallId ?? "warm-up");
-            using var document = System.Text.Json.JsonDocument.Parse(session.ToJsonString());
+            var session = codec.EncodeToUtf8(new CallSession { Step = CallFlow.EndStep }, parsed.Request?.UniqueCallId ?? "warm-up");
+            IvrResponseWriter.ToUtf8JsonWithSignedSession(IvrAction.Hangup(), session);
+            using var document = System.Text.Json.JsonDocument.Parse(session);
             codec.Decode(document.RootElement, "warm-up");
             ErpClient.WarmUpSerialization();
         }

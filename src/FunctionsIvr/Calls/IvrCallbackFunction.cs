@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using FunctionsIvr.Calls.Transfer;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Hosting;
@@ -55,10 +54,10 @@ public static partial class IvrCallbackFunction
             var turn = await engine.HandleAsync(request, decoded.Session, problem, receivedAt, http.RequestAborted);
             CallTelemetry.TagStep(turn.FromStep);
 
-            JsonObject session;
+            byte[] session;
             try
             {
-                session = codec.Encode(turn.Session, request.UniqueCallId);
+                session = codec.EncodeToUtf8(turn.Session, request.UniqueCallId);
             }
             catch (SessionTooLargeException e)
             {
@@ -70,7 +69,7 @@ public static partial class IvrCallbackFunction
                     Session = new CallSession { Step = CallFlow.EndStep, Steps = turn.Session.Steps },
                     IsFallback = true,
                 };
-                session = codec.Encode(turn.Session, request.UniqueCallId);
+                session = codec.EncodeToUtf8(turn.Session, request.UniqueCallId);
             }
 
             var elapsed = time.GetElapsedTime(receivedAt);

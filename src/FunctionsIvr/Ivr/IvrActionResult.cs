@@ -17,13 +17,18 @@ public sealed class IvrActionResult : IResult, IStatusCodeHttpResult, IContentTy
     public IvrActionResult(IvrAction action, JsonObject? session = null)
     {
         Action = action;
-        Session = session;
         _body = IvrResponseWriter.ToUtf8Json(action, session);
     }
 
-    public IvrAction Action { get; }
+    /// <param name="signedSession">The Session as <see cref="SessionCodec.EncodeToUtf8"/> wrote it.</param>
+    public IvrActionResult(IvrAction action, byte[] signedSession)
+    {
+        ArgumentNullException.ThrowIfNull(signedSession);
+        Action = action;
+        _body = IvrResponseWriter.ToUtf8JsonWithSignedSession(action, signedSession);
+    }
 
-    public JsonObject? Session { get; }
+    public IvrAction Action { get; }
 
     public int StatusCode => StatusCodes.Status200OK;
 

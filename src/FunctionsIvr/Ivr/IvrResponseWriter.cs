@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -14,33 +13,43 @@ public static class IvrResponseWriter
 {
     public const string ContentType = "application/json; charset=utf-8";
 
-    public static byte[] ToUtf8Json(IvrAction action, JsonObject? session)
+    [ThreadStatic] private static ThreadJsonWriter? t_answer;
+
+    public static byte[] ToUtf8Json(IvrAction action, JsonObject? session) => Write(action, session, signedSession: null);
+
+    /// <param name="signedSession">The Session as <see cref="SessionCodec.EncodeToUtf8"/> wrote it, put in as it is.</param>
+    public static byte[] ToUtf8JsonWithSignedSession(IvrAction action, byte[] signedSession) => Write(action, session: null, signedSession);
+
+    private static byte[] Write(IvrAction action, JsonObject? session, byte[]? signedSession)
     {
         ArgumentNullException.ThrowIfNull(action);
         Validate(action);
 
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var json = ThreadJsonWriter.For(ref t_answer);
+        var writer = json.Json;
+        writer.WriteStartObject();
+        writer.WriteStartObject("Action");
+        writer.WriteString("Type", action.Type);
+        foreach (var (name, value) in action.Parameters)
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject("Action");
-            writer.WriteString("Type", action.Type);
-            foreach (var (name, value) in action.Parameters)
-            {
-                writer.WriteString(name, value);
-            }
-
-            writer.WriteEndObject();
-            if (session is not null)
-            {
-                writer.WritePropertyName("Session");
-                session.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteString(name, value);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteEndObject();
+        if (session is not null)
+        {
+            writer.WritePropertyName("Session");
+            session.WriteTo(writer);
+        }
+        else if (signedSession is not null)
+        {
+            writer.WritePropertyName("Session");
+            writer.WriteRawValue(signedSession, skipInputValidation: true);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        return json.Buffer.WrittenSpan.ToArray();
     }
 
     public static async Task WriteAsync(HttpResponse response, IvrAction action, JsonObject? session, CancellationToken cancellationToken = default)
@@ -65,15 +74,28 @@ public static class IvrResponseWriter
             throw new ArgumentException($"'{action.Type}' is not an IVR action type.", nameof(action));
         }
 
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Type" };
-        foreach (var (name, value) in action.Parameters)
+        // A handful of parameters at most: compared pairwise rather than through a set built per answer.
+        var parameters = action.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(name) || !names.Add(name))
+            var (name, value) = parameters[i];
+            if (string.IsNullOrWhiteSpace(name) || IsRepeated(name, i))
             {
                 throw new ArgumentException($"The {action.Type} action has an empty or repeated parameter name '{name}'.", nameof(action));
             }
 
             ArgumentNullException.ThrowIfNull(value, $"{action.Type}.{name}");
+        }
+
+        bool IsRepeated(string name, int index)
+        {
+            if (string.Equals(name, "Type", StringComparison.OrdinalIgnoreCase)) return true;
+            for (var j = 0; j < index; j++)
+            {
+                if (string.Equals(parameters[j].Key, name, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+
+            return false;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,7 +25,9 @@ public sealed class SessionCodec
     private const string Domain = "FunctionsIvr.Session";
     private const int TagBytes = 16;
 
-    private static readonly HashSet<string> Keys = new(StringComparer.Ordinal) { "v", "step", "tries", "n", "d", "sig" };
+    // Every callback signs, verifies and writes a Session: the JSON writers are kept per thread.
+    [ThreadStatic] private static ThreadJsonWriter? t_session;
+    [ThreadStatic] private static ThreadJsonWriter? t_canonical;
 
     private readonly byte[] _key;
     private readonly byte[]? _previousKey;
@@ -54,35 +57,42 @@ public sealed class SessionCodec
     }
 
     /// <exception cref="SessionTooLargeException">The encoded Session exceeds <c>Ivr:SessionMaxBytes</c>.</exception>
-    public JsonObject Encode(CallSession session, string callId)
+    public JsonObject Encode(CallSession session, string callId) => JsonNode.Parse(EncodeToUtf8(session, callId))!.AsObject();
+
+    /// <summary>The signed Session as the response carries it: compact UTF-8 JSON, written once.</summary>
+    /// <exception cref="SessionTooLargeException">The encoded Session exceeds <c>Ivr:SessionMaxBytes</c>.</exception>
+    public byte[] EncodeToUtf8(CallSession session, string callId)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentException.ThrowIfNullOrEmpty(session.Step);
         ArgumentNullException.ThrowIfNull(callId);
 
-        var data = session.Data.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray();
-        var signature = new byte[2 * TagBytes];
+        var data = Sorted(session.Data);
+        Span<byte> signature = stackalloc byte[2 * TagBytes];
         Sign(_key, CallSession.CurrentVersion, callId, session.Step, session.Tries, session.Steps, data, signature);
+        Span<byte> signatureText = stackalloc byte[Base64Url.GetEncodedLength(2 * TagBytes)];
+        Base64Url.EncodeToUtf8(signature, signatureText);
 
-        var encoded = new JsonObject
-        {
-            ["v"] = CallSession.CurrentVersion,
-            ["step"] = session.Step,
-            ["tries"] = session.Tries,
-            ["n"] = session.Steps,
-        };
+        var writer = ThreadJsonWriter.For(ref t_session);
+        writer.Json.WriteStartObject();
+        writer.Json.WriteNumber("v", CallSession.CurrentVersion);
+        writer.Json.WriteString("step", session.Step);
+        writer.Json.WriteNumber("tries", session.Tries);
+        writer.Json.WriteNumber("n", session.Steps);
         if (data.Length > 0)
         {
-            var values = new JsonObject();
-            foreach (var (key, value) in data) values[key] = value;
-            encoded["d"] = values;
+            writer.Json.WriteStartObject("d");
+            foreach (var (key, value) in data) writer.Json.WriteString(key, value);
+            writer.Json.WriteEndObject();
         }
 
-        encoded["sig"] = Base64Url.EncodeToString(signature);
+        writer.Json.WriteString("sig"u8, signatureText);
+        writer.Json.WriteEndObject();
+        writer.Json.Flush();
 
-        var size = CompactSize(encoded);
+        var size = writer.Buffer.WrittenCount;
         if (size > _maxBytes) throw new SessionTooLargeException(size, _maxBytes);
-        return encoded;
+        return writer.Buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Never throws on what the platform sent: every problem is a <see cref="SessionDecodeStatus.Invalid"/> result.</summary>
@@ -120,7 +130,12 @@ public sealed class SessionCodec
     private SessionDecodeResult DecodeCore(JsonElement session, string callId)
     {
         if (session.ValueKind != JsonValueKind.Object) return SessionDecodeResult.Invalid(SessionInvalidReason.Malformed);
-        if (CompactSize(session) > _maxBytes) return SessionDecodeResult.Invalid(SessionInvalidReason.TooLarge);
+        // Measured as written (compact) only when the text as received is over the limit: whitespace or escapes the
+        // platform changed cannot turn a Session we signed into one over the limit.
+        if (JsonMarshal.GetRawUtf8Value(session).Length > _maxBytes && CompactSize(session) > _maxBytes)
+        {
+            return SessionDecodeResult.Invalid(SessionInvalidReason.TooLarge);
+        }
 
         // The version decides how the rest reads, so it is checked before the shape.
         if (!session.TryGetProperty("v", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v))
@@ -165,13 +180,16 @@ public sealed class SessionCodec
         steps = 0;
         data = [];
         signature = [];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Each known key once, "d" optional, nothing else.
+        var seen = KeyFlags.None;
         foreach (var property in session.EnumerateObject())
         {
-            if (!Keys.Contains(property.Name) || !seen.Add(property.Name)) return false;
+            var key = KeyFlagOf(property);
+            if (key == KeyFlags.None || (seen & key) != 0) return false;
+            seen |= key;
         }
 
-        if (!seen.IsSupersetOf(["v", "step", "tries", "n", "sig"])) return false;
+        if ((seen & KeyFlags.Required) != KeyFlags.Required) return false;
 
         var stepElement = session.GetProperty("step");
         if (stepElement.ValueKind != JsonValueKind.String || stepElement.GetString() is not { Length: > 0 } stepText) return false;
@@ -202,11 +220,36 @@ public sealed class SessionCodec
         return true;
     }
 
+    [Flags]
+    private enum KeyFlags
+    {
+        None = 0,
+        Version = 1,
+        Step = 2,
+        Tries = 4,
+        Steps = 8,
+        Data = 16,
+        Signature = 32,
+        Required = Version | Step | Tries | Steps | Signature,
+    }
+
+    private static KeyFlags KeyFlagOf(JsonProperty property) =>
+        property.NameEquals("v"u8) ? KeyFlags.Version
+        : property.NameEquals("step"u8) ? KeyFlags.Step
+        : property.NameEquals("tries"u8) ? KeyFlags.Tries
+        : property.NameEquals("n"u8) ? KeyFlags.Steps
+        : property.NameEquals("d"u8) ? KeyFlags.Data
+        : property.NameEquals("sig"u8) ? KeyFlags.Signature
+        : KeyFlags.None;
+
     private static bool TryGetInt(JsonElement element, out int value)
     {
         value = 0;
         return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
     }
+
+    private static KeyValuePair<string, string>[] Sorted(ImmutableSortedDictionary<string, string> data) =>
+        data.IsEmpty ? [] : data.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray();
 
     /// <summary>Both tags into <paramref name="destination"/>: content tag, then call tag. Data must be sorted by key (ordinal).</summary>
     private static void Sign(byte[] key, int version, string callId, string step, int tries, int steps,
@@ -219,43 +262,36 @@ public sealed class SessionCodec
         mac[..TagBytes].CopyTo(destination[TagBytes..]);
     }
 
-    /// <summary>A JSON array: unambiguous (every string delimited and escaped) and independent of how the platform re-serialises the Session.</summary>
-    private static byte[] Canonical(string purpose, int version, string? callId, string step, int tries, int steps,
+    /// <summary>
+    /// A JSON array: unambiguous (every string delimited and escaped) and independent of how the platform re-serialises
+    /// the Session. The span is the thread's buffer: valid until the next canonical form on this thread.
+    /// </summary>
+    private static ReadOnlySpan<byte> Canonical(string purpose, int version, string? callId, string step, int tries, int steps,
         KeyValuePair<string, string>[] data)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var writer = ThreadJsonWriter.For(ref t_canonical).Json;
+        writer.WriteStartArray();
+        writer.WriteStringValue(Domain);
+        writer.WriteStringValue(purpose);
+        writer.WriteNumberValue(version);
+        if (callId is not null) writer.WriteStringValue(callId);
+        writer.WriteStringValue(step);
+        writer.WriteNumberValue(tries);
+        writer.WriteNumberValue(steps);
+        writer.WriteStartArray();
+        foreach (var (key, value) in data)
         {
-            writer.WriteStartArray();
-            writer.WriteStringValue(Domain);
-            writer.WriteStringValue(purpose);
-            writer.WriteNumberValue(version);
-            if (callId is not null) writer.WriteStringValue(callId);
-            writer.WriteStringValue(step);
-            writer.WriteNumberValue(tries);
-            writer.WriteNumberValue(steps);
-            writer.WriteStartArray();
-            foreach (var (key, value) in data)
-            {
-                writer.WriteStringValue(key);
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndArray();
+            writer.WriteStringValue(key);
+            writer.WriteStringValue(value);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        writer.WriteEndArray();
+        writer.WriteEndArray();
+        writer.Flush();
+        return t_canonical!.Buffer.WrittenSpan;
     }
 
     /// <summary>Size as the response writer emits it (compact, same escaping), whatever whitespace the platform added.</summary>
-    private static int CompactSize(JsonNode node)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
-        return buffer.WrittenCount;
-    }
-
     private static int CompactSize(JsonElement element)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

@@ -94,6 +94,23 @@ public class SessionCodecTests
         Assert.Equal(codec.Encode(Menu, CallId).ToJsonString(), codec.Encode(Menu, CallId).ToJsonString());
     }
 
+    /// <summary>Sessions signed before a deployment are still read after it: the bytes and the signature are pinned.</summary>
+    [Fact]
+    public void EncodeToUtf8_KnownKeyAndSession_ExactBytesOnTheWire()
+    {
+        var session = Menu.With("city", "Łódź <&'>");
+        const string expected = """{"v":1,"step":"menu","tries":2,"n":5,"d":{"city":"\u0141\u00F3d\u017A \u003C\u0026\u0027\u003E","key":"1","order":"ZAM/2024/0042"},"sig":"rgIpW1UaniXw-MxHnodkQAwrsE1BlilovwbbVhB6XCM"}""";
+
+        var signed = CreateCodec(KeyA).EncodeToUtf8(session, CallId);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(signed));
+        Assert.Equal("""{"Action":{"Type":"Hangup"},"Session":""" + expected + "}",
+            Encoding.UTF8.GetString(IvrResponseWriter.ToUtf8JsonWithSignedSession(IvrAction.Hangup(), signed)));
+        var decoded = CreateCodec(KeyA).Decode(JsonDocument.Parse(expected).RootElement, CallId).Session!;
+        Assert.Equal(session.Data, decoded.Data);
+        Assert.Equal(session with { Data = decoded.Data }, decoded);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("null")]
