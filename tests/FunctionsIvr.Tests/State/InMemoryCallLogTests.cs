@@ -6,4 +6,35 @@ namespace FunctionsIvr.Tests.State;
 public sealed class InMemoryCallLogTests : CallLogContract
 {
     protected override Task<ICallLog> CreateLogAsync() => Task.FromResult<ICallLog>(new InMemoryCallLog());
+
+    [Fact]
+    public async Task MoreCallsThanKept_OldestCallForgotten_RecentCallsWhole()
+    {
+        var log = new InMemoryCallLog(maxCalls: 2);
+        foreach (var callId in new[] { "call-1", "call-2", "call-3" })
+        {
+            await log.AppendAsync(Line(callId, 0));
+            await log.AppendAsync(Line(callId, 1));
+        }
+
+        // A later line of a kept call does not make room by dropping one of its own.
+        await log.AppendAsync(Line("call-2", 2));
+
+        Assert.Empty(await log.ReadAsync("call-1"));
+        Assert.Equal([0, 1, 2], (await log.ReadAsync("call-2")).Select(e => e.Sequence));
+        Assert.Equal([0, 1], (await log.ReadAsync("call-3")).Select(e => e.Sequence));
+    }
+
+    private static CallLogEntry Line(string callId, int sequence) => new()
+    {
+        CallId = callId,
+        Sequence = sequence,
+        Time = DateTimeOffset.UnixEpoch.AddSeconds(sequence),
+        Step = "menu",
+        EventName = "GetDTMF",
+        EventData = "",
+        ActionType = "Play",
+        Action = "Play Prompt=2",
+        NextStep = "menu",
+    };
 }

@@ -3,11 +3,15 @@ namespace FunctionsIvr.State.InMemory;
 /// <summary>
 /// The call log in process memory. An entry is keyed by (CallId, Sequence) like a Table Storage row, so a repeated
 /// callback replaces its own line. Entries are immutable records, so storing them as given is storing a copy.
+/// Only the last <c>maxCalls</c> calls are kept (oldest call first out), so a long local run or a load test does
+/// not grow the process without bound.
 /// </summary>
-public sealed class InMemoryCallLog : ICallLog
+public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultCallLogMaxCalls) : ICallLog
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, SortedDictionary<int, CallLogEntry>> calls = new(StringComparer.Ordinal);
+    private readonly Queue<string> callsOldestFirst = new();
+    private readonly int maxCalls = maxCalls > 0 ? maxCalls : throw new ArgumentOutOfRangeException(nameof(maxCalls), maxCalls, "At least one call must be kept.");
 
     public Task AppendAsync(CallLogEntry entry, CancellationToken cancellationToken = default)
     {
@@ -20,6 +24,8 @@ public sealed class InMemoryCallLog : ICallLog
             {
                 entries = [];
                 calls[entry.CallId] = entries;
+                callsOldestFirst.Enqueue(entry.CallId);
+                if (callsOldestFirst.Count > maxCalls) calls.Remove(callsOldestFirst.Dequeue());
             }
             entries[entry.Sequence] = entry;
         }

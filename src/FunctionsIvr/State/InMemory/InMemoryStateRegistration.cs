@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.State.InMemory;
 
@@ -17,10 +18,13 @@ public static class InMemoryStateRegistration
             .Bind(builder.Configuration.GetSection(InMemoryStateOptions.SectionName))
             .Validate(o => o.CallStateTimeToLive > TimeSpan.Zero,
                 $"{InMemoryStateOptions.SectionName}:{nameof(InMemoryStateOptions.CallStateTimeToLive)} must be positive.")
+            .Validate(o => o.CallLogMaxCalls > 0,
+                $"{InMemoryStateOptions.SectionName}:{nameof(InMemoryStateOptions.CallLogMaxCalls)} must be at least 1.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ICallStateStore, InMemoryCallStateStore>();
-        builder.Services.AddSingleton<ICallLog, InMemoryCallLog>();
+        builder.Services.AddSingleton<ICallLog>(services =>
+            new InMemoryCallLog(services.GetRequiredService<IOptions<InMemoryStateOptions>>().Value.CallLogMaxCalls));
         builder.Services.AddSingleton<IOutboxStore, InMemoryOutboxStore>();
         return builder;
     }
