@@ -101,7 +101,17 @@ public sealed partial class CallEngine
     {
         var workTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.WorkTimeoutMs), _time);
         var work = RunTurnAsync(request, session, sessionProblem, sequence, workTimeout.Token);
-        work.ContinueWith(_ => workTimeout.Dispose(), TaskScheduler.Default);
+        if (work.IsCompleted)
+        {
+            // Most turns finish without waiting (nothing to read, or read from cache): no continuation to schedule.
+            workTimeout.Dispose();
+        }
+        else
+        {
+            work.ContinueWith(static (_, timeout) => ((CancellationTokenSource)timeout!).Dispose(), workTimeout,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
         return work;
     }
 
