@@ -40,6 +40,8 @@ public sealed class TableStorageHangDrillTests(AzuriteFixture azurite, DemoErpHo
         var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))
             .Concat(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))));
+        // A generous moment for the proxy to see the requests the app gave up on closed, so none reaches Azurite late.
+        await Task.Delay(500);
         storage.Restore();
         outage.Stop();
         (await admin.DeleteAsync(new Uri("/admin/faults", UriKind.Relative))).EnsureSuccessStatusCode();
