@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.State;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,8 @@ public sealed partial class CallEngine
     private readonly PendingTurns _pending;
     private readonly ICallStateStore? _stateStore;
     private readonly ILogger<CallEngine> _logger;
+    // Each started turn's cancellation, found again from its task when a later callback gives up on it.
+    private readonly ConditionalWeakTable<Task<CallTurn>, CancellationTokenSource> _workCancellation = new();
 
     public CallEngine(
         CallFlow flow,
@@ -108,11 +111,30 @@ public sealed partial class CallEngine
         }
         else
         {
+            // Only work still running can be held, and so given up on later (Abandon).
+            _workCancellation.AddOrUpdate(work, workTimeout);
             work.ContinueWith(static (_, timeout) => ((CancellationTokenSource)timeout!).Dispose(), workTimeout,
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return work;
+    }
+
+    /// <summary>
+    /// The caller is about to hear that the work did not finish, so it must not finish afterwards behind their back: an
+    /// order confirmed, then apologised for and handed to a person, must not be placed as well once a slow store answers.
+    /// </summary>
+    private void Abandon(Task<CallTurn> work)
+    {
+        if (work.IsCompleted || !_workCancellation.TryGetValue(work, out var cancellation)) return;
+        try
+        {
+            cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Finished in the meantime.
+        }
     }
 
     private CallTurn Hold(IvrRequest request, IvrRequest input, CallSession? inputSession, int sequence, Task<CallTurn> work)
@@ -122,6 +144,7 @@ public sealed partial class CallEngine
         if (holds >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt))
         {
             Log.HoldsExhausted(_logger, request.UniqueCallId, held.Step, holds);
+            Abandon(work);
             ObserveLater(work);
             return FallbackTurn(request, inputSession ?? new CallSession { Step = CallFlow.StartStep }, sequence, "slow work did not finish in time");
         }

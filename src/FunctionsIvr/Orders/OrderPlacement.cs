@@ -104,15 +104,18 @@ public sealed class OrderPlacement(
 
     /// <summary>
     /// Best effort: if recording the send fails the entry stays Prepared and the sweep sends it again, which duplicate
-    /// detection drops. Not cut by the call's deadline, so a slow callback does not leave a stale status behind.
+    /// detection drops. Not cut by the call's deadline, so a slow callback does not leave a stale status behind, but
+    /// bounded by <see cref="OrdersOptions.SendTimeout"/> too: a store that takes the write and never answers must not keep
+    /// the caller on holding prompts, and then into the fallback, for an order that already stands.
     /// </summary>
     private async Task TryRecordAsync(OutboxEntry entry, Func<OutboxEntry, bool> change)
     {
+        using var timeout = new CancellationTokenSource(options.Value.SendTimeout, time);
         try
         {
-            await OutboxChanges.ApplyAsync(outbox, entry, change, CancellationToken.None);
+            await OutboxChanges.ApplyAsync(outbox, entry, change, timeout.Token);
         }
-        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e) || e is OperationCanceledException && timeout.IsCancellationRequested)
         {
             // Storage down counts too (not only an error answer): the order is in the outbox and the caller must hear so.
             Log.StatusNotRecorded(logger, e, Redact.Id(entry.TransactionId), StorageFailures.Status(e));

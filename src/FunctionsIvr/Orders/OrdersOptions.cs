@@ -20,7 +20,8 @@ public sealed class OrdersOptions
 
     /// <summary>
     /// How long the call waits for the commit message to reach the queue. The outbox entry is already written, so a
-    /// queue that is down or slow costs the caller nothing: after this the order stands and the sweep sends it.
+    /// queue that is down or slow costs the caller nothing: after this the order stands and the sweep sends it. Recording
+    /// the send in the outbox afterwards is bounded by it as well.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30", ErrorMessage = "Orders:SendTimeout (env Orders__SendTimeout) must be between 00:00:00.100 and 00:00:30.")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(1);

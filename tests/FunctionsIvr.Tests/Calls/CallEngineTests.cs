@@ -176,9 +176,32 @@ public class CallEngineTests
         Assert.Equal("8", turn.Action["Prompt"]);
     }
 
+    [Fact]
+    public async Task SlowStep_HoldsExhausted_CancelsTheAbandonedWork()
+    {
+        var never = new TaskCompletionSource<StepResult>();
+        var module = new TestModule(never.Task);
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+
+        CallTurn turn = null!;
+        for (var i = 0; i < 3; i++)
+        {
+            var pending = call.SendAsync(i == 0 ? "GetDTMF" : "Play", "42");
+            call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+            turn = await pending;
+        }
+
+        // Well inside Calls:WorkTimeoutMs: only giving up on the work cancels it, so it cannot finish after the apology.
+        Assert.True(turn.IsFallback);
+        Assert.True(module.SlowToken.IsCancellationRequested);
+    }
+
     private sealed class TestModule(Task<StepResult>? slow = null) : IFlowModule
     {
         public string? LastDigits { get; private set; }
+
+        public CancellationToken SlowToken { get; private set; }
 
         private static StepResult Boom(CallContext context) => throw new InvalidOperationException("boom");
 
@@ -187,7 +210,11 @@ public class CallEngineTests
             flow.Step("throws").Enter(ctx => ctx.Hangup()).Resume(Boom);
             flow.Step("loop_a").Enter(_ => CallContext.Goto("loop_b")).Resume(_ => CallContext.Goto("loop_b"));
             flow.Step("loop_b").Enter(_ => CallContext.Goto("loop_a")).Then("loop_a");
-            flow.Step("slow").Enter(ctx => ctx.Hangup()).Resume(_ => slow!);
+            flow.Step("slow").Enter(ctx => ctx.Hangup()).Resume(ctx =>
+            {
+                SlowToken = ctx.CancellationToken;
+                return slow!;
+            });
             flow.Step("echo_digits").Enter(ctx => ctx.Hangup()).Resume(ctx =>
             {
                 LastDigits = ctx.Digits;

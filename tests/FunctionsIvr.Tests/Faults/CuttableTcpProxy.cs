@@ -1,12 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace FunctionsIvr.Tests.Faults;
 
 /// <summary>
-/// A TCP proxy on 127.0.0.1 in front of a service (Azurite, an SMTP server, the Service Bus fake) that a drill can cut:
-/// <see cref="Cut"/> closes the listening socket (new connections are refused) and resets every open connection, as a
-/// service that goes down does; <see cref="Restore"/> listens again on the same port. The service behind keeps its data.
+/// A TCP proxy on 127.0.0.1 in front of a service (Azurite, an SMTP server, the Service Bus fake) that a drill can cut
+/// or hang. <see cref="Cut"/> closes the listening socket (new connections are refused) and resets every open
+/// connection, as a service that goes down does. <see cref="Hang"/> makes it a black hole, as a stalled service or a
+/// silently dropping network is: connections are still accepted and what clients send is still read, but nothing is
+/// forwarded and nothing comes back, on new and open connections alike, and nobody's connection is closed. A client that
+/// gives up while it hangs takes its unsent bytes with it. <see cref="Restore"/> lifts either: held connections go on
+/// where they stopped (what was held is delivered, answers flow), and a cut proxy listens again on the same port.
+/// The service behind keeps its data.
 /// </summary>
 internal sealed class CuttableTcpProxy : IAsyncDisposable
 {
@@ -15,6 +21,7 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
     private TcpListener? _listener;
     private CancellationTokenSource? _listening;
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     private CuttableTcpProxy(IPEndPoint target)
     {
@@ -24,6 +31,8 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
     public int Port { get; private set; }
 
     public bool IsCut { get; private set; }
+
+    public bool IsHung => !_flowing.Task.IsCompleted;
 
     public static CuttableTcpProxy Start(int targetPort)
     {
@@ -59,10 +68,20 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on nothing passes either way until <see cref="Restore"/>; connections stay open.</summary>
+    public void Hang()
+    {
+        lock (_gate)
+        {
+            if (!IsHung) _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
     public void Restore()
     {
         lock (_gate)
         {
+            _flowing.TrySetResult();
             if (!IsCut) return;
             Listen(Port);
             IsCut = false;
@@ -72,7 +91,16 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Cut();
+        // Relays held by a hang wake up and find their sockets closed.
+        _flowing.TrySetResult();
         return ValueTask.CompletedTask;
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
     }
 
     private void Listen(int port)
@@ -106,36 +134,47 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
 
     private async Task RelayAsync(TcpClient inbound)
     {
-        var outbound = new TcpClient();
-        try
-        {
-            await outbound.ConnectAsync(_target);
-        }
-        catch (SocketException)
-        {
-            inbound.Dispose();
-            outbound.Dispose();
-            return;
-        }
-
         lock (_gate)
         {
             if (IsCut)
             {
                 inbound.Dispose();
-                outbound.Dispose();
                 return;
             }
             _open.Add(inbound);
-            _open.Add(outbound);
         }
 
+        var outbound = new TcpClient();
         try
         {
             var a = inbound.GetStream();
+            // The client's bytes are read from the start, hang or not, so its sends complete as they would on a live service.
+            var fromClient = Channel.CreateUnbounded<byte[]>();
+            var reading = ReadAsync(a, fromClient.Writer);
+
+            // A connection made while hung is held here: accepted, read, and not passed on.
+            if (await Task.WhenAny(reading, _flowing.Task) == reading && IsHung) return;
+            try
+            {
+                await outbound.ConnectAsync(_target);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (IsCut) return;
+                _open.Add(outbound);
+            }
+
             var b = outbound.GetStream();
-            // Either direction ending ends the connection, as a cut would.
-            await Task.WhenAny(CopyAsync(a, b), CopyAsync(b, a));
+            var up = ForwardAsync(fromClient.Reader, b);
+            var down = PumpAsync(b, a);
+            // Either direction ending ends the connection, as a cut would; a client leaving during a hang ends it at once.
+            var first = await Task.WhenAny(reading, up, down);
+            if (first == reading && !IsHung) await Task.WhenAny(up, down);
         }
         finally
         {
@@ -149,11 +188,52 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task CopyAsync(NetworkStream from, NetworkStream to)
+    private static async Task ReadAsync(NetworkStream from, ChannelWriter<byte[]> to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer)) > 0) to.TryWrite(buffer[..read]);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+        }
+        finally
+        {
+            to.TryComplete();
+        }
+    }
+
+    /// <summary>Client to service: each chunk waits while the proxy hangs.</summary>
+    private async Task ForwardAsync(ChannelReader<byte[]> from, NetworkStream to)
     {
         try
         {
-            await from.CopyToAsync(to);
+            await foreach (var chunk in from.ReadAllAsync())
+            {
+                await _flowing.Task;
+                await to.WriteAsync(chunk);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    /// <summary>Service to client: an answer (or the service closing) is held while the proxy hangs.</summary>
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            while (true)
+            {
+                var read = await from.ReadAsync(buffer);
+                await _flowing.Task;
+                if (read == 0) return;
+                await to.WriteAsync(buffer.AsMemory(0, read));
+            }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
         {

@@ -200,6 +200,29 @@ public class OrderPlacementTests
         Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
     }
 
+    [Fact]
+    public async Task Place_StorageHangsBetweenTheSendAndTheStatus_AcceptedAfterTheSendTimeout()
+    {
+        SetupPrepare(Prepared());
+        var clock = new ManualTimeProvider(Now);
+        var store = new UnreachableOutboxStore(outbox);
+        queue.OnSend = _ => store.WritesHang = true;
+        var sut = new OrderPlacement(erp.Object, store, queue, clock,
+            Options.Create(new OrdersOptions { SendTimeout = TimeSpan.FromSeconds(1) }), NullLogger<OrderPlacement>.Instance);
+
+        var placing = sut.PlaceAsync(Basket());
+        await store.WriteHanging.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var finished = await Task.WhenAny(placing, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        // The order is in the outbox and on the queue: the caller hears "accepted"; the entry still says Prepared, so the
+        // sweep sends it once more and duplicate detection drops the copy.
+        Assert.True(finished == placing, "the caller waited for a status write that storage never answers");
+        Assert.Equal(new PlacedOrder("tx-0001", "ZS/2026/001400", Queued: true), await placing);
+        Assert.Single(queue.Accepted);
+        Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
+    }
+
     private OrderPlacement Sut() =>
         new(erp.Object, outbox, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
 

@@ -6,12 +6,21 @@ namespace FunctionsIvr.Tests.Orders;
 /// <summary>
 /// An outbox whose storage goes away on demand, failing as the Table Storage client does once its retries are spent on
 /// a refused connection: an <see cref="AggregateException"/> of <see cref="RequestFailedException"/> with status 0.
+/// With <see cref="WritesHang"/> writes are taken and never answered (a store that accepts the connection and goes
+/// silent) until their token is cancelled.
 /// </summary>
 internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
 {
+    private readonly TaskCompletionSource _writeHanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public bool ReadsFail { get; set; }
 
     public bool WritesFail { get; set; }
+
+    public bool WritesHang { get; set; }
+
+    /// <summary>Completes when the first write starts hanging.</summary>
+    public Task WriteHanging => _writeHanging.Task;
 
     public static AggregateException Refused() =>
         new("Retry failed after 4 tries.", Enumerable.Range(0, 4).Select(_ => new RequestFailedException(0, "Connection refused (127.0.0.1:10002)")));
@@ -26,5 +35,11 @@ internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
         ReadsFail ? Task.FromException<IReadOnlyList<OutboxEntry>>(Refused()) : inner.ListAsync(statuses, cancellationToken);
 
     public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
-        WritesFail ? Task.FromException(Refused()) : inner.UpdateAsync(entry, cancellationToken);
+        WritesFail ? Task.FromException(Refused()) : WritesHang ? HangAsync(cancellationToken) : inner.UpdateAsync(entry, cancellationToken);
+
+    private Task HangAsync(CancellationToken cancellationToken)
+    {
+        _writeHanging.TrySetResult();
+        return Task.Delay(Timeout.Infinite, cancellationToken);
+    }
 }

@@ -1,7 +1,9 @@
+using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
 using FunctionsIvr.Work.InProcess;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static FunctionsIvr.Tests.Work.InProcessWorkQueueHarness;
 
@@ -15,6 +17,22 @@ public sealed class InProcessWorkQueueTests
 
     private static Task<InProcessWorkQueueHarness> Start(Action<InProcessWorkQueueOptions> configure, params IWorkProcessor[] processors) =>
         InProcessWorkQueueHarness.StartAsync(configure, processors);
+
+    [Fact]
+    public async Task NextWakeTime_MessageDueOnAQueueThatCanTakeIt_NotAfterNow()
+    {
+        // The dispatcher looked, found nothing due, and the message fell due before it asked when to look again (a timer
+        // firing a hair before the clock reads the due time): it must look again at once, not wait for the next send.
+        var clock = new ManualTimeProvider();
+        var queue = new InProcessWorkQueue(Options.Create(new InProcessWorkQueueOptions()), clock,
+            NullLogger<InProcessWorkQueue>.Instance);
+        queue.AttachProcessors([Orders]);
+        await queue.SendAsync(Message(Orders));
+
+        Assert.True(queue.NextWakeTime(_ => true) <= clock.GetUtcNow(), "a due message the queue can take wakes the dispatcher at once");
+        // At its limit a queue is woken by the delivery that settles, so no wake-up is asked for (no busy loop).
+        Assert.Null(queue.NextWakeTime(_ => false));
+    }
 
     [Fact]
     public async Task Processor_FailsOnceThenSucceeds_RedeliveredAfterTheBaseDelayAndNotDeadLettered()

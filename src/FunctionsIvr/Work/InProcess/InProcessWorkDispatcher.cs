@@ -56,7 +56,8 @@ public sealed class InProcessWorkDispatcher(
                 }
                 deliveries.RemoveAll(task => task.IsCompleted);
 
-                if (queue.NextWakeTime() is { } wakeAt)
+                // A due message on a queue at its limit waits for a delivery to settle, which wakes us anyway.
+                if (queue.NextWakeTime(name => inFlight.TryGetValue(name, out var count) && count.Value < maxConcurrent) is { } wakeAt)
                 {
                     var delay = wakeAt - timeProvider.GetUtcNow();
                     if (delay <= TimeSpan.Zero) queue.Wake();

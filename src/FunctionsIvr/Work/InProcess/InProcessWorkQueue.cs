@@ -234,8 +234,13 @@ public sealed class InProcessWorkQueue : IWorkQueue
         }
     }
 
-    /// <summary>When the dispatcher must look again even if nothing is sent: a retry or scheduled message falls due, or one expires.</summary>
-    internal DateTimeOffset? NextWakeTime()
+    /// <summary>
+    /// When the dispatcher must look again even if nothing is sent: a retry or scheduled message falls due, or one expires.
+    /// A message already due on a queue that can take one more (<paramref name="canTake"/>) gives its due time, not after
+    /// now, so the dispatcher looks again at once: it fell due after the dispatcher last looked (a timer may fire a little
+    /// before the clock reads the due time), and no settled delivery or send may come to wake the dispatcher for it.
+    /// </summary>
+    internal DateTimeOffset? NextWakeTime(Func<string, bool>? canTake = null)
     {
         lock (gate)
         {
@@ -244,7 +249,7 @@ public sealed class InProcessWorkQueue : IWorkQueue
             foreach (var (name, queue) in queues)
             {
                 if (queuesWithProcessor?.Contains(name) == false) continue;
-                if (queue.NextDueAt is { } due && due > now && due < next) next = due;
+                if (queue.NextDueAt is { } due && (due > now || canTake?.Invoke(name) == true) && due < next) next = due;
             }
             return next == DateTimeOffset.MaxValue ? null : next;
         }

@@ -52,7 +52,11 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public string FullyQualifiedNamespace => $"127.0.0.1:{Port}";
+    /// <summary>The port clients reach the namespace on when a proxy stands in front of it (a fault drill's); null when they connect directly.</summary>
+    public int? FrontPort { get; set; }
+
+    /// <summary>The namespace as clients address it, and as SAS tokens must name it.</summary>
+    public string FullyQualifiedNamespace => $"127.0.0.1:{FrontPort ?? Port}";
 
     public TimeProvider TimeProvider { get; }
 
