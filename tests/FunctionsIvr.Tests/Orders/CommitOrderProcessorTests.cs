@@ -189,6 +189,20 @@ public class CommitOrderProcessorTests
     }
 
     [Fact]
+    public async Task Process_OutboxNeverAnswers_CommitsFromTheMessageAndCompletes()
+    {
+        var entry = await Stored(Entry());
+        CommitSucceeds();
+        var store = new UnreachableOutboxStore(outbox) { ReadsTimeOut = true };
+
+        await Sut(store).ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        // As with storage refusing connections: the order is placed, and the sweep brings the entry up to date.
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
     public async Task Process_OutboxGoesDownAfterTheErpCommitted_Completes()
     {
         var entry = await Stored(Entry());

@@ -5,7 +5,8 @@ namespace FunctionsIvr.Tests.Orders;
 
 /// <summary>
 /// An outbox whose storage goes away on demand, failing as the Table Storage client does once its retries are spent on
-/// a refused connection: an <see cref="AggregateException"/> of <see cref="RequestFailedException"/> with status 0.
+/// a refused connection: an <see cref="AggregateException"/> of <see cref="RequestFailedException"/> with status 0
+/// (or, with <see cref="ReadsTimeOut"/>, of the network timeouts of a store that never answers).
 /// With <see cref="WritesHang"/> writes are taken and never answered (a store that accepts the connection and goes
 /// silent) until their token is cancelled.
 /// </summary>
@@ -14,6 +15,9 @@ internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
     private readonly TaskCompletionSource _writeHanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool ReadsFail { get; set; }
+
+    /// <summary>Reads fail as they do when storage takes the connection and never answers: every try timed out.</summary>
+    public bool ReadsTimeOut { get; set; }
 
     public bool WritesFail { get; set; }
 
@@ -28,8 +32,14 @@ internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
     public Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
         WritesFail ? Task.FromException(Refused()) : inner.AddAsync(entry, cancellationToken);
 
+    public static AggregateException TimedOut() =>
+        new("Retry failed after 4 tries.", Enumerable.Range(0, 4).Select(_ => new TaskCanceledException(
+            "The operation was cancelled because it exceeded the configured timeout of 0:00:30.")));
+
     public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
-        ReadsFail ? Task.FromException<OutboxEntry?>(Refused()) : inner.GetAsync(transactionId, cancellationToken);
+        ReadsFail ? Task.FromException<OutboxEntry?>(Refused())
+        : ReadsTimeOut ? Task.FromException<OutboxEntry?>(TimedOut())
+        : inner.GetAsync(transactionId, cancellationToken);
 
     public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
         ReadsFail ? Task.FromException<IReadOnlyList<OutboxEntry>>(Refused()) : inner.ListAsync(statuses, cancellationToken);

@@ -68,6 +68,10 @@ public static class AzureStateStorageExtensions
         return true;
     }
 
-    private static TableClientOptions Options(IServiceProvider services) =>
-        new() { TimeProvider = services.GetRequiredService<TimeProvider>() };
+    private static TableClientOptions Options(IServiceProvider services)
+    {
+        var options = new TableClientOptions { TimeProvider = services.GetRequiredService<TimeProvider>() };
+        options.Retry.NetworkTimeout = TableClientOptions.NetworkTimeout;
+        return options;
+    }
 }

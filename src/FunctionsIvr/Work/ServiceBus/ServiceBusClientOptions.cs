@@ -18,6 +18,13 @@ public sealed class ServiceBusClientOptions : ClientOptions
     /// <summary>How long a SAS token this client makes is valid (the SDK's default); renewed 5 minutes before it ends.</summary>
     public TimeSpan SasTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long one send waits for Service Bus to answer, as the app configures it (Azure.Core's default is 100 s): a
+    /// namespace that takes the request and never answers fails a background send within about two minutes over all
+    /// tries, inside the five-minute lock of the message being processed. The call path bounds its sends far shorter.
+    /// </summary>
+    public static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>Clock for SAS token expiry.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -81,6 +81,10 @@ public static class ServiceBusWorkQueueExtensions
         return portStart > 0 && !text.Contains(']', StringComparison.Ordinal) ? text[..portStart] : text;
     }
 
-    private static ServiceBusClientOptions Options(IServiceProvider services) =>
-        new() { TimeProvider = services.GetRequiredService<TimeProvider>() };
+    private static ServiceBusClientOptions Options(IServiceProvider services)
+    {
+        var options = new ServiceBusClientOptions { TimeProvider = services.GetRequiredService<TimeProvider>() };
+        options.Retry.NetworkTimeout = ServiceBusClientOptions.NetworkTimeout;
+        return options;
+    }
 }
