@@ -85,7 +85,6 @@ public static partial class IvrCallbackFunction
                     elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
             }
 
-
             return new IvrActionResult(turn.Action, session);
         }
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
