@@ -9,21 +9,33 @@ using Xunit.Abstractions;
 namespace FunctionsIvr.Tests.Faults;
 
 /// <summary>
-/// Fault drill: Table Storage (call state, call log, outbox on Azurite) hangs in the middle of calls: connections are
-/// accepted and requests read, but nothing is answered, until it answers again (the held requests then go through).
-/// The same calls as the Table-Storage-down drill: six callers reach "confirm your order?" with storage answering; two
-/// confirm just before the hang (their commits, slowed to a second in the ERP, finish while it hangs), two confirm while
-/// it hangs (and the first two ask for their order status, kept in call state), two confirm after it answers again.
+/// Fault drill: Table Storage (call state, call log, outbox on Azurite) fails in the middle of calls and comes back:
+/// down (connections refused, open ones reset) or hanging (connections accepted and requests read, nothing answered,
+/// until it answers again and the held requests go through). Six callers reach "confirm your order?" with storage
+/// answering; two confirm just before the fault (their commits, slowed to a second in the ERP, finish during it), two
+/// confirm during it (and the first two ask for their order status, kept in call state), two confirm after it.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class TableStorageHangDrillTests(AzuriteFixture azurite, DemoErpHost erp, ITestOutputHelper output)
+public sealed class TableStorageDrillTests(AzuriteFixture azurite, DemoErpHost erp, ITestOutputHelper output)
     : IClassFixture<DemoErpHost>
 {
-    [Fact]
-    public async Task TableStorageHanging_MidCall_ValidAnswersInBudgetAndEveryAcceptedOrderCommittedOnce()
+    public enum StorageFault
     {
+        Down,
+        Hanging,
+    }
+
+    [Theory]
+    [InlineData(StorageFault.Down)]
+    [InlineData(StorageFault.Hanging)]
+    public async Task TableStorageFails_MidCall_ValidAnswersInBudgetAndEveryAcceptedOrderCommittedOnce(StorageFault fault)
+    {
+        // Both faults run against one DemoErp: each starts from its seeded stock and orders.
+        using var admin = erp.Admin();
+        (await admin.PostAsync("/admin/reset", content: null)).EnsureSuccessStatusCode();
         await using var storage = CuttableTcpProxy.Start(azurite.Endpoint.Port);
-        var folder = DrillApp.NewFolder("tables-hang");
+        var hanging = fault == StorageFault.Hanging;
+        var folder = DrillApp.NewFolder(hanging ? "tables-hang" : "tables");
         var clock = new ShiftedTimeProvider();
         await using var app = DrillApp.Create(erp, folder, clock, new() { ["StateStorage"] = DrillApp.StorageAt(storage.Port) });
         await DrillApp.CallAsync(app, DemoCustomer.Phone); // warm-up, not counted
@@ -32,16 +44,16 @@ public sealed class TableStorageHangDrillTests(AzuriteFixture azurite, DemoErpHo
         Assert.All(calls, c => Assert.Equal("124", c.Last.Prompt));
         var (before, during, after) = (calls[..2], calls[2..4], calls[4..]);
 
-        // Commits take a second in the ERP, so the first two callers' commits are still running when storage stops answering.
-        using var admin = erp.Admin();
+        // Commits take a second in the ERP, so the first two callers' commits are still running when storage fails.
         (await admin.PostAsJsonAsync("/admin/faults", new { pathFaults = new[] { new { prefix = "/transactions/", latencyMs = 1000 } } })).EnsureSuccessStatusCode();
         await Task.WhenAll(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
-        storage.Hang();
+        if (hanging) storage.Hang();
+        else storage.Cut();
         var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))
             .Concat(before.Select(c => c.PressAsync("1", DrillApp.HoldPrompt))));
-        // A generous moment for the proxy to see the requests the app gave up on closed, so none reaches Azurite late.
-        await Task.Delay(500);
+        // A hang: a generous moment for the proxy to see the requests the app gave up on closed, so none reaches Azurite late.
+        if (hanging) await Task.Delay(500);
         storage.Restore();
         outage.Stop();
         (await admin.DeleteAsync(new Uri("/admin/faults", UriKind.Relative))).EnsureSuccessStatusCode();
@@ -58,7 +70,9 @@ public sealed class TableStorageHangDrillTests(AzuriteFixture azurite, DemoErpHo
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
         var report = new FaultDrillReport
         {
-            Fault = $"Table Storage hanging mid-call (Azurite accepting connections, answering nothing {outage.ElapsedMilliseconds} ms)",
+            Fault = hanging
+                ? $"Table Storage hanging mid-call (Azurite accepting connections, answering nothing {outage.ElapsedMilliseconds} ms)"
+                : $"Table Storage down mid-call (Azurite refusing connections {outage.ElapsedMilliseconds} ms)",
             Calls = calls,
             Accepted = ledger.Accepted,
             CommittedOnce = ledger.CommittedOnce,
