@@ -75,6 +75,20 @@ internal static class DrillApp
         "DefaultEndpointsProtocol=http;AccountName=" + TableConnectionString.DevelopmentAccountName
         + ";AccountKey=" + TableConnectionString.DevelopmentAccountKey + $";TableEndpoint=http://127.0.0.1:{port}/{TableConnectionString.DevelopmentAccountName}";
 
+    /// <summary>Waits until every call in <paramref name="calls"/> has its call-back ticket; false when <paramref name="timeout"/> passes first.</summary>
+    public static async Task<bool> WaitForCallbackTicketsAsync(string folder, IEnumerable<DrillCall> calls, TimeSpan timeout)
+    {
+        var files = calls.Select(c => Path.Combine(folder, "tickets", "callback-requested-" + c.CallId + ".json")).ToList();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!files.All(File.Exists))
+        {
+            if (waited.Elapsed > timeout) return false;
+            await Task.Delay(50);
+        }
+
+        return true;
+    }
+
     /// <summary>What the host's timer posts to run SweepOutbox once.</summary>
     public static async Task<int> SweepAsync(IntegrationApp app)
     {

@@ -44,7 +44,7 @@ public sealed class SmtpDownDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         var outage = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         // Down until their escalations are through: the retries the dispatcher gives e-mail, then the other channel and the ticket.
-        await WaitForTicketsAsync(folder, during);
+        Assert.True(await DrillApp.WaitForCallbackTicketsAsync(folder, during, TimeSpan.FromSeconds(30)), "the escalations raised while SMTP was down were ticketed");
         relay.Restore();
         outage.Stop();
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
@@ -69,12 +69,5 @@ public sealed class SmtpDownDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         Assert.All(calls, c => Assert.True(c.Heard(DrillApp.CallbackPromisedPrompt), "the call back is promised whatever SMTP does"));
         Assert.Empty(queue.DeadLetters);
         Assert.Equal(calls.Length, mailed + whatsapp);
-    }
-
-    private static async Task WaitForTicketsAsync(string folder, IEnumerable<DrillCall> calls)
-    {
-        var files = calls.Select(c => Path.Combine(folder, "tickets", "callback-requested-" + c.CallId + ".json")).ToList();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!files.All(File.Exists)) await Task.Delay(50, deadline.Token);
     }
 }

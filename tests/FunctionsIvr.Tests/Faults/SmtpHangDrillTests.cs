@@ -47,12 +47,12 @@ public sealed class SmtpHangDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         await Task.WhenAll(during.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         // Hung until their escalations are through: only a send that ends (Email:Timeout) lets the retries and the
         // fallback happen, so a send that waited for the relay would fail the drill here.
-        var ticketed = await WaitForTicketsAsync(folder, during, TimeSpan.FromSeconds(60));
+        var ticketed = await DrillApp.WaitForCallbackTicketsAsync(folder, during, TimeSpan.FromSeconds(60));
         relay.Restore();
         outage.Stop();
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
         // Every escalation ticketed (an idle queue can still hold a retry that is not due yet), then nothing left to do.
-        var allTicketed = await WaitForTicketsAsync(folder, calls, TimeSpan.FromSeconds(60));
+        var allTicketed = await DrillApp.WaitForCallbackTicketsAsync(folder, calls, TimeSpan.FromSeconds(60));
         await queue.WaitForIdleAsync(TimeSpan.FromSeconds(30));
 
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
@@ -79,17 +79,5 @@ public sealed class SmtpHangDrillTests(AzuriteFixture azurite, DemoErpHost erp, 
         Assert.Empty(queue.DeadLetters);
         Assert.All(during, c => Assert.True(WhatsApped(c) && !Mailed(c), "while SMTP hung the rep was told by WhatsApp instead"));
         Assert.All(before.Concat(after), c => Assert.True(Mailed(c), "SMTP answered when they asked"));
-    }
-
-    private static async Task<bool> WaitForTicketsAsync(string folder, IEnumerable<DrillCall> calls, TimeSpan timeout)
-    {
-        var files = calls.Select(c => Path.Combine(folder, "tickets", "callback-requested-" + c.CallId + ".json")).ToList();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!files.All(File.Exists))
-        {
-            if (waited.Elapsed > timeout) return false;
-            await Task.Delay(50);
-        }
-        return true;
     }
 }
