@@ -19,11 +19,19 @@ public sealed record CallSession
     /// <summary>Callbacks answered so far in this call; the engine caps it.</summary>
     public int Steps { get; init; }
 
+    /// <summary>No values, keys compared ordinally: the order the signature covers, and cheaper than culture-aware lookups.</summary>
+    public static ImmutableSortedDictionary<string, string> EmptyData { get; } =
+        ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>Small flow values (ids, a chosen menu key). Keep keys and values short.</summary>
-    public ImmutableSortedDictionary<string, string> Data { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public ImmutableSortedDictionary<string, string> Data { get; init; } = EmptyData;
 
     public string? Get(string key) => Data.TryGetValue(key, out var value) ? value : null;
 
-    public CallSession With(string key, string? value) =>
-        this with { Data = value is null ? Data.Remove(key) : Data.SetItem(key, value) };
+    /// <summary>This Session with <paramref name="key"/> set (removed when null); the same instance when nothing changes.</summary>
+    public CallSession With(string key, string? value)
+    {
+        var data = value is null ? Data.Remove(key) : Data.SetItem(key, value);
+        return ReferenceEquals(data, Data) ? this : this with { Data = data };
+    }
 }

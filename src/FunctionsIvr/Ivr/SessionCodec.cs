@@ -28,6 +28,11 @@ public sealed class SessionCodec
     // Every callback signs, verifies and writes a Session: the JSON writers are kept per thread.
     [ThreadStatic] private static ThreadJsonWriter? t_session;
     [ThreadStatic] private static ThreadJsonWriter? t_canonical;
+    [ThreadStatic] private static HMACSHA256? t_mac;
+    [ThreadStatic] private static byte[]? t_macKey;
+
+    /// <summary>Base64url of two tags is 43 characters; a few more are read so that a longer text is refused, not cut.</summary>
+    private const int MaxSignatureTextBytes = 64;
 
     private readonly byte[] _key;
     private readonly byte[]? _previousKey;
@@ -67,7 +72,7 @@ public sealed class SessionCodec
         ArgumentException.ThrowIfNullOrEmpty(session.Step);
         ArgumentNullException.ThrowIfNull(callId);
 
-        var data = Sorted(session.Data);
+        var data = Ordinal(session.Data);
         Span<byte> signature = stackalloc byte[2 * TagBytes];
         Sign(_key, CallSession.CurrentVersion, callId, session.Step, session.Tries, session.Steps, data, signature);
         Span<byte> signatureText = stackalloc byte[Base64Url.GetEncodedLength(2 * TagBytes)];
@@ -79,7 +84,7 @@ public sealed class SessionCodec
         writer.Json.WriteString("step", session.Step);
         writer.Json.WriteNumber("tries", session.Tries);
         writer.Json.WriteNumber("n", session.Steps);
-        if (data.Length > 0)
+        if (!data.IsEmpty)
         {
             writer.Json.WriteStartObject("d");
             foreach (var (key, value) in data) writer.Json.WriteString(key, value);
@@ -144,10 +149,13 @@ public sealed class SessionCodec
         }
 
         if (v != CallSession.CurrentVersion) return SessionDecodeResult.Invalid(SessionInvalidReason.UnknownVersion);
-        if (!TryReadFields(session, out var step, out var tries, out var steps, out var data, out var signature))
+        if (!TryReadFields(session, out var step, out var tries, out var steps, out var data))
         {
             return SessionDecodeResult.Invalid(SessionInvalidReason.Malformed);
         }
+
+        Span<byte> signature = stackalloc byte[2 * TagBytes];
+        if (!TryReadSignature(session, signature)) return SessionDecodeResult.Invalid(SessionInvalidReason.Malformed);
 
         Span<byte> expected = stackalloc byte[2 * TagBytes];
         var key = _key;
@@ -168,18 +176,17 @@ public sealed class SessionCodec
             return SessionDecodeResult.Invalid(SessionInvalidReason.OtherCall);
         }
 
-        var decoded = new CallSession { Step = step, Tries = tries, Steps = steps, Data = ImmutableSortedDictionary.CreateRange(data) };
+        var decoded = new CallSession { Step = step, Tries = tries, Steps = steps, Data = data };
         return SessionDecodeResult.Valid(decoded, signedWithPreviousKey: !ReferenceEquals(key, _key));
     }
 
     private static bool TryReadFields(JsonElement session, out string step, out int tries, out int steps,
-        out KeyValuePair<string, string>[] data, out byte[] signature)
+        out ImmutableSortedDictionary<string, string> data)
     {
         step = "";
         tries = 0;
         steps = 0;
-        data = [];
-        signature = [];
+        data = CallSession.EmptyData;
         // Each known key once, "d" optional, nothing else.
         var seen = KeyFlags.None;
         foreach (var property in session.EnumerateObject())
@@ -200,24 +207,31 @@ public sealed class SessionCodec
         if (session.TryGetProperty("d", out var values))
         {
             if (values.ValueKind != JsonValueKind.Object) return false;
-            var pairs = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            // Built in place in ordinal order: the order the signature covers and the Session is written in.
+            var pairs = CallSession.EmptyData.ToBuilder();
             foreach (var pair in values.EnumerateObject())
             {
                 if (pair.Value.ValueKind != JsonValueKind.String || !pairs.TryAdd(pair.Name, pair.Value.GetString()!)) return false;
             }
 
-            data = [.. pairs];
+            data = pairs.ToImmutable();
         }
 
+        return true;
+    }
+
+    /// <summary>The two tags from <c>sig</c> (base64url text, read without making a string of it).</summary>
+    private static bool TryReadSignature(JsonElement session, Span<byte> signature)
+    {
         var sig = session.GetProperty("sig");
         if (sig.ValueKind != JsonValueKind.String) return false;
-        // TryDecodeFromChars throws on characters outside the alphabet, so the text is checked first.
-        var sigText = sig.GetString();
-        if (!Base64Url.IsValid(sigText, out var length) || length != 2 * TagBytes) return false;
-        var decoded = new byte[2 * TagBytes];
-        if (!Base64Url.TryDecodeFromChars(sigText, decoded, out var written) || written != decoded.Length) return false;
-        signature = decoded;
-        return true;
+        Span<byte> text = stackalloc byte[MaxSignatureTextBytes];
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(sig));
+        if (!reader.Read() || reader.ValueSpan.Length > MaxSignatureTextBytes) return false;
+        var length = reader.CopyString(text);
+        // DecodeFromUtf8 stops at the first byte outside the alphabet, so a Session with anything else is refused.
+        return Base64Url.DecodeFromUtf8(text[..length], signature, out var consumed, out var written) == OperationStatus.Done
+               && consumed == length && written == signature.Length;
     }
 
     [Flags]
@@ -248,18 +262,36 @@ public sealed class SessionCodec
         return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out value);
     }
 
-    private static KeyValuePair<string, string>[] Sorted(ImmutableSortedDictionary<string, string> data) =>
-        data.IsEmpty ? [] : data.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray();
+    /// <summary>The values in ordinal key order, the order the signature covers (a Session built elsewhere may sort otherwise).</summary>
+    private static ImmutableSortedDictionary<string, string> Ordinal(ImmutableSortedDictionary<string, string> data) =>
+        ReferenceEquals(data.KeyComparer, StringComparer.Ordinal) ? data : data.WithComparers(StringComparer.Ordinal);
 
     /// <summary>Both tags into <paramref name="destination"/>: content tag, then call tag. Data must be sorted by key (ordinal).</summary>
     private static void Sign(byte[] key, int version, string callId, string step, int tries, int steps,
-        KeyValuePair<string, string>[] data, Span<byte> destination)
+        ImmutableSortedDictionary<string, string> data, Span<byte> destination)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, Canonical("content", version, null, step, tries, steps, data), mac);
+        Mac(key, Canonical("content", version, null, step, tries, steps, data), mac);
         mac[..TagBytes].CopyTo(destination);
-        HMACSHA256.HashData(key, Canonical("call", version, callId, step, tries, steps, data), mac);
+        Mac(key, Canonical("call", version, callId, step, tries, steps, data), mac);
         mac[..TagBytes].CopyTo(destination[TagBytes..]);
+    }
+
+    /// <summary>
+    /// HMAC-SHA256 with a keyed instance kept per thread for the current key: a one-shot HMAC sets the key up again on
+    /// every call, and a callback computes four. Any other key (the previous one, during a rotation) goes one-shot.
+    /// </summary>
+    private static void Mac(byte[] key, ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        var mac = t_mac;
+        if (mac is null || !ReferenceEquals(t_macKey, key))
+        {
+            mac?.Dispose();
+            mac = t_mac = new HMACSHA256(key);
+            t_macKey = key;
+        }
+
+        if (!mac.TryComputeHash(source, destination, out _)) throw new CryptographicException("HMAC destination too small.");
     }
 
     /// <summary>
@@ -267,7 +299,7 @@ public sealed class SessionCodec
     /// the Session. The span is the thread's buffer: valid until the next canonical form on this thread.
     /// </summary>
     private static ReadOnlySpan<byte> Canonical(string purpose, int version, string? callId, string step, int tries, int steps,
-        KeyValuePair<string, string>[] data)
+        ImmutableSortedDictionary<string, string> data)
     {
         var writer = ThreadJsonWriter.For(ref t_canonical).Json;
         writer.WriteStartArray();

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -50,6 +51,21 @@ public class SessionCodecTests
         Assert.Equal(("menu", 2, 5), (session.Step, session.Tries, session.Steps));
         Assert.Equal(Menu.Data, session.Data);
         Assert.False(result.SignedWithPreviousKey);
+    }
+
+    [Fact]
+    public void Encode_ValuesSortedByAnotherComparer_WritesAndSignsTheSameSession()
+    {
+        // Culture order puts "a" before "B", ordinal order the other way round; the signature covers ordinal order.
+        var cultureSorted = new CallSession { Step = "menu", Data = ImmutableSortedDictionary<string, string>.Empty.Add("a", "1").Add("B", "2") };
+        var ordinal = new CallSession { Step = "menu" }.With("a", "1").With("B", "2");
+        var codec = CreateCodec();
+
+        var written = codec.EncodeToUtf8(cultureSorted, CallId);
+
+        Assert.Equal(codec.EncodeToUtf8(ordinal, CallId), written);
+        Assert.Contains("\"d\":{\"B\":\"2\",\"a\":\"1\"}", Encoding.UTF8.GetString(written), StringComparison.Ordinal);
+        Assert.Equal(ordinal.Data, codec.Decode(JsonDocument.Parse(written).RootElement.Clone(), CallId).Session!.Data);
     }
 
     [Fact]
