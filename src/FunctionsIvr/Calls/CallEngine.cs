@@ -102,21 +102,25 @@ public sealed partial class CallEngine
 
     private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence)
     {
-        var workTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.WorkTimeoutMs), _time);
-        var work = RunTurnAsync(request, session, sessionProblem, sequence, workTimeout.Token);
+        var workCancellation = new CancellationTokenSource();
+        var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation.Token);
         if (work.IsCompleted)
         {
-            // Most turns finish without waiting (nothing to read, or read from cache): no continuation to schedule.
-            workTimeout.Dispose();
-        }
-        else
-        {
-            // Only work still running can be held, and so given up on later (Abandon).
-            _workCancellation.AddOrUpdate(work, workTimeout);
-            work.ContinueWith(static (_, timeout) => ((CancellationTokenSource)timeout!).Dispose(), workTimeout,
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Most turns finish without waiting (nothing to read, or read from cache): no timer, no continuation.
+            workCancellation.Dispose();
+            return work;
         }
 
+        // Only work still running gets its time limit (Calls:WorkTimeoutMs), and can be held and so given up on later (Abandon).
+        var timeout = _time.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), workCancellation,
+            TimeSpan.FromMilliseconds(_options.WorkTimeoutMs), Timeout.InfiniteTimeSpan);
+        _workCancellation.AddOrUpdate(work, workCancellation);
+        work.ContinueWith(static (_, state) =>
+        {
+            var (timer, cancellation) = ((ITimer, CancellationTokenSource))state!;
+            timer.Dispose();
+            cancellation.Dispose();
+        }, (timeout, workCancellation), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return work;
     }
 
@@ -127,13 +131,18 @@ public sealed partial class CallEngine
     private void Abandon(Task<CallTurn> work)
     {
         if (work.IsCompleted || !_workCancellation.TryGetValue(work, out var cancellation)) return;
+        CancelQuietly(cancellation);
+    }
+
+    private static void CancelQuietly(CancellationTokenSource cancellation)
+    {
         try
         {
             cancellation.Cancel();
         }
         catch (ObjectDisposedException)
         {
-            // Finished in the meantime.
+            // The work finished in the meantime.
         }
     }
 

@@ -19,6 +19,9 @@ public static partial class IvrCallbackFunction
     /// <summary>A callback that reads nothing from the ERP is answered in well under a millisecond; this one waited on something.</summary>
     private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Every line logged while the callback is answered carries its CallId.</summary>
+    private static readonly Func<ILogger, string, IDisposable?> CallIdScope = LoggerMessage.DefineScope<string>("CallId {CallId}");
+
     public static IEndpointRouteBuilder MapIvrCallback(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, HandleAsync).ValidateIvrRequest().WithName(FunctionName);
@@ -45,7 +48,7 @@ public static partial class IvrCallbackFunction
         }
 
         CallTelemetry.TagInvocation(FunctionName, request.UniqueCallId);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = request.UniqueCallId });
+        using var scope = CallIdScope(logger, request.UniqueCallId);
         using var trace = ErpCallTrace.Begin();
         try
         {
@@ -77,12 +80,12 @@ public static partial class IvrCallbackFunction
             if (IsWorthReading(turn, firstCallback: decoded.Status == SessionDecodeStatus.Missing, problem, elapsed, trace))
             {
                 Log.Answered(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
-                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Count);
             }
             else
             {
                 Log.AnsweredRoutine(logger, request.UniqueCallId, request.EventName, turn.FromStep, turn.Session.Step, turn.Action.Type,
-                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Calls.Count);
+                    elapsed.TotalMilliseconds, trace.TotalMs, trace.Count);
             }
 
             return new IvrActionResult(turn.Action, session);
@@ -102,7 +105,7 @@ public static partial class IvrCallbackFunction
     /// rejected Session, a slow answer. The others are Debug (<c>Logging:LogLevel:IvrCallback=Debug</c> shows them).
     /// </summary>
     private static bool IsWorthReading(CallTurn turn, bool firstCallback, string? sessionProblem, TimeSpan elapsed, ErpCallTrace trace) =>
-        firstCallback || turn.Session.Step == CallFlow.EndStep || trace.Calls.Count > 0
+        firstCallback || turn.Session.Step == CallFlow.EndStep || trace.Count > 0
         || turn.IsFallback || turn.IsHold || sessionProblem is not null || elapsed >= SlowAnswer;
 
     /// <summary>The callback's line in the call log: what came in, what went out, how long it took, which ERP calls.</summary>
@@ -126,8 +129,25 @@ public static partial class IvrCallbackFunction
     private static string MaskEventData(IvrRequest request) =>
         string.Equals(request.EventName, "CallStatus", StringComparison.OrdinalIgnoreCase) ? request.EventData : Redact.Digits(request.EventData);
 
-    private static string Describe(IvrAction action) =>
-        string.Join(' ', action.Parameters.Select(p => p.Key + "=" + p.Value).Prepend(action.Type));
+    private static string Describe(IvrAction action)
+    {
+        var length = action.Type.Length;
+        foreach (var (key, value) in action.Parameters) length += key.Length + value.Length + 2;
+        return string.Create(length, action, static (text, action) =>
+        {
+            action.Type.CopyTo(text);
+            var at = action.Type.Length;
+            foreach (var (key, value) in action.Parameters)
+            {
+                text[at++] = ' ';
+                key.CopyTo(text[at..]);
+                at += key.Length;
+                text[at++] = '=';
+                value.CopyTo(text[at..]);
+                at += value.Length;
+            }
+        });
+    }
 
     /// <summary>When nothing else can be trusted: hand the caller to the team queue.</summary>
     private static IvrAction SafeAction(TransferOptions transfer) =>

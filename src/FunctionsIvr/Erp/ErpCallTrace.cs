@@ -35,10 +35,30 @@ public sealed class ErpCallTrace : IDisposable
         }
     }
 
-    public double TotalMs => Calls.Sum(c => c.ElapsedMs);
+    /// <summary>How many calls were recorded; unlike <see cref="Calls"/> it copies nothing (most callbacks make none).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock) return _calls.Count;
+        }
+    }
+
+    public double TotalMs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var total = 0.0;
+                foreach (var call in _calls) total += call.ElapsedMs;
+                return total;
+            }
+        }
+    }
 
     /// <summary>One line for a log or the call log, e.g. <c>GET /contacts 200 38 ms; POST /transactions 201 112 ms</c>.</summary>
-    public string Summary() => string.Join("; ", Calls.Select(c => c.ToString()));
+    public string Summary() => Count == 0 ? "" : string.Join("; ", Calls.Select(c => c.ToString()));
 
     public void Dispose()
     {

@@ -13,7 +13,12 @@ public static class IvrEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddEndpointFilter<TBuilder, IvrRequestFilter>();
+        // One filter for the endpoint, not one per callback (the typed overload builds a new one for every request).
+        builder.AddEndpointFilterFactory(static (factory, next) =>
+        {
+            var filter = ActivatorUtilities.CreateInstance<IvrRequestFilter>(factory.ApplicationServices);
+            return invocation => filter.InvokeAsync(invocation, next);
+        });
         builder.WithMetadata(
             new ProducesResponseTypeMetadata(StatusCodes.Status403Forbidden),
             new ProducesResponseTypeMetadata(StatusCodes.Status413PayloadTooLarge));

@@ -17,6 +17,8 @@ namespace FunctionsIvr.Ivr;
 /// </summary>
 public sealed class IvrRequestFilter(IOptions<IvrOptions> options, ILogger<IvrRequestFilter> logger) : IEndpointFilter
 {
+    private byte[]? _expectedHash;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -30,7 +32,6 @@ public sealed class IvrRequestFilter(IOptions<IvrOptions> options, ILogger<IvrRe
             Log.RequestBodyTooLarge(logger, declared, maxBytes);
             return TypedResults.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
-
         IvrParseResult parsed;
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         var length = -1;
@@ -84,8 +85,13 @@ public sealed class IvrRequestFilter(IOptions<IvrOptions> options, ILogger<IvrRe
             return parsed.Error is null or { Kind: IvrParseErrorKind.MissingUniqueCallId } ? "missing" : "unreadable (body not parsed)";
         }
 
-        var matches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(parsed.Hash));
-        return matches ? null : "wrong";
+        var expectedBytes = _expectedHash ??= Encoding.UTF8.GetBytes(expected);
+        var receivedLength = Encoding.UTF8.GetByteCount(parsed.Hash);
+        // A Hash of another length is wrong whatever it holds; one of the right length is compared in constant time.
+        if (receivedLength != expectedBytes.Length) return "wrong";
+        Span<byte> received = receivedLength <= 256 ? stackalloc byte[receivedLength] : new byte[receivedLength];
+        Encoding.UTF8.GetBytes(parsed.Hash, received);
+        return CryptographicOperations.FixedTimeEquals(expectedBytes, received) ? null : "wrong";
     }
 
     /// <summary>Reads until the body ends or <paramref name="destination"/> is full, so one byte over the limit is enough to refuse.</summary>

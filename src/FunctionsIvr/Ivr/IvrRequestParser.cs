@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -191,8 +192,7 @@ public static class IvrRequestParser
         if (parent.TryGetProperty(name, out value)) return true;
         foreach (var property in parent.EnumerateObject())
         {
-            if (property.NameEquals(name)) continue;
-            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            if (NameEqualsIgnoreCase(property, name))
             {
                 value = property.Value;
                 return true;
@@ -201,6 +201,18 @@ public static class IvrRequestParser
 
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// Compares the name as it is in the body, without making a string of it: the lookup of a field that is absent
+    /// (Error, on nearly every callback) goes through every name. A name with escapes is unescaped first.
+    /// </summary>
+    private static bool NameEqualsIgnoreCase(JsonProperty property, string name)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        return raw.IndexOf((byte)'\\') < 0
+            ? Ascii.EqualsIgnoreCase(raw, name)
+            : property.Name.Equals(name, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Skips a UTF-8 byte order mark and leading whitespace.</summary>

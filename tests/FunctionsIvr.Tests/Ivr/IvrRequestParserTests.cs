@@ -188,6 +188,13 @@ public class IvrRequestParserTests
     }
 
     [Fact]
+    public void Parse_PropertyNamesEscapedAndInOtherCasing_Read()
+    {
+        var request = ParseOk("""{"\u0075niquecallid":"c-9","FROM\u004eUMBER":"48600100200","\u0045vent":{"EventName":"DTMF","eventdat\u0061":"3"}}""");
+        Assert.Equal(("c-9", "48600100200", "DTMF", "3"), (request.UniqueCallId, request.FromNumber, request.EventName, request.EventData));
+    }
+
+    [Fact]
     public void Parse_UnknownFields_Ignored()
     {
         var request = ParseOk("""{"request":{"UniqueCallId":"c-1","Extra":{"deep":[1,2,3]},"Future":true},"envelope":"x"}""");
