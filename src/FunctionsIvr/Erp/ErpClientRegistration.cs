@@ -28,7 +28,9 @@ public static class ErpClientRegistration
 
         services.TryAddSingleton(sp => new ErpReadCache(sp.GetRequiredService<TimeProvider>()));
 
-        services.AddHttpClient(nameof(ErpClient)).AddTypedClient((http, sp) =>
+        // ErpClient logs every call itself (method, route template, status, time, attempts) with ids masked; the
+        // factory's own loggers would add a scope to every request and, at Information, log full URLs with numbers in them.
+        services.AddHttpClient(nameof(ErpClient)).RemoveAllLoggers().AddTypedClient((http, sp) =>
             {
                 var options = Options(sp);
                 http.BaseAddress = options.BaseUrl is { } url && !url.AbsoluteUri.EndsWith('/') ? new Uri(url.AbsoluteUri + "/") : options.BaseUrl;

@@ -17,12 +17,19 @@ public static class TelemetryHostBuilderExtensions
     /// <summary>
     /// With <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> set: the handler's requests, its HTTP dependencies (ERP, Table
     /// Storage, Service Bus) and its logs go to Application Insights, each tagged with CallId, FunctionName and Step
-    /// (<see cref="CallTelemetry"/>). Without it nothing is registered and logs stay on the console only.
+    /// (<see cref="CallTelemetry"/>). Without it nothing is registered and logs stay on the console only (the only other
+    /// logging provider).
     /// </summary>
     /// <exception cref="InvalidOperationException"><c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> is set but unreadable.</exception>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Logs go to stdout, where the Functions host collects them, and to Application Insights when it is set up. The
+        // web defaults' Debug and EventSource providers add nothing there, yet every log scope (one per callback) went
+        // through them too.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole();
+
         var connectionString = builder.Configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString)) return builder;
 

@@ -1,8 +1,10 @@
 using System.Net;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Tests.Ivr;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.Erp;
@@ -46,6 +48,36 @@ public class ErpClientRegistrationTests
         Assert.Equal("from-config", request.Header("Ocp-Apim-Subscription-Key"));
         Assert.NotSame(client, host.Services.GetRequiredService<ErpClient>());
         Assert.Same(host.Services.GetRequiredService<ErpResilience>(), host.Services.GetRequiredService<ErpResilience>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddErpClient_LoggingEverything_NoLineCarriesTheContactIdOrTheCallersNumber()
+    {
+        var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, """{"items":[]}"""));
+        var logs = new CapturingLoggerProvider();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Erp:BaseUrl"] = "https://erp-gw.example.com/ivr/v1",
+            ["Erp:ApiKey"] = "from-config",
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
+        });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.AddErpClient();
+        builder.Services.AddHttpClient(nameof(ErpClient)).ConfigurePrimaryHttpMessageHandler(() => erp);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var client = host.Services.GetRequiredService<ErpClient>();
+        await client.FindContactByPhoneAsync("+48 600 100 200");
+        await Assert.ThrowsAnyAsync<Exception>(() => client.GetContactAsync("c-1001"));
+
+        Assert.Contains(erp.Requests, r => r.Uri.AbsolutePath.EndsWith("/contacts/c-1001", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Category == typeof(ErpClient).FullName);
+        Assert.DoesNotContain("c-1001", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("600100200", logs.AllText, StringComparison.Ordinal);
         await host.StopAsync();
     }
 }

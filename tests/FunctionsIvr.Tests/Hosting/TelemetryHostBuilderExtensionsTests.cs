@@ -8,6 +8,8 @@ using Microsoft.ApplicationInsights;
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace FunctionsIvr.Tests.Hosting;
 
@@ -47,14 +49,14 @@ public class TelemetryHostBuilderExtensionsTests
     }
 
     [Fact]
-    public void AddTelemetry_WithoutConnectionString_RegistersNoTelemetry()
+    public void AddTelemetry_WithoutConnectionString_RegistersNoTelemetryAndLogsToTheConsoleOnly()
     {
         var builder = Host.CreateApplicationBuilder();
-        var before = builder.Services.Count;
 
         builder.AddTelemetry();
 
-        Assert.Equal(before, builder.Services.Count);
+        var provider = Assert.Single(builder.Services, d => d.ServiceType == typeof(ILoggerProvider));
+        Assert.Equal(typeof(ConsoleLoggerProvider), provider.ImplementationType);
         Assert.DoesNotContain(builder.Services, d => d.ServiceType.Namespace?.StartsWith("Microsoft.ApplicationInsights", StringComparison.Ordinal) == true);
     }
 
