@@ -19,9 +19,6 @@ public static partial class IvrCallbackFunction
     /// <summary>A callback that reads nothing from the ERP is answered in well under a millisecond; this one waited on something.</summary>
     private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Every line logged while the callback is answered carries its CallId.</summary>
-    private static readonly Func<ILogger, string, IDisposable?> CallIdScope = LoggerMessage.DefineScope<string>("CallId {CallId}");
-
     public static IEndpointRouteBuilder MapIvrCallback(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, HandleAsync).ValidateIvrRequest().WithName(FunctionName);
@@ -47,8 +44,9 @@ public static partial class IvrCallbackFunction
             return new IvrActionResult(SafeAction(transfer.Value));
         }
 
+        // The CallId reaches every log line and dependency of this request in Application Insights through this tag
+        // (CallTelemetryInitializer); the call path's own log lines name the call themselves.
         CallTelemetry.TagInvocation(FunctionName, request.UniqueCallId);
-        using var scope = CallIdScope(logger, request.UniqueCallId);
         using var trace = ErpCallTrace.Begin();
         try
         {
@@ -131,14 +129,17 @@ public static partial class IvrCallbackFunction
 
     private static string Describe(IvrAction action)
     {
+        var parameters = action.Parameters;
         var length = action.Type.Length;
-        foreach (var (key, value) in action.Parameters) length += key.Length + value.Length + 2;
+        for (var i = 0; i < parameters.Count; i++) length += parameters[i].Key.Length + parameters[i].Value.Length + 2;
         return string.Create(length, action, static (text, action) =>
         {
             action.Type.CopyTo(text);
             var at = action.Type.Length;
-            foreach (var (key, value) in action.Parameters)
+            var parameters = action.Parameters;
+            for (var i = 0; i < parameters.Count; i++)
             {
+                var (key, value) = parameters[i];
                 text[at++] = ' ';
                 key.CopyTo(text[at..]);
                 at += key.Length;

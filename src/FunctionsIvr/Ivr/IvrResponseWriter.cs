@@ -30,9 +30,11 @@ public static class IvrResponseWriter
         writer.WriteStartObject();
         writer.WriteStartObject("Action");
         writer.WriteString("Type", action.Type);
-        foreach (var (name, value) in action.Parameters)
+        // Indexed: a foreach over the interface would allocate an enumerator on every answer.
+        var parameters = action.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            writer.WriteString(name, value);
+            writer.WriteString(parameters[i].Key, parameters[i].Value);
         }
 
         writer.WriteEndObject();
