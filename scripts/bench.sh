@@ -112,7 +112,7 @@ measure_ivr() { # label connections...: one handler process, its runs, its stora
   storage[$label]=$(python3 - "$before" "$after" "$sent" <<'PY'
 import json, sys
 before, after, sent = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
-keys = ["callStateReads", "callStateWrites", "callLogWrites", "callLogReads", "outboxOperations"]
+keys = ["callStateReads", "callStateWrites", "callLogWrites", "callLogReads", "outboxOperations", "unsentWorkOperations"]
 delta = {k: after[k] - before[k] for k in keys}
 total = sum(delta.values())
 dropped = after.get("callLogLinesDropped", 0) - before.get("callLogLinesDropped", 0)

@@ -7,8 +7,8 @@ namespace FunctionsIvr.CallRecords;
 
 /// <summary>
 /// What flows call to keep the ERP's record of the call current. Each method queues a command on the
-/// <c>call-records</c> queue (the ERP is written out of band, never on the call path); a failure to queue is logged
-/// and noted and the call goes on.
+/// <c>call-records</c> queue (the ERP is written out of band, never on the call path); a command the queue does not
+/// take is parked for the outbox sweep (lost only if the state storage is down too), noted, and the call goes on.
 /// </summary>
 public static class CallRecordUpdates
 {

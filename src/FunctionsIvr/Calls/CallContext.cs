@@ -63,6 +63,12 @@ public sealed class CallContext
     /// <summary>Fires when the work for this callback must stop (well after the answer budget; see <see cref="CallEngineOptions.WorkTimeoutMs"/>).</summary>
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>
+    /// Set once the work queue failed a send in this callback: the callback's later work is parked for the outbox sweep
+    /// straight away instead of waiting on the queue again (see <see cref="CallContextWorkExtensions.TrySendWorkAsync"/>).
+    /// </summary>
+    internal bool WorkQueueFailed { get; set; }
+
     /// <summary>Short remarks for the call log (why a fallback happened, what the ERP said).</summary>
     public IReadOnlyList<string> Notes => _notes;
 

@@ -18,6 +18,13 @@ public sealed class CallEngineOptions
     [Range(100, 30_000)]
     public int QueueSendTimeoutMs { get; set; } = 1000;
 
+    /// <summary>
+    /// How long parking work the queue did not take (one write to the state storage, for the outbox sweep to send) may
+    /// take on the call path. Only when this fails too is the work lost.
+    /// </summary>
+    [Range(100, 30_000)]
+    public int ParkWorkTimeoutMs { get; set; } = 500;
+
     /// <summary>Callbacks one call may have before it is ended politely; stops loops and abuse.</summary>
     [Range(5, 1000)]
     public int MaxStepsPerCall { get; set; } = 80;

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using FunctionsIvr.Agents;
 using FunctionsIvr.Calls;
 using FunctionsIvr.Hosting;
@@ -29,10 +30,37 @@ public static class FunctionEndpoints
         return app;
     }
 
+    /// <summary>
+    /// One SweepOutbox pass: the order outbox, then the work parked on the call path. Each part runs even when the
+    /// other failed (storage answering one table and not the other, say); a failure still fails the invocation.
+    /// </summary>
     internal static async Task<IReadOnlyList<string>> SweepAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<OutboxSweeper>().SweepAsync(cancellationToken);
-        return [$"outbox sweep: {result.Resent} re-sent, {result.Aborted} aborted, {result.Committed} found committed, {result.Skipped} skipped"];
+        var lines = new List<string>();
+        var failures = new List<Exception>();
+        try
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<OutboxSweeper>().SweepAsync(cancellationToken);
+            lines.Add($"outbox sweep: {result.Resent} re-sent, {result.Aborted} aborted, {result.Committed} found committed, {result.Skipped} skipped");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            failures.Add(e);
+        }
+
+        try
+        {
+            var unsent = await scope.ServiceProvider.GetRequiredService<UnsentWorkSweeper>().SweepAsync(cancellationToken);
+            lines.Add($"unsent work: {unsent.Parked} parked, {unsent.Sent} sent, {unsent.Left} left");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            failures.Add(e);
+        }
+
+        if (failures.Count == 1) ExceptionDispatchInfo.Throw(failures[0]);
+        if (failures.Count > 1) throw new AggregateException(failures);
+        return lines;
     }
 }

@@ -7,7 +7,7 @@ namespace FunctionsIvr.State;
 public static class StateRegistration
 {
     /// <summary>
-    /// Call state, call log and outbox: Table Storage when <c>StateStorage</c> (a connection string, or
+    /// Call state, call log, outbox and unsent work: Table Storage when <c>StateStorage</c> (a connection string, or
     /// <c>StateStorage__tableServiceUri</c> for managed identity) is set, otherwise in memory for a local run.
     /// Counted when <c>Diagnostics:CountStorage</c> is true (see <see cref="StorageCounting"/>).
     /// </summary>

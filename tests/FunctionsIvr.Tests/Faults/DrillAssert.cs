@@ -38,4 +38,21 @@ internal static class DrillAssert
                 $"call {call.CallId}: the caller was promised a call back but no escalation reached a person");
         }
     }
+
+    /// <summary>
+    /// With only the queue down, out-of-band work is parked in the state storage, so every caller who asked for a call
+    /// back during the outage is promised one and it reaches a person after the outage; nothing the calls sent is left
+    /// parked once the sweep ran.
+    /// </summary>
+    public static void NothingRaisedDuringTheOutageLost(IEnumerable<DrillCall> callbacks, DrillLedger ledger)
+    {
+        foreach (var call in callbacks)
+        {
+            Assert.True(call.Heard(DrillApp.CallbackPromisedPrompt), $"call {call.CallId}: asked for a call back while only the queue was down, but was not promised one");
+            Assert.True(ledger.EscalationIds.Contains("callback-requested-" + call.CallId),
+                $"call {call.CallId}: the call back escalation raised during the outage never reached a person");
+        }
+
+        Assert.True(ledger.StillParked.Count == 0, "work parked during the outage was not sent by the sweep: " + string.Join(", ", ledger.StillParked));
+    }
 }

@@ -13,16 +13,20 @@ namespace FunctionsIvr.Tests.Faults;
 /// </summary>
 internal sealed class DrillLedger
 {
-    private DrillLedger(IReadOnlyList<DrillOrder> orders, IReadOnlyList<string> escalationIds)
+    private DrillLedger(IReadOnlyList<DrillOrder> orders, IReadOnlyList<string> escalationIds, IReadOnlyList<string> stillParked)
     {
         Orders = orders;
         EscalationIds = escalationIds;
+        StillParked = stillParked;
     }
 
     public IReadOnlyList<DrillOrder> Orders { get; }
 
     /// <summary>Ids of the escalations ticketed, e.g. <c>commit-failed-{transactionId}</c>.</summary>
     public IReadOnlyList<string> EscalationIds { get; }
+
+    /// <summary>"queue/MessageId" of the drill's calls' work still parked (not yet accepted by the queue) in the unsent work table.</summary>
+    public IReadOnlyList<string> StillParked { get; }
 
     public static async Task<DrillLedger> ReadAsync(
         IReadOnlyList<DrillCall> calls, string acceptedPrompt, TableServiceClient tables, ErpClient erp, string contactId, string ticketFolder)
@@ -55,7 +59,26 @@ internal sealed class DrillLedger
         var escalations = Directory.Exists(ticketFolder)
             ? Directory.GetFiles(ticketFolder, "*.json").Select(f => JsonNode.Parse(File.ReadAllText(f))!["escalationId"]!.GetValue<string>()).ToList()
             : [];
-        return new DrillLedger(orders, escalations);
+        return new DrillLedger(orders, escalations, await StillParkedAsync(tables, calls));
+    }
+
+    private static async Task<IReadOnlyList<string>> StillParkedAsync(TableServiceClient tables, IReadOnlyList<DrillCall> calls)
+    {
+        var callIds = calls.Select(c => c.CallId).ToHashSet(StringComparer.Ordinal);
+        var parked = new List<string>();
+        try
+        {
+            await foreach (var row in tables.GetTableClient(TableUnsentWorkStore.DefaultTableName).QueryAsync<TableEntity>())
+            {
+                if (callIds.Contains(row.GetString("CallId") ?? "")) parked.Add(row.PartitionKey + "/" + row.RowKey);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing was ever parked on this Azurite: the table is made with the first entry.
+        }
+
+        return parked;
     }
 
     public int Accepted => Orders.Count(o => o.Accepted);

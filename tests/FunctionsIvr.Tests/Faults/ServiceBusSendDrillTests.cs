@@ -10,7 +10,8 @@ namespace FunctionsIvr.Tests.Faults;
 /// <summary>
 /// Fault drill: the app is configured for Service Bus (the in-process fake namespace, delivered to the app's functions
 /// as the Functions host does) and every send fails with 503 for a while. Six callers order (two before, two during,
-/// two after the outage); two more ask to be called back during it.
+/// two after the outage); two more ask to be called back during it. Their escalations are parked in the state storage
+/// (Azurite) and sent by the outbox sweep after the outage: they are promised a call back and get one.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost erp, ITestOutputHelper output)
@@ -40,6 +41,8 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
         await Task.WhenAll(after.Select(c => c.PressAsync("1", DrillApp.HoldPrompt)));
 
         await host.WaitForIdleAsync(TimeSpan.FromSeconds(60));
+        // The queue took none of the call backs made during the outage: they wait, parked, for the sweep.
+        Assert.DoesNotContain(callbacks, c => File.Exists(Path.Combine(folder, "tickets", "callback-requested-" + c.CallId + ".json")));
         clock.Skip(TimeSpan.FromMinutes(2));
         Assert.Equal(200, await DrillApp.SweepAsync(app));
         await host.WaitForIdleAsync(TimeSpan.FromSeconds(60));
@@ -61,8 +64,11 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
         foreach (var dead in host.DeadLettered) output.WriteLine($"dead letter: {dead}");
         output.WriteLine("escalations: " + string.Join(", ", ledger.EscalationIds));
 
+        output.WriteLine("still parked: " + string.Join(", ", ledger.StillParked));
+
         DrillAssert.Holds(report, ledger);
         Assert.Equal(0, host.Parked);
         Assert.All(before.Concat(after), c => Assert.True(c.Heard(DrillApp.AcceptedPrompt), "the queue was up when they confirmed"));
+        DrillAssert.NothingRaisedDuringTheOutageLost(callbacks, ledger);
     }
 }

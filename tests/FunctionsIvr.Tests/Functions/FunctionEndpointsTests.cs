@@ -144,6 +144,27 @@ public class FunctionEndpointsTests
         Assert.Equal(entry.MessageBody, resent.Body);
     }
 
+    [Fact]
+    public async Task SweepOutbox_TimerPayload_SendsTheWorkParkedOnTheCallPath()
+    {
+        using var app = new FunctionsApp();
+        var message = new WorkMessage
+        {
+            QueueName = QueueNames.Escalations, MessageId = "nobody-answered-call-77", Subject = "Escalation", Body = "{\"reason\":\"NobodyAnswered\"}",
+        };
+        var parked = app.Services.GetRequiredService<IUnsentWorkStore>();
+        await parked.ParkAsync(new UnsentWork(message) { CallId = "call-77", ParkedAt = app.Time.GetUtcNow() });
+        var timer = """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"SweepOutbox"}}}""";
+
+        var result = await app.InvokeAsync("SweepOutbox", timer);
+
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        Assert.Contains("unsent work: 1 parked, 1 sent, 0 left", result.Body["Logs"]!.ToJsonString(), StringComparison.Ordinal);
+        var sent = Assert.Single(app.Work.On(QueueNames.Escalations));
+        Assert.Equal((message.MessageId, message.Subject, message.Body), (sent.MessageId, sent.Subject, sent.Body));
+        Assert.Empty(await parked.ListAsync());
+    }
+
     private static string ServiceBusPayload(string body, string messageId, bool doubleEncoded, string? subject = null,
         string? correlationId = null, string? deadLetterReason = null)
     {

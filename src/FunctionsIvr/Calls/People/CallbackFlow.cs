@@ -7,7 +7,8 @@ namespace FunctionsIvr.Calls.People;
 
 /// <summary>
 /// "Call me back": the caller confirms with 1, the account manager (or the team) gets an escalation with the call's
-/// context, the caller hears the promise and the call ends; if the escalation cannot be queued the caller is put
+/// context, the caller hears the promise and the call ends. With the queue down the escalation is parked for the outbox
+/// sweep and the promise stands; only if it can be neither queued nor parked (queue and storage down) is the caller put
 /// through to a person instead of hearing a promise nobody would keep. Any other key goes back to the menu.
 /// </summary>
 public sealed class CallbackFlow : IFlowModule
@@ -33,7 +34,7 @@ public sealed class CallbackFlow : IFlowModule
             .MaxTries(2, thenGoTo: Back);
 
         // The escalation is queued before the promise is played: a caller who hangs up during it is still called back.
-        // When the queue did not take it nobody would call back, so there is no promise: the caller is put through to a person now.
+        // When it was neither queued nor parked nobody would call back, so there is no promise: the caller is put through to a person now.
         flow.Step(Promised)
             .Enter(async ctx =>
             {

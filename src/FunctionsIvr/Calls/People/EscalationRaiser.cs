@@ -16,7 +16,10 @@ namespace FunctionsIvr.Calls.People;
 /// </summary>
 public static partial class EscalationRaiser
 {
-    /// <summary>Builds and queues the escalation; returns whether the queue took it (a failure is logged and noted, never thrown).</summary>
+    /// <summary>
+    /// Builds and queues the escalation; returns whether it will reach someone: queued, or parked for the outbox sweep when
+    /// the queue is down. False only when it is lost (queue and storage down), which is logged and noted, never thrown.
+    /// </summary>
     /// <param name="step">The step the situation arose in; the current step when null.</param>
     public static async Task<bool> RaiseAsync(CallContext ctx, EscalationReason reason, string? detail = null, string? step = null)
     {

@@ -8,6 +8,7 @@ public sealed class StorageCounters
     private long callLogWrites;
     private long callLogReads;
     private long outboxOperations;
+    private long unsentWorkOperations;
 
     public void CallStateRead() => Interlocked.Increment(ref callStateReads);
 
@@ -19,16 +20,20 @@ public sealed class StorageCounters
 
     public void OutboxOperation() => Interlocked.Increment(ref outboxOperations);
 
+    public void UnsentWorkOperation() => Interlocked.Increment(ref unsentWorkOperations);
+
     public StorageCountsSnapshot Snapshot() => new(
         Interlocked.Read(ref callStateReads),
         Interlocked.Read(ref callStateWrites),
         Interlocked.Read(ref callLogWrites),
         Interlocked.Read(ref callLogReads),
-        Interlocked.Read(ref outboxOperations));
+        Interlocked.Read(ref outboxOperations),
+        Interlocked.Read(ref unsentWorkOperations));
 }
 
 /// <summary>The counts at one moment; <see cref="Total"/> is every round trip to the state storage.</summary>
-public sealed record StorageCountsSnapshot(long CallStateReads, long CallStateWrites, long CallLogWrites, long CallLogReads, long OutboxOperations)
+public sealed record StorageCountsSnapshot(
+    long CallStateReads, long CallStateWrites, long CallLogWrites, long CallLogReads, long OutboxOperations, long UnsentWorkOperations)
 {
-    public long Total => CallStateReads + CallStateWrites + CallLogWrites + CallLogReads + OutboxOperations;
+    public long Total => CallStateReads + CallStateWrites + CallLogWrites + CallLogReads + OutboxOperations + UnsentWorkOperations;
 }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace FunctionsIvr.State.Diagnostics;
 
 /// <summary>
-/// Off unless <c>Diagnostics:CountStorage</c> is true (the benchmark sets it): wraps the call state store, call log
-/// and outbox store in counters and answers them on <c>GET /diagnostics/storage</c>.
+/// Off unless <c>Diagnostics:CountStorage</c> is true (the benchmark sets it): wraps the call state store, call log,
+/// outbox store and unsent work store in counters and answers them on <c>GET /diagnostics/storage</c>.
 /// </summary>
 public static class StorageCounting
 {
@@ -21,6 +21,7 @@ public static class StorageCounting
         Decorate<ICallStateStore>(builder.Services, (inner, s) => new CountingCallStateStore(inner, s.GetRequiredService<StorageCounters>()));
         Decorate<ICallLog>(builder.Services, (inner, s) => new CountingCallLog(inner, s.GetRequiredService<StorageCounters>()));
         Decorate<IOutboxStore>(builder.Services, (inner, s) => new CountingOutboxStore(inner, s.GetRequiredService<StorageCounters>()));
+        Decorate<IUnsentWorkStore>(builder.Services, (inner, s) => new CountingUnsentWorkStore(inner, s.GetRequiredService<StorageCounters>()));
         return builder;
     }
 
@@ -35,6 +36,7 @@ public static class StorageCounting
             return Results.Ok(new
             {
                 counts.CallStateReads, counts.CallStateWrites, counts.CallLogWrites, counts.CallLogReads, counts.OutboxOperations,
+                counts.UnsentWorkOperations,
                 CallLogLinesDropped = callLog.Dropped,
             });
         }).ExcludeFromDescription();

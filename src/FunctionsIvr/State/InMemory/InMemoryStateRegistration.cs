@@ -8,7 +8,7 @@ namespace FunctionsIvr.State.InMemory;
 public static class InMemoryStateRegistration
 {
     /// <summary>
-    /// Registers the in-memory call state store, call log and outbox (the local default when no
+    /// Registers the in-memory call state store, call log, outbox and unsent work store (the local default when no
     /// <c>StateStorage</c> connection is configured). Settings: section <see cref="InMemoryStateOptions.SectionName"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInMemoryState(this IHostApplicationBuilder builder)
@@ -26,6 +26,7 @@ public static class InMemoryStateRegistration
         builder.Services.AddSingleton<ICallLog>(services =>
             new InMemoryCallLog(services.GetRequiredService<IOptions<InMemoryStateOptions>>().Value.CallLogMaxCalls));
         builder.Services.AddSingleton<IOutboxStore, InMemoryOutboxStore>();
+        builder.Services.AddSingleton<IUnsentWorkStore, InMemoryUnsentWorkStore>();
         return builder;
     }
 }

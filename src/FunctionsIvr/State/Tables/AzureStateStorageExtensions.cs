@@ -12,7 +12,8 @@ public static class AzureStateStorageExtensions
     public const string ConnectionName = "StateStorage";
 
     /// <summary>
-    /// Registers the Table Storage <see cref="ICallStateStore"/>, <see cref="ICallLog"/> and <see cref="IOutboxStore"/>
+    /// Registers the Table Storage <see cref="ICallStateStore"/>, <see cref="ICallLog"/>, <see cref="IOutboxStore"/> and
+    /// <see cref="IUnsentWorkStore"/>
     /// when <c>StateStorage</c> (a connection string such as <c>UseDevelopmentStorage=true</c>, also read from
     /// <c>ConnectionStrings:StateStorage</c>) or <c>StateStorage__tableServiceUri</c> (+ optional <c>__clientId</c>,
     /// managed identity) is configured. Returns false and registers nothing otherwise, so the caller can fall back
@@ -65,6 +66,8 @@ public static class AzureStateStorageExtensions
             s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableCallLog>>()));
         services.AddSingleton<IOutboxStore>(s => new TableOutboxStore(
             s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableOutboxStore>>()));
+        services.AddSingleton<IUnsentWorkStore>(s => new TableUnsentWorkStore(
+            s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableUnsentWorkStore>>()));
         return true;
     }
 

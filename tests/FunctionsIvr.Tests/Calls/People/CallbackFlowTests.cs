@@ -3,7 +3,9 @@ using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls.People;
@@ -106,18 +108,19 @@ public class CallbackFlowTests
     }
 
     [Fact]
-    public async Task CallbackConfirmed_QueueDown_NoPromisePutThroughToAPersonAndTheCallLogSaysSo()
+    public async Task CallbackConfirmed_QueueDown_EscalationParkedThePromiseStandsAndTheCallLogSaysSo()
     {
         using var call = await AtConfirm(WithAccountManager);
         call.Work.FailNext(4);
 
         var answer = await call.PressAsync("1");
 
-        Assert.NotEqual("Play 80", Listening.Heard(answer.Action));
-        Assert.Equal(IvrActionTypes.CallByObjectLogin, answer.Action.Type);
+        Assert.Equal("Play 80", Listening.Heard(answer.Action));
         Assert.Empty(call.Work.On(QueueNames.Escalations));
-        Assert.Contains(answer.Notes, n => n.StartsWith("Escalation not queued after 2 tries", StringComparison.Ordinal));
-        Assert.Contains("call back not registered: put through to a person instead", answer.Notes);
+        var parked = Assert.Single(await call.Services.GetRequiredService<IUnsentWorkStore>().ListAsync(), w => w.Message.QueueName == QueueNames.Escalations);
+        Assert.Equal($"callback-requested-{call.CallId}", parked.Message.MessageId);
+        Assert.Contains(answer.Notes, n => n.StartsWith("Escalation not queued after 2 tries (HttpRequestException): parked", StringComparison.Ordinal));
+        Assert.Contains(answer.Notes, n => n.StartsWith("escalation callback-requested raised", StringComparison.Ordinal));
     }
 
     [Fact]

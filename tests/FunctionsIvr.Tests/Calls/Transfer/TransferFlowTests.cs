@@ -55,7 +55,7 @@ public class TransferFlowTests
     }
 
     [Fact]
-    public async Task QueueNotAnswered_QueueDown_CallerStillHearsTheApology()
+    public async Task QueueNotAnswered_QueueDown_CallerStillHearsTheApologyAndTheEscalationIsParked()
     {
         using var call = await AtTeamQueue();
         call.Work.FailNext(10);
@@ -66,7 +66,7 @@ public class TransferFlowTests
         Assert.False(sorry.IsFallback);
         Assert.Equal("Play 9", Listening.Heard(sorry.Action));
         Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
-        Assert.Contains(sorry.Notes, n => n.Contains("not queued", StringComparison.Ordinal));
+        Assert.Contains(sorry.Notes, n => n.StartsWith("Escalation not queued after 2 tries (HttpRequestException): parked", StringComparison.Ordinal));
     }
 
     [Fact]

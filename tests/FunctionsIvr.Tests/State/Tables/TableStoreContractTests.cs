@@ -29,3 +29,11 @@ public sealed class TableOutboxStoreContractTests(AzuriteFixture azurite) : Outb
         Task.FromResult<IOutboxStore>(new TableOutboxStore(
             azurite.CreateServiceClient(), NullLogger<TableOutboxStore>.Instance, AzuriteFixture.UniqueTableName("outbox")));
 }
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableUnsentWorkStoreContractTests(AzuriteFixture azurite) : UnsentWorkStoreContract
+{
+    protected override Task<IUnsentWorkStore> CreateStoreAsync() =>
+        Task.FromResult<IUnsentWorkStore>(new TableUnsentWorkStore(
+            azurite.CreateServiceClient(), NullLogger<TableUnsentWorkStore>.Instance, AzuriteFixture.UniqueTableName("unsent")));
+}

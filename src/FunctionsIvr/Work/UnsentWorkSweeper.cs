@@ -1,0 +1,79 @@
+using FunctionsIvr.Hosting;
+using FunctionsIvr.State;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.Work;
+
+/// <summary>
+/// The SweepOutbox timer's second part: sends the work the queue did not accept on the call path (parked in
+/// <see cref="IUnsentWorkStore"/> by <c>TrySendWorkAsync</c>), oldest first, unchanged and with its MessageId, so
+/// duplicate detection keeps a message single even if one of the call's sends did arrive. An entry is removed once
+/// the queue accepts it; one the queue still refuses stays for the next pass. After
+/// <see cref="FailuresBeforeGivingUpThePass"/> failed sends in a row the pass stops: the queue is down, not the message.
+/// </summary>
+public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue queue, ILogger<UnsentWorkSweeper> logger)
+{
+    public const int FailuresBeforeGivingUpThePass = 3;
+
+    public async Task<UnsentWorkSweepResult> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var parked = await store.ListAsync(cancellationToken);
+        int sent = 0, failedInARow = 0;
+        foreach (var work in parked)
+        {
+            if (failedInARow >= FailuresBeforeGivingUpThePass) break;
+            var message = work.Message;
+            try
+            {
+                await queue.SendAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failedInARow++;
+                Log.StillNotSent(logger, e, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
+                continue;
+            }
+
+            failedInARow = 0;
+            sent++;
+            Log.Sent(logger, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
+            try
+            {
+                await store.RemoveAsync(message.QueueName, message.MessageId, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Delivered all the same; the next pass sends it again and duplicate detection drops the repeat.
+                Log.NotRemoved(logger, e, message.Subject, Redact.Id(message.MessageId), message.QueueName);
+            }
+        }
+
+        var result = new UnsentWorkSweepResult(parked.Count, sent);
+        if (parked.Count > 0) Log.Swept(logger, result.Parked, result.Sent, result.Left);
+        return result;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4301, Level = LogLevel.Information,
+            Message = "Sent parked {Subject} {MessageId} to {Queue} (call {CallId}, parked at {ParkedAt:u})")]
+        public static partial void Sent(ILogger logger, string subject, string messageId, string queue, string callId, DateTimeOffset parkedAt);
+
+        [LoggerMessage(EventId = 4302, Level = LogLevel.Warning,
+            Message = "Parked {Subject} {MessageId} still not accepted by {Queue} (call {CallId}, parked at {ParkedAt:u}); the next sweep tries again")]
+        public static partial void StillNotSent(ILogger logger, Exception exception, string subject, string messageId, string queue, string callId, DateTimeOffset parkedAt);
+
+        [LoggerMessage(EventId = 4303, Level = LogLevel.Warning,
+            Message = "Parked {Subject} {MessageId} was sent to {Queue} but not removed; the next sweep sends it again as a duplicate")]
+        public static partial void NotRemoved(ILogger logger, Exception exception, string subject, string messageId, string queue);
+
+        [LoggerMessage(EventId = 4304, Level = LogLevel.Information, Message = "Unsent work sweep: {Parked} parked, {Sent} sent, {Left} left")]
+        public static partial void Swept(ILogger logger, int parked, int sent, int left);
+    }
+}
+
+/// <summary>What one pass did: the work found parked, how much of it the queue accepted, and what stays for the next pass.</summary>
+public sealed record UnsentWorkSweepResult(int Parked = 0, int Sent = 0)
+{
+    public int Left => Parked - Sent;
+}

@@ -1,0 +1,134 @@
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Fakes;
+using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace FunctionsIvr.Tests.Work;
+
+public class UnsentWorkSweeperTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 10, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly InMemoryUnsentWorkStore _store = new();
+    private readonly CapturingWorkQueue _queue = new();
+
+    [Fact]
+    public async Task QueueBack_EveryParkedMessageSentUnchangedWithItsMessageIdOldestFirst_AndCleared()
+    {
+        var callback = await ParkAsync(QueueNames.Escalations, "callback-requested-call-1", T0.AddSeconds(5));
+        var open = await ParkAsync(QueueNames.CallRecords, "call-1-open", T0);
+
+        var result = await Sweeper().SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(Parked: 2, Sent: 2), result);
+        Assert.Equal([open.Message.MessageId, callback.Message.MessageId], _queue.Accepted.Select(m => m.MessageId));
+        var sent = _queue.Accepted[1];
+        Assert.Equal((callback.Message.QueueName, callback.Message.Subject, callback.Message.Body, callback.Message.CorrelationId),
+            (sent.QueueName, sent.Subject, sent.Body, sent.CorrelationId));
+        Assert.Empty(await _store.ListAsync());
+    }
+
+    [Fact]
+    public async Task QueueStillDown_EverythingLeftForTheNextPass()
+    {
+        await ParkAsync(QueueNames.Escalations, "nobody-answered-call-2", T0);
+        _queue.FailSends = int.MaxValue;
+
+        var result = await Sweeper().SweepAsync();
+
+        Assert.Equal(1, result.Left);
+        Assert.Empty(_queue.Accepted);
+        Assert.Single(await _store.ListAsync());
+    }
+
+    [Fact]
+    public async Task QueueDownThenBack_TheNextPassDeliversWhatTheFirstCouldNot()
+    {
+        await ParkAsync(QueueNames.Escalations, "nobody-answered-call-3", T0);
+        _queue.FailSends = 1;
+        await Sweeper().SweepAsync();
+
+        var second = await Sweeper().SweepAsync();
+
+        Assert.Equal(1, second.Sent);
+        Assert.Equal("nobody-answered-call-3", Assert.Single(_queue.Accepted).MessageId);
+        Assert.Empty(await _store.ListAsync());
+    }
+
+    [Fact]
+    public async Task QueueDown_ThePassStopsAfterThreeFailuresInARow()
+    {
+        for (var i = 0; i < 6; i++) await ParkAsync(QueueNames.CallRecords, $"call-4-update-{i}", T0.AddSeconds(i));
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.SendAsync(It.IsAny<WorkMessage>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("queue unreachable"));
+
+        var result = await new UnsentWorkSweeper(_store, queue.Object, NullLogger<UnsentWorkSweeper>.Instance).SweepAsync();
+
+        queue.Verify(q => q.SendAsync(It.IsAny<WorkMessage>(), It.IsAny<CancellationToken>()), Times.Exactly(UnsentWorkSweeper.FailuresBeforeGivingUpThePass));
+        Assert.Equal(6, result.Left);
+        Assert.Equal(6, (await _store.ListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task OneMessageRefused_TheOthersStillGo()
+    {
+        await ParkAsync(QueueNames.Escalations, "refused", T0);
+        await ParkAsync(QueueNames.Escalations, "accepted", T0.AddSeconds(1));
+        _queue.FailSends = 1;
+
+        var result = await Sweeper().SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(Parked: 2, Sent: 1), result);
+        Assert.Equal("refused", Assert.Single(await _store.ListAsync()).Message.MessageId);
+    }
+
+    [Fact]
+    public async Task SentButNotRemoved_NextPassSendsItAgainAndDuplicateDetectionKeepsItSingle()
+    {
+        var parked = await ParkAsync(QueueNames.Escalations, "callback-requested-call-5", T0);
+        var storage = new Mock<IUnsentWorkStore>();
+        storage.Setup(s => s.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync([parked]);
+        storage.Setup(s => s.RemoveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new AggregateException(new Azure.RequestFailedException(0, "Connection refused")));
+        var logs = new CapturingLoggerProvider();
+        using var factory = new LoggerFactory([logs]);
+        var sweeper = new UnsentWorkSweeper(storage.Object, _queue, factory.CreateLogger<UnsentWorkSweeper>());
+
+        var first = await sweeper.SweepAsync();
+        await sweeper.SweepAsync();
+
+        Assert.Equal(1, first.Sent);
+        Assert.Single(_queue.Accepted);
+        Assert.Single(_queue.Duplicates);
+        Assert.Equal(2, logs.Lines.Count(l => l.EventId.Id == 4303 && l.Level == LogLevel.Warning));
+    }
+
+    [Fact]
+    public async Task NothingParked_NothingSent()
+    {
+        var result = await Sweeper().SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(), result);
+        Assert.Empty(_queue.Accepted);
+    }
+
+    private UnsentWorkSweeper Sweeper() => new(_store, _queue, NullLogger<UnsentWorkSweeper>.Instance);
+
+    private async Task<UnsentWork> ParkAsync(string queue, string messageId, DateTimeOffset at)
+    {
+        var work = new UnsentWork(new WorkMessage
+        {
+            QueueName = queue, MessageId = messageId, Subject = "Escalation", Body = $"{{\"id\":\"{messageId}\"}}", CorrelationId = "call-1",
+        })
+        {
+            CallId = "call-1",
+            ParkedAt = at,
+            LastError = "HttpRequestException: queue unreachable",
+        };
+        await _store.ParkAsync(work);
+        return work;
+    }
+}
