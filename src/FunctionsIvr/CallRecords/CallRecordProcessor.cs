@@ -49,10 +49,10 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ILogger<CallRecor
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} opened")]
+        [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} opened")]
         public static partial void Opened(ILogger logger, string callId, string recordId);
 
-        [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated, outcome {Outcome}")]
+        [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated, outcome {Outcome}")]
         public static partial void Updated(ILogger logger, string callId, string recordId, string outcome);
     }
 }

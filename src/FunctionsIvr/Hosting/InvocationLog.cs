@@ -18,21 +18,21 @@ internal static partial class InvocationLog
     public static IDisposable? BeginFunction(ILogger logger, string functionName, string invocationId) =>
         FunctionScope(logger, functionName, invocationId);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Function {FunctionName} got a malformed invocation payload: {Problem}")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Function {FunctionName} got a malformed invocation payload: {Problem}")]
     public static partial void MalformedPayload(ILogger logger, string functionName, string problem);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Function {FunctionName} processed message {MessageId} from queue {Queue} at delivery {DeliveryCount}")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Function {FunctionName} processed message {MessageId} from queue {Queue} at delivery {DeliveryCount}")]
     public static partial void MessageProcessed(ILogger logger, string functionName, string messageId, string queue, int deliveryCount);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Function {FunctionName} failed on message {MessageId} from queue {Queue} at delivery {DeliveryCount}; Service Bus redelivers it")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Function {FunctionName} failed on message {MessageId} from queue {Queue} at delivery {DeliveryCount}; Service Bus redelivers it")]
     public static partial void MessageFailed(ILogger logger, Exception exception, string functionName, string messageId, string queue, int deliveryCount);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Function {FunctionName} has no processor registered for queue {Queue}")]
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Function {FunctionName} has no processor registered for queue {Queue}")]
     public static partial void NoProcessor(ILogger logger, string functionName, string queue);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Timer function {FunctionName} ran (past due: {IsPastDue})")]
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Timer function {FunctionName} ran (past due: {IsPastDue})")]
     public static partial void TimerRan(ILogger logger, string functionName, bool isPastDue);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Timer function {FunctionName} failed")]
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Timer function {FunctionName} failed")]
     public static partial void TimerFailed(ILogger logger, Exception exception, string functionName);
 }

@@ -59,10 +59,10 @@ public sealed partial class DeadLetterProcessor(string queueName, IWorkQueue que
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Dead-lettered {Subject} message {MessageId} ({Reason}) escalated to a person")]
+        [LoggerMessage(EventId = 4501, Level = LogLevel.Warning, Message = "Dead-lettered {Subject} message {MessageId} ({Reason}) escalated to a person")]
         public static partial void Escalated(ILogger logger, string messageId, string subject, string reason);
 
-        [LoggerMessage(EventId = 4102, Level = LogLevel.Critical,
+        [LoggerMessage(EventId = 4502, Level = LogLevel.Critical,
             Message = "An escalation could not be delivered on any channel and was dead-lettered: message {MessageId}, call {CallId}, reason {Reason} {Description}. {Summary}")]
         public static partial void EscalationLost(ILogger logger, string messageId, string callId, string reason, string description, string summary);
     }
