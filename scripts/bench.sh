@@ -59,6 +59,14 @@ wait_http() { # url [method]
   echo "not answering: $1" >&2; return 1
 }
 
+# Azurite comes from npm (network-bound) while the build uses the cores: both at once.
+AZURITE_INSTALL_PID=
+if [ "$AZURITE" = 1 ] && [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+  echo "== installing azurite@3.37.0 into .tools/azurite (in the background)"
+  npm install --silent --no-audit --no-fund --prefix .tools/azurite azurite@3.37.0 >"$OUT/azurite-install.log" 2>&1 &
+  AZURITE_INSTALL_PID=$!
+fi
+
 echo "== building Release"
 for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/BareEndpoint bench/LoadDriver; do
   dotnet build "$project" -c Release --nologo -v quiet >/dev/null
@@ -137,9 +145,8 @@ if [ "$QUICK" = 0 ]; then
 fi
 
 if [ "$AZURITE" = 1 ]; then
-  if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
-    echo "== installing azurite@3.37.0 into .tools/azurite"
-    npm install --silent --no-audit --no-fund --prefix .tools/azurite azurite@3.37.0 >/dev/null 2>&1
+  if [ -n "$AZURITE_INSTALL_PID" ] && ! wait "$AZURITE_INSTALL_PID"; then
+    echo "installing azurite failed: see $OUT/azurite-install.log" >&2; exit 1
   fi
   table_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   .tools/azurite/node_modules/.bin/azurite-table --silent --inMemoryPersistence --skipApiVersionCheck \
