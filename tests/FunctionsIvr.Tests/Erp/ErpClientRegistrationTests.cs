@@ -28,17 +28,7 @@ public class ErpClientRegistrationTests
     public async Task AddErpClient_Configured_CallsTheBaseUrlWithTheApiKeyAndSharesOneCircuit()
     {
         var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, """{"items":[]}"""));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Erp:BaseUrl"] = "https://erp-gw.example.com/ivr/v1",
-            ["Erp:ApiKey"] = "from-config",
-            ["Erp:ApiKeyHeader"] = "Ocp-Apim-Subscription-Key",
-        });
-        builder.AddErpClient();
-        builder.Services.AddHttpClient(nameof(ErpClient)).ConfigurePrimaryHttpMessageHandler(() => erp);
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartAsync(erp, new() { ["Erp:ApiKeyHeader"] = "Ocp-Apim-Subscription-Key" });
 
         var client = host.Services.GetRequiredService<ErpClient>();
         await client.GetPromotionsAsync("c-1");
@@ -56,19 +46,11 @@ public class ErpClientRegistrationTests
     {
         var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, """{"items":[]}"""));
         var logs = new CapturingLoggerProvider();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var host = await StartAsync(erp, new()
         {
-            ["Erp:BaseUrl"] = "https://erp-gw.example.com/ivr/v1",
-            ["Erp:ApiKey"] = "from-config",
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Trace",
-        });
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
-        builder.AddErpClient();
-        builder.Services.AddHttpClient(nameof(ErpClient)).ConfigurePrimaryHttpMessageHandler(() => erp);
-        using var host = builder.Build();
-        await host.StartAsync();
+        }, logs);
 
         var client = host.Services.GetRequiredService<ErpClient>();
         await client.FindContactByPhoneAsync("+48 600 100 200");
@@ -79,5 +61,23 @@ public class ErpClientRegistrationTests
         Assert.DoesNotContain("c-1001", logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain("600100200", logs.AllText, StringComparison.Ordinal);
         await host.StopAsync();
+    }
+
+    /// <summary>A started host with the ERP client at a base URL with an API key, its HTTP answered by <paramref name="erp"/>.</summary>
+    private static async Task<IHost> StartAsync(StubErpHandler erp, Dictionary<string, string?> settings, ILoggerProvider? logs = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Erp:BaseUrl"] = "https://erp-gw.example.com/ivr/v1",
+            ["Erp:ApiKey"] = "from-config",
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (logs is not null) builder.Logging.ClearProviders().AddProvider(logs);
+        builder.AddErpClient();
+        builder.Services.AddHttpClient(nameof(ErpClient)).ConfigurePrimaryHttpMessageHandler(() => erp);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 }
