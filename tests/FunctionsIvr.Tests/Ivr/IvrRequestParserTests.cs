@@ -246,6 +246,18 @@ public class IvrRequestParserTests
     }
 
     [Fact]
+    public void Parse_UnknownFieldNameNotValidUtf8_IgnoredLikeAnyUnknownField()
+    {
+        // Known fields are read; a name no field of the protocol can have is skipped without being decoded.
+        byte[] body = [.. "{\"UniqueCallId\":\"c-1\",\"Hash\":\"h\",\""u8, 0xC3, 0x28, .. "\":1}"u8];
+
+        var result = IvrRequestParser.Parse(body, "application/json");
+
+        Assert.True(result.Succeeded, result.Error?.Reason);
+        Assert.Equal(("c-1", "h"), (result.Request!.UniqueCallId, result.Hash));
+    }
+
+    [Fact]
     public void Parse_RandomGarbageBytes_NeverThrows()
     {
         var random = new Random(20240517);
