@@ -267,7 +267,7 @@ public sealed class SessionCodec
         ReferenceEquals(data.KeyComparer, StringComparer.Ordinal) ? data : data.WithComparers(StringComparer.Ordinal);
 
     /// <summary>Both tags into <paramref name="destination"/>: content tag, then call tag. Data must be sorted by key (ordinal).</summary>
-    private static void Sign(byte[] key, int version, string callId, string step, int tries, int steps,
+    private void Sign(byte[] key, int version, string callId, string step, int tries, int steps,
         ImmutableSortedDictionary<string, string> data, Span<byte> destination)
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
@@ -281,8 +281,14 @@ public sealed class SessionCodec
     /// HMAC-SHA256 with a keyed instance kept per thread for the current key: a one-shot HMAC sets the key up again on
     /// every call, and a callback computes four. Any other key (the previous one, during a rotation) goes one-shot.
     /// </summary>
-    private static void Mac(byte[] key, ReadOnlySpan<byte> source, Span<byte> destination)
+    private void Mac(byte[] key, ReadOnlySpan<byte> source, Span<byte> destination)
     {
+        if (!ReferenceEquals(key, _key))
+        {
+            HMACSHA256.HashData(key, source, destination);
+            return;
+        }
+
         var mac = t_mac;
         if (mac is null || !ReferenceEquals(t_macKey, key))
         {
