@@ -43,6 +43,9 @@ public class TelemetryHostBuilderExtensionsTests
         Assert.Equal(IvrCallbackFunction.FunctionName, (string?)request["properties"]?[CallTelemetry.FunctionName]);
         Assert.False(string.IsNullOrEmpty((string?)request["properties"]?[CallTelemetry.Step]), "the request does not say which step it handled");
         Assert.Equal("200", (string?)request["responseCode"]);
+        // The call's first answer (event 2101) can be found by its event id.
+        Assert.Contains(ingestion.Find("MessageData", CallTelemetry.CallId, callId),
+            trace => (string?)trace["data"]?["baseData"]?["properties"]?["EventId"] == "2101");
         var everything = string.Join('\n', ingestion.Items.Select(i => i.ToJsonString()));
         Assert.DoesNotContain("function-key-not-for-telemetry", everything, StringComparison.Ordinal);
         Assert.DoesNotContain("48600100200", everything, StringComparison.Ordinal);
