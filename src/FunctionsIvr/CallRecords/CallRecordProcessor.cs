@@ -49,7 +49,9 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ILogger<CallRecor
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} opened")]
+        // Debug: every call opens one, the invocation is in `requests` already and both ids are masked here; a
+        // failure is logged by the dispatcher or the Functions host with the message id.
+        [LoggerMessage(EventId = 8001, Level = LogLevel.Debug, Message = "Call {CallId}: ERP call record {RecordId} opened")]
         public static partial void Opened(ILogger logger, string callId, string recordId);
 
         [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated, outcome {Outcome}")]
