@@ -9,6 +9,9 @@
 #     ivr-nocache  the same with both caches off: every call asks the ERP (the bench repeats one caller and one
 #                  product, so "ivr" is the best case for the ERP and this the worst); not with --quick
 #     ivr-azurite  state in Table Storage on a local Azurite (installed from npm into .tools/ like scripts/test.sh)
+# The ratio's two sides, the bare endpoint and "ivr", are measured in alternating slices (bare, ivr, bare, ivr, …) and
+# each side's slices merged (requests over the summed time, percentiles over every request): this shared machine's
+# speed drifts by a third within minutes, and one run of each, a minute apart, made the ratio drift with it.
 # Usage: scripts/bench.sh [--quick] [--skip-cold-start] [--skip-azurite]
 #   --quick   shorter runs (under five minutes including the build); the default runs longer for steadier figures.
 # BENCH_IVR_LOG_LEVEL (default Information, as deployed) sets the handler's Logging:LogLevel:Default.
@@ -33,8 +36,8 @@ done
 # competes with the load for the two cores. The bare endpoint and the ivr pass (the ratio and p99 figures) therefore
 # start with an unmeasured run of STEADY_WARMUP s: the process as it runs for hours, not as it starts. The ERP- and
 # Azurite-bound passes are not held back by the JIT and start with the short warm-up only.
-if [ "$QUICK" = 1 ]; then SECONDS_PER_RUN=8; WARMUP=3; COLD_RUNS=3; CONNECTIONS="64"; STEADY_WARMUP=20
-else SECONDS_PER_RUN=30; WARMUP=5; COLD_RUNS=5; CONNECTIONS="8 64"; STEADY_WARMUP=30; fi
+if [ "$QUICK" = 1 ]; then SECONDS_PER_RUN=8; WARMUP=3; COLD_RUNS=3; CONNECTIONS="64"; STEADY_WARMUP=20; ROUNDS=4; SLICE=2
+else SECONDS_PER_RUN=30; WARMUP=5; COLD_RUNS=5; CONNECTIONS="8 64"; STEADY_WARMUP=30; ROUNDS=6; SLICE=5; fi
 # Overload: eight times the connections of the headline figure, so callbacks queue in front of the handler (accepted
 # by the socket, waiting for a thread) and the answer time seen by the caller's side shows it.
 OVERLOAD_CONNECTIONS=512
@@ -73,10 +76,12 @@ for project in src/FunctionsIvr src/FunctionsIvr.DemoErp bench/BareEndpoint benc
 done
 
 echo "== starting DemoErp ($ERP_URL) and bare endpoint ($BARE_URL)"
-ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
-  dotnet src/FunctionsIvr.DemoErp/bin/Release/net10.0/FunctionsIvr.DemoErp.dll >"$OUT/erp.log" 2>&1 &
+# Each from its own output folder: its content root, whose configuration files it watches. Started from the
+# repository, both woke up for every line the handler logs into .local/bench.
+(cd src/FunctionsIvr.DemoErp/bin/Release/net10.0 && ASPNETCORE_URLS=$ERP_URL Logging__LogLevel__Default=Warning \
+  exec dotnet FunctionsIvr.DemoErp.dll >"$OUT/erp.log" 2>&1) &
 pids+=($!)
-ASPNETCORE_URLS=$BARE_URL dotnet bench/BareEndpoint/bin/Release/net10.0/BareEndpoint.dll >"$OUT/bare.log" 2>&1 &
+(cd bench/BareEndpoint/bin/Release/net10.0 && ASPNETCORE_URLS=$BARE_URL exec dotnet BareEndpoint.dll >"$OUT/bare.log" 2>&1) &
 pids+=($!)
 wait_http "$ERP_URL/health"; wait_http "$BARE_URL/"
 
@@ -107,12 +112,38 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 
 : >"$OUT/runs.txt"
 declare -A result storage rss
+slice() { # label url connections round: one slice, its latencies kept for merging
+  $DRIVER --label "$1" --url "$2" --connections "$3" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" \
+    --latencies-out "$WORK/latencies-$1-$3-$4" | grep '^RESULT' | tee -a "$OUT/runs.txt" >>"$WORK/slices-$1-$3"
+}
+merged() { # label connections: the slices as one RESULT line (requests/s over the summed time, exact percentiles)
+  python3 - "$WORK" "$1" "$2" <<'PY'
+import glob, math, re, sys
+work, label, connections = sys.argv[1:4]
+rows = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in open(f"{work}/slices-{label}-{connections}")]
+latencies = sorted(float(x) for f in glob.glob(f"{work}/latencies-{label}-{connections}-*") for x in open(f) if x.strip())
+pct = lambda share: latencies[max(0, math.ceil(share * len(latencies)) - 1)] if latencies else 0
+seconds = sum(int(r["seconds"]) for r in rows)
+total = lambda key: sum(int(r[key]) for r in rows)
+print(f"RESULT label={label} connections={connections} seconds={seconds} requests={len(latencies)} rps={len(latencies) / seconds:.0f} "
+      f"p50={pct(0.50):.2f} p99={pct(0.99):.2f} max={latencies[-1] if latencies else 0:.1f} calls={total('calls')} "
+      f"invalid={total('invalid')} errors={total('errors')} overruns={total('overruns')} sent={total('sent')} slices={len(rows)}")
+PY
+}
+side_by_side() { # connections: ROUNDS alternating slices of the bare endpoint and the handler
+  for round in $(seq 1 "$ROUNDS"); do
+    slice bare "$BARE_URL/api/ivr" "$1" "$round"; slice ivr "$IVR_URL/api/ivr" "$1" "$round"
+  done
+  result[bare-$1]=$(merged bare "$1"); result[ivr-$1]=$(merged ivr "$1")
+}
 measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
+  # "ivr" at the headline connections is measured side by side with the bare endpoint; everything else in one run.
   local label=$1; shift
   local before after sent=0
   before=$(curl -fsS "$IVR_URL/diagnostics/storage")
   for connections in "$@"; do
-    result[$label-$connections]=$(run "$label" "$IVR_URL/api/ivr" "$connections" | grep '^RESULT')
+    if [ "$label" = ivr ] && [ "$connections" != "$OVERLOAD_CONNECTIONS" ]; then side_by_side "$connections"
+    else result[$label-$connections]=$(run "$label" "$IVR_URL/api/ivr" "$connections" | grep '^RESULT'); fi
     sent=$((sent + $(field "${result[$label-$connections]}" sent)))
   done
   after=$(curl -fsS "$IVR_URL/diagnostics/storage")
@@ -130,12 +161,8 @@ PY
 }
 
 steady_warm_up "$BARE_URL/api/ivr"
-for connections in $CONNECTIONS; do
-  echo "== bare, $connections connections, ${SECONDS_PER_RUN}s after ${WARMUP}s warm-up"
-  result[bare-$connections]=$(run bare "$BARE_URL/api/ivr" "$connections" | grep '^RESULT')
-done
 labels=(ivr)
-echo "== ivr (in-memory state) at $(took)"
+echo "== ivr (in-memory state) at $(took): bare and ivr in $ROUNDS alternating slices of ${SLICE}s each at $CONNECTIONS connections"
 start_ivr ivr; steady_warm_up "$IVR_URL/api/ivr"; measure_ivr ivr $CONNECTIONS $OVERLOAD_CONNECTIONS; stop_ivr
 if [ "$QUICK" = 0 ]; then
   # Not in --quick: no target depends on it, and --quick must stay under five minutes from a fresh clone.
@@ -167,19 +194,34 @@ if [ "$COLD" = 1 ]; then
   dotnet publish src/FunctionsIvr -c Release -o "$WORK/ivr" --nologo -v quiet >/dev/null
   dotnet publish bench/BareEndpoint -c Release -o "$WORK/bare" --nologo -v quiet >/dev/null
   body='{"request":{"FromNumber":"48609999999","ToNumber":"48221234567","ChannelStatus":"Connected","UniqueCallId":"cold-1","Hash":"'$HASH'","Event":{"EventName":"Connected","EventData":""},"Session":null}}'
-  cold_ms() { # dir executable port
-    local started ended pid
-    started=$(date +%s%N)
+  cold_ms() { # dir executable port: from spawning the process to its first valid answer
+    # Polled from one small process (a refused connect, then a POST every 2 ms): a curl per try forked a process
+    # every few milliseconds and took a core's share from the process starting up.
     (cd "$1" && ASPNETCORE_URLS=http://127.0.0.1:$3 ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
-      Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY exec "./$2" >/dev/null 2>&1) &
-    pid=$!
-    for _ in $(seq 1 2000); do
-      if curl -fsS -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$3/api/ivr" 2>/dev/null | grep -q '"Action"'; then break; fi
-      sleep 0.005
-    done
-    ended=$(date +%s%N)
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-    echo $(((ended - started) / 1000000))
+      Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY python3 - "./$2" "$3" "$body" <<'PY'
+import socket, subprocess, sys, time
+executable, port, body = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+request = (f"POST /api/ivr HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+           "Connection: close\r\n\r\n").encode() + body
+started = time.perf_counter()
+process = subprocess.Popen([executable], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    while time.perf_counter() - started < 10:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+                s.sendall(request)
+                answer = b""
+                while chunk := s.recv(65536): answer += chunk
+            if answer.startswith(b"HTTP/1.1 200") and b'"Action"' in answer:
+                print(round((time.perf_counter() - started) * 1000)); sys.exit(0)
+        except OSError:
+            pass
+        time.sleep(0.002)
+    print("no valid answer within 10 s", file=sys.stderr); sys.exit(1)
+finally:
+    process.kill(); process.wait()
+PY
+    )
   }
   median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   ivr_cold=$(for _ in $(seq 1 "$COLD_RUNS"); do cold_ms "$WORK/ivr" FunctionsIvr 7193; done | median)
@@ -202,7 +244,7 @@ fi
   done
   echo
   ratio() { python3 -c "print(f'{$(field "${result[$1-64]}" rps)/$(field "${result[bare-64]}" rps):.2f}')"; }
-  echo "throughput ratio (ivr/bare): $(ratio ivr) (64 connections)"
+  echo "throughput ratio (ivr/bare): $(ratio ivr) (64 connections; $ROUNDS alternating slices of ${SLICE}s each)"
   echo "p99 ms (ivr, 64 connections): $(field "${result[ivr-64]}" p99)"
   overload=${result[ivr-$OVERLOAD_CONNECTIONS]}
   echo "overload (ivr, $OVERLOAD_CONNECTIONS connections): p99 $(field "$overload" p99) ms, max $(field "$overload" max) ms, over budget $(field "$overload" overruns) of $(field "$overload" requests)"

@@ -8,7 +8,8 @@ using System.Text.Json;
 // result line: requests/s, p50, p99, max (ms) and the counts. Each call follows the answers: a GetDTMF gets the next
 // digits of the script (a timeout once the script is used up), a Call… is answered, Play/Answer/Wait/Say* are
 // acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks. --max-calls bounds the calls placed;
-// --count-prompt N counts the answers playing prompt N (e.g. "order accepted").
+// --count-prompt N counts the answers playing prompt N (e.g. "order accepted"); --latencies-out FILE writes every
+// measured latency (ms, one per line), so runs in slices can be merged into exact percentiles.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler
 {
@@ -29,6 +30,10 @@ var results = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select
 var latencies = results.SelectMany(r => r.LatenciesMs).ToArray();
 Array.Sort(latencies);
 var measured = latencies.Length;
+if (options.LatenciesOut is { } latenciesFile)
+{
+    await File.WriteAllLinesAsync(latenciesFile, latencies.Select(ms => ms.ToString("0.###", inv)));
+}
 double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
 
 Console.WriteLine(string.Create(inv,
@@ -147,7 +152,7 @@ sealed class WorkerResult
     public int Overruns { get; set; }
 }
 
-sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt)
+sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt, string? LatenciesOut)
 {
     public static Options Parse(string[] args)
     {
@@ -170,6 +175,7 @@ sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, 
             Get("--label", "run"),
             args.Contains("--hash") ? Get("--hash", "") : null,
             long.Parse(Get("--max-calls", long.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
-            args.Contains("--count-prompt") ? Get("--count-prompt", "") : null);
+            args.Contains("--count-prompt") ? Get("--count-prompt", "") : null,
+            args.Contains("--latencies-out") ? Get("--latencies-out", "") : null);
     }
 }
