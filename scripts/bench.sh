@@ -50,6 +50,14 @@ SESSION_KEY=$(head -c 32 /dev/urandom | base64)
 OUT=$ROOT/.local/bench; mkdir -p "$OUT"
 WORK=$(mktemp -d); DRIVER="dotnet $ROOT/bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll"
 
+# Another run's servers on these ports would answer for ours and be measured instead: refuse to start.
+for port in "$ERP_PORT" "$IVR_PORT" "$BARE_PORT" 7193 7194; do
+  if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "127.0.0.1:$port is already in use (another bench run?); pick free ports with BENCH_ERP_PORT / BENCH_IVR_PORT / BENCH_BARE_PORT" >&2
+    exit 1
+  fi
+done
+
 pids=()
 stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap stop_all EXIT INT TERM
