@@ -9,9 +9,10 @@
 #     ivr-nocache  the same with both caches off: every call asks the ERP (the bench repeats one caller and one
 #                  product, so "ivr" is the best case for the ERP and this the worst); not with --quick
 #     ivr-azurite  state in Table Storage on a local Azurite (installed from npm into .tools/ like scripts/test.sh)
-# The ratio's two sides, the bare endpoint and "ivr", are measured in alternating slices (bare, ivr, bare, ivr, …) and
-# each side's slices merged (requests over the summed time, percentiles over every request): this shared machine's
-# speed drifts by a third within minutes, and one run of each, a minute apart, made the ratio drift with it.
+# The ratio's two sides, the bare endpoint and "ivr", are measured side by side by one load driver process, in
+# alternating slices (bare, ivr, bare, ivr, …) merged per side (requests over the summed time, percentiles over every
+# request): this shared machine's speed drifts by a third within minutes, and one run of each, a minute apart, made
+# the ratio drift with it. One process, so the driver's own JIT is over before any slice is measured.
 # Usage: scripts/bench.sh [--quick] [--skip-cold-start] [--skip-azurite]
 #   --quick   shorter runs (under five minutes including the build); the default runs longer for steadier figures.
 # BENCH_IVR_LOG_LEVEL (default Information, as deployed) sets the handler's Logging:LogLevel:Default.
@@ -120,29 +121,11 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 
 : >"$OUT/runs.txt"
 declare -A result storage rss
-slice() { # label url connections round: one slice, its latencies kept for merging
-  $DRIVER --label "$1" --url "$2" --connections "$3" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" \
-    --latencies-out "$WORK/latencies-$1-$3-$4" | grep '^RESULT' | tee -a "$OUT/runs.txt" >>"$WORK/slices-$1-$3"
-}
-merged() { # label connections: the slices as one RESULT line (requests/s over the summed time, exact percentiles)
-  python3 - "$WORK" "$1" "$2" <<'PY'
-import glob, math, re, sys
-work, label, connections = sys.argv[1:4]
-rows = [dict(re.findall(r"(\w+)=(\S+)", line)) for line in open(f"{work}/slices-{label}-{connections}")]
-latencies = sorted(float(x) for f in glob.glob(f"{work}/latencies-{label}-{connections}-*") for x in open(f) if x.strip())
-pct = lambda share: latencies[max(0, math.ceil(share * len(latencies)) - 1)] if latencies else 0
-seconds = sum(int(r["seconds"]) for r in rows)
-total = lambda key: sum(int(r[key]) for r in rows)
-print(f"RESULT label={label} connections={connections} seconds={seconds} requests={len(latencies)} rps={len(latencies) / seconds:.0f} "
-      f"p50={pct(0.50):.2f} p99={pct(0.99):.2f} max={latencies[-1] if latencies else 0:.1f} calls={total('calls')} "
-      f"invalid={total('invalid')} errors={total('errors')} overruns={total('overruns')} sent={total('sent')} slices={len(rows)}")
-PY
-}
-side_by_side() { # connections: ROUNDS alternating slices of the bare endpoint and the handler
-  for round in $(seq 1 "$ROUNDS"); do
-    slice bare "$BARE_URL/api/ivr" "$1" "$round"; slice ivr "$IVR_URL/api/ivr" "$1" "$round"
-  done
-  result[bare-$1]=$(merged bare "$1"); result[ivr-$1]=$(merged ivr "$1")
+side_by_side() { # connections: the bare endpoint and the handler in ROUNDS alternating slices, by one driver process
+  local lines
+  lines=$($DRIVER --label bare --url "$BARE_URL/api/ivr" --also-label ivr --also-url "$IVR_URL/api/ivr" --rounds "$ROUNDS" \
+    --connections "$1" --seconds "$SLICE" --warmup "$WARMUP" --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt")
+  result[bare-$1]=$(grep '^RESULT label=bare ' <<<"$lines"); result[ivr-$1]=$(grep '^RESULT label=ivr ' <<<"$lines")
 }
 measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
   # "ivr" at the headline connections is measured side by side with the bare endpoint; everything else in one run.

@@ -8,8 +8,10 @@ using System.Text.Json;
 // result line: requests/s, p50, p99, max (ms) and the counts. Each call follows the answers: a GetDTMF gets the next
 // digits of the script (a timeout once the script is used up), a Call… is answered, Play/Answer/Wait/Say* are
 // acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks. --max-calls bounds the calls placed;
-// --count-prompt N counts the answers playing prompt N (e.g. "order accepted"); --latencies-out FILE writes every
-// measured latency (ms, one per line), so runs in slices can be merged into exact percentiles.
+// --count-prompt N counts the answers playing prompt N (e.g. "order accepted").
+// Side by side: --also-url URL2 --also-label L2 --rounds R measures --url and URL2 in R alternating slices of --seconds
+// each (after --warmup against each) and prints one line per target, its slices merged. One process throughout, so
+// the driver's own JIT is done before anything is measured and costs both targets the same.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler
 {
@@ -23,35 +25,56 @@ using var http = new HttpClient(new SocketsHttpHandler
 var inv = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
 var callsStarted = 0L;
-var warmupEnds = TimeSpan.FromSeconds(options.WarmupSeconds);
-var runEnds = warmupEnds + TimeSpan.FromSeconds(options.Seconds);
-var results = await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(worker => Task.Run(() => WorkAsync(worker))));
-
-var latencies = results.SelectMany(r => r.LatenciesMs).ToArray();
-Array.Sort(latencies);
-var measured = latencies.Length;
-if (options.LatenciesOut is { } latenciesFile)
+var phases = 0;
+var targets = options.AlsoUrl is null ? [(options.Label, options.Url)] : new[] { (options.Label, options.Url), (options.AlsoLabel, options.AlsoUrl) };
+var slices = targets.ToDictionary(t => t.Item1, _ => new List<WorkerResult>());
+var sliceStart = options.AlsoUrl is null ? TimeSpan.FromSeconds(options.WarmupSeconds) : TimeSpan.FromSeconds(0.5);
+if (options.AlsoUrl is not null)
 {
-    await File.WriteAllLinesAsync(latenciesFile, latencies.Select(ms => ms.ToString("0.###", inv)));
-}
-double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
-
-Console.WriteLine(string.Create(inv,
-    $"RESULT label={options.Label} connections={options.Connections} seconds={options.Seconds} requests={measured} rps={measured / options.Seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
-foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
-{
-    Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
+    // Kept with the slices: nothing of a warm-up is timed, but its requests count as sent and its invalid answers as invalid.
+    foreach (var (label, url) in targets) slices[label].AddRange(await RunAsync(url, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.Zero));
 }
 
-return results.Sum(r => r.Invalid + r.Errors) == 0 ? 0 : 1;
+for (var round = 0; round < options.Rounds; round++)
+{
+    foreach (var (label, url) in targets) slices[label].AddRange(await RunAsync(url, sliceStart, TimeSpan.FromSeconds(options.Seconds)));
+}
 
-async Task<WorkerResult> WorkAsync(int worker)
+foreach (var (label, _) in targets) Report(label, slices[label], options.Seconds * options.Rounds);
+var all = slices.Values.SelectMany(r => r).ToList();
+return all.Sum(r => r.Invalid + r.Errors) == 0 ? 0 : 1;
+
+// Every connection places calls against url until warm-up plus measured time are over; only the measured part counts.
+async Task<WorkerResult[]> RunAsync(Uri url, TimeSpan warmup, TimeSpan measured)
+{
+    var phase = ++phases; // in the call ids: a call id is never placed twice
+    var warmupEnds = clock.Elapsed + warmup;
+    var runEnds = warmupEnds + measured;
+    return await Task.WhenAll(Enumerable.Range(0, options.Connections).Select(worker => Task.Run(() => WorkAsync(worker, phase, url, warmupEnds, runEnds))));
+}
+
+void Report(string label, List<WorkerResult> results, int seconds)
+{
+    var latencies = results.SelectMany(r => r.LatenciesMs).ToArray();
+    Array.Sort(latencies);
+    var measured = latencies.Length;
+    double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
+
+    Console.WriteLine(string.Create(inv,
+        $"RESULT label={label} connections={options.Connections} seconds={seconds} requests={measured} rps={measured / seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
+    foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
+    {
+        Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
+    }
+}
+
+async Task<WorkerResult> WorkAsync(int worker, int phase, Uri url, TimeSpan warmupEnds, TimeSpan runEnds)
 {
     var result = new WorkerResult();
     var sequence = 0;
     while (clock.Elapsed < runEnds && Interlocked.Increment(ref callsStarted) <= options.MaxCalls)
     {
-        var callId = string.Create(inv, $"bench-{worker}-{sequence++}-{Environment.ProcessId}");
+        var callId = string.Create(inv, $"bench-{worker}-{sequence++}-{phase}-{Environment.ProcessId}");
         var eventName = "Connected";
         var eventData = "";
         byte[]? session = null; // the raw JSON of the last answer's Session, sent back as is
@@ -67,7 +90,7 @@ async Task<WorkerResult> WorkAsync(int worker)
             string? actionType = null;
             try
             {
-                using var response = await http.PostAsync(options.Url, content);
+                using var response = await http.PostAsync(url, content);
                 var bytes = await response.Content.ReadAsByteArrayAsync();
                 var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 if (measuring && clock.Elapsed < runEnds)
@@ -152,7 +175,8 @@ sealed class WorkerResult
     public int Overruns { get; set; }
 }
 
-sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt, string? LatenciesOut)
+sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, string From, string[] Script, int MaxSteps, int BudgetMs, string Label, string? Hash, long MaxCalls, string? CountPrompt,
+    Uri? AlsoUrl, string AlsoLabel, int Rounds)
 {
     public static Options Parse(string[] args)
     {
@@ -176,6 +200,8 @@ sealed record Options(Uri Url, int Connections, int Seconds, int WarmupSeconds, 
             args.Contains("--hash") ? Get("--hash", "") : null,
             long.Parse(Get("--max-calls", long.MaxValue.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
             args.Contains("--count-prompt") ? Get("--count-prompt", "") : null,
-            args.Contains("--latencies-out") ? Get("--latencies-out", "") : null);
+            args.Contains("--also-url") ? new Uri(Get("--also-url", "")) : null,
+            Get("--also-label", "also"),
+            Int("--rounds", 1));
     }
 }
