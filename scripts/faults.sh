@@ -93,7 +93,9 @@ if [ "${DRILLS:-1}" != 0 ]; then
   # The drills start their own Azurite (installed into .tools/ like scripts/test.sh does) unless
   # FUNCTIONSIVR_TEST_AZURITE_TABLE_ENDPOINT points at one.
   drills=$OUT/faults-drills.md; rm -f "$drills"
-  FAULT_DRILL_REPORT=$drills dotnet test tests/FunctionsIvr.Tests --nologo -v q \
+  # Detailed console logging keeps each drill's own lines in the log, passing or not: every answer of every order call
+  # with its prompt and time (heard=…@ms), so a slow answer can be traced to its step.
+  FAULT_DRILL_REPORT=$drills dotnet test tests/FunctionsIvr.Tests --nologo -v q --logger "console;verbosity=detailed" \
     --filter "FullyQualifiedName~FunctionsIvr.Tests.Faults." >"$OUT/faults-drills.log" 2>&1 \
     || { drills_failed=1; echo "fault drills failed (an invariant broke, see $OUT/faults-drills.log):" >&2; grep -E "Failed |Error Message" -A2 "$OUT/faults-drills.log" >&2 || true; }
   echo
