@@ -47,8 +47,8 @@ public sealed partial class CallLogWriter(ICallLog callLog, TimeProvider time, I
         }
         catch (Exception e)
         {
-            Interlocked.Decrement(ref _pending);
             Log.NotWritten(logger, e, entry.CallId, entry.Sequence);
+            Interlocked.Decrement(ref _pending);
             return;
         }
 
@@ -87,11 +87,12 @@ public sealed partial class CallLogWriter(ICallLog callLog, TimeProvider time, I
         if (!await FlushAsync(TimeSpan.FromSeconds(5), cancellationToken)) Log.StoppedWithPending(logger, Pending);
     }
 
+    /// <summary>Logs a failure before the line stops counting as pending: a flush or a stop that sees nothing pending has every failure logged.</summary>
     private void Finish(Task write, CallLogEntry entry)
     {
-        Interlocked.Decrement(ref _pending);
         if (write.Exception is { } failure) Log.NotWritten(logger, failure.GetBaseException(), entry.CallId, entry.Sequence);
         else if (write.IsCanceled) Log.NotWritten(logger, null, entry.CallId, entry.Sequence);
+        Interlocked.Decrement(ref _pending);
     }
 
     /// <summary>One warning per interval with the count, not one per dropped line: storage is struggling already.</summary>
