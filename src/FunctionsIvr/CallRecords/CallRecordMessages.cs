@@ -33,7 +33,7 @@ public static class CallRecordMessages
     {
         ArgumentNullException.ThrowIfNull(update);
         return Message(MessageId("update", update.CallId, "-" + number.ToString(CultureInfo.InvariantCulture)), UpdateSubject, update.CallId,
-            JsonSerializer.Serialize(update, JsonOptions));
+            JsonSerializer.Serialize(update with { Number = number }, JsonOptions));
     }
 
     /// <exception cref="InvalidDataException">The body is not the command the subject names.</exception>

@@ -1,17 +1,25 @@
+using Azure;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Hosting;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.CallRecords;
 
 /// <summary>
-/// The <c>call-records</c> queue's processor: writes the ERP's call record out of band. It keeps no state, so any
-/// instance can take any message: an update finds its record by creating it again (the ERP's create is idempotent per
-/// call, <c>Idempotency-Key: call-{CallId}</c>), which also covers an update that arrives before its open.
-/// Every failure throws, so the message is redelivered and finally dead-lettered, never dropped.
+/// The <c>call-records</c> queue's processor: writes the ERP's call record out of band. Any instance can take any
+/// message: an update finds its record by creating it again (the ERP's create is idempotent per call,
+/// <c>Idempotency-Key: call-{CallId}</c>), which also covers an update that arrives before its open. Updates may be
+/// processed out of order, so each is merged into the call's <see cref="MergedCallRecord"/> in the call state store
+/// and the ERP is sent the merged whole. Every ERP failure throws, so the message is redelivered and finally
+/// dead-lettered, never dropped.
 /// </summary>
-public sealed partial class CallRecordProcessor(ErpClient erp, ILogger<CallRecordProcessor> logger) : IWorkProcessor
+public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore store, ILogger<CallRecordProcessor> logger) : IWorkProcessor
 {
+    /// <summary>Merges lost to another update of the same call, or sends overtaken by one, before the message is retried.</summary>
+    private const int MaxRounds = 5;
+
     public string QueueName => QueueNames.CallRecords;
 
     /// <exception cref="InvalidDataException">Unknown subject or a body that is not the command.</exception>
@@ -38,13 +46,69 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ILogger<CallRecor
                 var update = CallRecordMessages.Parse<UpdateCallRecord>(message.Body, message.MessageId);
                 if (update.Open is null) throw new InvalidDataException($"Message {message.MessageId}: the update carries no open command.");
                 var record = await erp.CreateCallRecordAsync(update.Open.ToCreateRequest(), cancellationToken);
-                await erp.UpdateCallRecordAsync(record.Id, update.ToUpdateRequest(), cancellationToken);
-                Log.Updated(logger, Redact.Id(update.CallId), Redact.Id(record.Id), update.Outcome ?? "");
+                var sent = update.Number is { } number
+                    ? await UpdateInOrderAsync(record.Id, update, number, cancellationToken)
+                    : update.ToUpdateRequest();
+                if (update.Number is null) await erp.UpdateCallRecordAsync(record.Id, sent, cancellationToken);
+                Log.Updated(logger, Redact.Id(update.CallId), Redact.Id(record.Id), sent.Outcome ?? "");
                 break;
 
             default:
                 throw new InvalidDataException($"Message {message.MessageId}: subject '{message.Subject}' is not a call record command.");
         }
+    }
+
+    /// <summary>
+    /// Merges the update into the call's merged record (saved If-Match, so two updates of one call never both win), sends
+    /// the merged whole to the ERP, then reads the merged record again: if another update was merged meanwhile, its send
+    /// may have reached the ERP before this one, so the newer whole is sent again. The last send is always the newest.
+    /// With the state storage down the update is sent on its own, as it comes: possibly out of order rather than held back.
+    /// </summary>
+    private async Task<UpdateCallRecordRequest> UpdateInOrderAsync(string recordId, UpdateCallRecord update, int number, CancellationToken cancellationToken)
+    {
+        var key = MergedCallRecord.StoreKey(update.CallId);
+        var callId = Redact.Id(update.CallId);
+        UpdateCallRecordRequest? sent = null;
+        try
+        {
+            for (var round = 1; round <= MaxRounds; round++)
+            {
+                var merged = await store.GetAsync(key, cancellationToken) ?? new CallState(key);
+                MergedCallRecord.Merge(merged.Values, update, number);
+                try
+                {
+                    await store.SaveAsync(merged, cancellationToken);
+                }
+                catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+                {
+                    continue; // another update of this call was merged first: merge over it
+                }
+
+                for (var send = 1; send <= MaxRounds; send++)
+                {
+                    var request = MergedCallRecord.ToRequest(merged.Values);
+                    await erp.UpdateCallRecordAsync(recordId, request, cancellationToken);
+                    sent = request;
+                    var now = await store.GetAsync(key, cancellationToken);
+                    if (now is null || now.ETag == merged.ETag) return request;
+                    Log.Overtaken(logger, callId, number);
+                    merged = now;
+                }
+
+                break;
+            }
+        }
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+        {
+            Log.MergeUnavailable(logger, e, callId, number, StorageFailures.Status(e));
+            if (sent is not null) return sent; // the merged record reached the ERP; only the check after it failed
+            var alone = update.ToUpdateRequest();
+            await erp.UpdateCallRecordAsync(recordId, alone, cancellationToken);
+            return alone;
+        }
+
+        throw new InvalidOperationException(
+            $"Call {callId}: call record update {number} kept meeting other updates of the call ({MaxRounds} rounds); retried later.");
     }
 
     private static partial class Log
@@ -56,5 +120,11 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ILogger<CallRecor
 
         [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated, outcome {Outcome}")]
         public static partial void Updated(ILogger logger, string callId, string recordId, string outcome);
+
+        [LoggerMessage(EventId = 8003, Level = LogLevel.Debug, Message = "Call {CallId}: another update of the call record was merged while update {Number} was sent; sending the newer record")]
+        public static partial void Overtaken(ILogger logger, string callId, int number);
+
+        [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Call {CallId}: state storage failed (status {Status}); call record update {Number} sent without the order check")]
+        public static partial void MergeUnavailable(ILogger logger, Exception exception, string callId, int number, int status);
     }
 }

@@ -22,6 +22,12 @@ public sealed record UpdateCallRecord
 
     public required OpenCallRecord Open { get; init; }
 
+    /// <summary>
+    /// The update's place in its call (the number in its MessageId): later updates win field by field, whatever order
+    /// they are processed in. Null in messages queued before it was sent: applied on their own, as they come.
+    /// </summary>
+    public int? Number { get; init; }
+
     public UpdateCallRecordRequest ToUpdateRequest() => new()
     {
         Outcome = Outcome,

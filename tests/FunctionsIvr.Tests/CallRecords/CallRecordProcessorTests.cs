@@ -1,7 +1,12 @@
+using System.Text.Json;
+using Azure;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Moq;
 
 namespace FunctionsIvr.Tests.CallRecords;
@@ -24,6 +29,7 @@ public class CallRecordProcessorTests
     };
 
     private readonly Mock<ErpClient> _erp = new();
+    private readonly InMemoryCallStateStore _store = new(TimeProvider.System, Options.Create(new InMemoryStateOptions()));
 
     public CallRecordProcessorTests()
     {
@@ -116,7 +122,34 @@ public class CallRecordProcessorTests
         Assert.True(CallRecordMessages.ToWorkMessage(Open with { CallId = new string('x', 200) }).MessageId.Length <= 128);
     }
 
-    private CallRecordProcessor Processor() => new(_erp.Object, NullLogger<CallRecordProcessor>.Instance);
+    [Fact]
+    public async Task Update_StateStorageDown_SentOnItsOwnAndNotHeldBack()
+    {
+        var store = new Mock<ICallStateStore>();
+        store.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(503, "Service Unavailable"));
+        var processor = new CallRecordProcessor(_erp.Object, store.Object, NullLogger<CallRecordProcessor>.Instance);
+
+        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred, 3)), CancellationToken.None);
+
+        _erp.Verify(e => e.UpdateCallRecordAsync("cr-1",
+            It.Is<UpdateCallRecordRequest>(u => u.Outcome == CallOutcomes.Transferred && u.TransferredTo == "am_nowak"),
+            It.IsAny<CancellationToken>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task Update_QueuedBeforeUpdatesWereNumbered_AppliedAsItComes()
+    {
+        var message = CallRecordMessages.ToWorkMessage(Transferred, 3) with { Body = JsonSerializer.Serialize(Transferred, CallRecordMessages.JsonOptions) };
+        Assert.DoesNotContain("\"number\"", message.Body, StringComparison.Ordinal);
+
+        await Processor().ProcessAsync(Received(message), CancellationToken.None);
+
+        _erp.Verify(e => e.UpdateCallRecordAsync("cr-1", Transferred.ToUpdateRequest(), It.IsAny<CancellationToken>()), Times.Once());
+        Assert.Null(await _store.GetAsync(MergedCallRecord.StoreKey("call-77")));
+    }
+
+    private CallRecordProcessor Processor() => new(_erp.Object, _store, NullLogger<CallRecordProcessor>.Instance);
 
     private static ReceivedWork Received(WorkMessage message, int deliveryCount = 1) =>
         new(message, deliveryCount, new DateTimeOffset(2026, 11, 2, 9, 31, 0, TimeSpan.Zero));
