@@ -46,10 +46,18 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
                 var update = CallRecordMessages.Parse<UpdateCallRecord>(message.Body, message.MessageId);
                 if (update.Open is null) throw new InvalidDataException($"Message {message.MessageId}: the update carries no open command.");
                 var record = await erp.CreateCallRecordAsync(update.Open.ToCreateRequest(), cancellationToken);
-                var sent = update.Number is { } number
-                    ? await UpdateInOrderAsync(record.Id, update, number, cancellationToken)
-                    : update.ToUpdateRequest();
-                if (update.Number is null) await erp.UpdateCallRecordAsync(record.Id, sent, cancellationToken);
+                UpdateCallRecordRequest sent;
+                if (update.Number is { } number)
+                {
+                    sent = await UpdateInOrderAsync(record.Id, update, number, cancellationToken);
+                }
+                else
+                {
+                    // Queued before updates carried their number: applied as it comes.
+                    sent = update.ToUpdateRequest();
+                    await erp.UpdateCallRecordAsync(record.Id, sent, cancellationToken);
+                }
+
                 Log.Updated(logger, Redact.Id(update.CallId), Redact.Id(record.Id), sent.Outcome ?? "");
                 break;
 
