@@ -1,3 +1,4 @@
+using Azure;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.State;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,9 @@ namespace FunctionsIvr.Work;
 /// duplicate detection keeps a message single even if one of the call's sends did arrive. An entry is removed once
 /// the queue accepts it; one the queue still refuses stays for the next pass. After
 /// <see cref="FailuresBeforeGivingUpThePass"/> failed sends in a row the pass stops: the queue is down, not the message.
+/// A message the queue refuses for what it is (<see cref="IsRefusedAsItIs"/>) does not count towards that: it would
+/// be refused on every pass, and a few of them at the head of the list would otherwise keep everything behind them
+/// parked. It stays parked for a person, logged as an error on every pass.
 /// </summary>
 public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue queue, ILogger<UnsentWorkSweeper> logger)
 {
@@ -26,6 +30,11 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
             try
             {
                 await queue.SendAsync(message, cancellationToken);
+            }
+            catch (Exception e) when (IsRefusedAsItIs(e))
+            {
+                Log.RefusedAsItIs(logger, e, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
+                continue;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -53,6 +62,14 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
         return result;
     }
 
+    /// <summary>
+    /// The message, not the queue: the sender found it invalid before sending (an argument it cannot carry, 413 over
+    /// the size limit), or Service Bus answered 400 Bad Request or 413 Request Entity Too Large.
+    /// </summary>
+    internal static bool IsRefusedAsItIs(Exception e) =>
+        e is ArgumentException or NotSupportedException
+        || e is RequestFailedException { Status: 400 or 413 };
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 4301, Level = LogLevel.Information,
@@ -66,6 +83,10 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
         [LoggerMessage(EventId = 4303, Level = LogLevel.Warning,
             Message = "Parked {Subject} {MessageId} was sent to {Queue} but not removed; the next sweep sends it again as a duplicate")]
         public static partial void NotRemoved(ILogger logger, Exception exception, string subject, string messageId, string queue);
+
+        [LoggerMessage(EventId = 4305, Level = LogLevel.Error,
+            Message = "Parked {Subject} {MessageId} is refused by {Queue} as it is (call {CallId}, parked at {ParkedAt:u}); left parked for a person, the sweep goes on")]
+        public static partial void RefusedAsItIs(ILogger logger, Exception exception, string subject, string messageId, string queue, string callId, DateTimeOffset parkedAt);
 
         [LoggerMessage(EventId = 4304, Level = LogLevel.Information, Message = "Unsent work sweep: {Parked} parked, {Sent} sent, {Left} left")]
         public static partial void Swept(ILogger logger, int parked, int sent, int left);

@@ -86,6 +86,36 @@ public class UnsentWorkSweeperTests
     }
 
     [Fact]
+    public async Task ThreeMessagesRefusedAsTheyAre_TheMessageBehindThemIsStillSent()
+    {
+        for (var i = 0; i < 3; i++) await ParkAsync(QueueNames.Escalations, $"too-large-{i}", T0.AddSeconds(i));
+        await ParkAsync(QueueNames.Escalations, "callback-requested-call-6", T0.AddSeconds(10));
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.SendAsync(It.Is<WorkMessage>(m => m.MessageId.StartsWith("too-large", StringComparison.Ordinal)), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(413, "The message is larger than the queue allows."));
+        var logs = new CapturingLoggerProvider();
+        using var factory = new LoggerFactory([logs]);
+
+        var result = await new UnsentWorkSweeper(_store, queue.Object, factory.CreateLogger<UnsentWorkSweeper>()).SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(Parked: 4, Sent: 1), result);
+        queue.Verify(q => q.SendAsync(It.Is<WorkMessage>(m => m.MessageId == "callback-requested-call-6"), It.IsAny<CancellationToken>()), Times.Once());
+        Assert.Equal(["too-large-0", "too-large-1", "too-large-2"], (await _store.ListAsync()).Select(w => w.Message.MessageId));
+        Assert.Equal(3, logs.Lines.Count(l => l.EventId.Id == 4305 && l.Level == LogLevel.Error));
+    }
+
+    [Fact]
+    public void QueueUnreachableOrThrottling_NotTakenForARefusedMessage()
+    {
+        Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(new HttpRequestException("connection refused")));
+        Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(new Azure.RequestFailedException(503, "Service Unavailable")));
+        Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(new Azure.RequestFailedException(401, "Unauthorized")));
+        Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(new Azure.RequestFailedException(429, "Too Many Requests")));
+        Assert.True(UnsentWorkSweeper.IsRefusedAsItIs(new Azure.RequestFailedException(400, "Bad Request")));
+        Assert.True(UnsentWorkSweeper.IsRefusedAsItIs(new ArgumentException("MessageId must be 1 to 128 characters.")));
+    }
+
+    [Fact]
     public async Task SentButNotRemoved_NextPassSendsItAgainAndDuplicateDetectionKeepsItSingle()
     {
         var parked = await ParkAsync(QueueNames.Escalations, "callback-requested-call-5", T0);
