@@ -53,10 +53,13 @@ public abstract class CallRecordOrderContract
         PatchesLand();
         var processor = Processor(CreateStore());
 
-        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred, 9)), CancellationToken.None);
+        var endedAt = new DateTimeOffset(2026, 11, 2, 9, 34, 12, TimeSpan.FromHours(1));
+        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred with { EndedAt = endedAt }, 9)), CancellationToken.None);
         await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(OrderPlaced, 6), deliveryCount: 2), CancellationToken.None);
 
         var last = _patches[^1];
+        Assert.Equal(endedAt, last.EndedAt);
+        Assert.Equal(endedAt.Offset, last.EndedAt!.Value.Offset);
         Assert.Equal(CallOutcomes.Transferred, last.Outcome);
         Assert.Equal("Transferred to am_nowak.", last.Card);
         Assert.Equal("am_nowak", last.TransferredTo);
