@@ -3,12 +3,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.CallRecords;
 
 /// <summary>The <c>call-records</c> queue's message format: JSON (web casing); Subject names the command.</summary>
-public static class CallRecordMessages
+public static partial class CallRecordMessages
 {
     public const string OpenSubject = nameof(OpenCallRecord);
     public const string UpdateSubject = nameof(UpdateCallRecord);
@@ -19,6 +20,9 @@ public static class CallRecordMessages
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Every call opens a record on its first callback: generated metadata, not reflection and emitted accessors, on
+        // a cold instance's first call. Anything else as before.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(CallRecordJsonContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
     /// <summary>MessageId <c>open-{callId}</c>: one open per call, whatever repeats.</summary>
@@ -69,4 +73,8 @@ public static class CallRecordMessages
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(callId)))[..32];
         return $"{prefix}-{hash}{suffix}";
     }
+
+    [JsonSerializable(typeof(OpenCallRecord))]
+    [JsonSerializable(typeof(UpdateCallRecord))]
+    private sealed partial class CallRecordJsonContext : JsonSerializerContext;
 }

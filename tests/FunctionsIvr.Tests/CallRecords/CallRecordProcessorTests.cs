@@ -114,6 +114,18 @@ public class CallRecordProcessorTests
     }
 
     [Fact]
+    public void Messages_BodiesInWebCasingWithoutNulls()
+    {
+        const string open = """{"callId":"call-77","fromNumber":"48600100200","dialledNumber":"48221234567","contactId":"C-1001","startedAt":"2026-11-02T09:30:00+00:00","campaign":"spring-fair"}""";
+
+        Assert.Equal(open, CallRecordMessages.ToWorkMessage(Open).Body);
+        Assert.Equal(
+            """{"callId":"call-77","outcome":"transferred","transferredTo":"am_nowak","card":"Transferred to am_nowak.","open":""" + open + ""","number":3}""",
+            CallRecordMessages.ToWorkMessage(Transferred, 3).Body);
+        Assert.Equal(Transferred with { Number = 3 }, CallRecordMessages.Parse<UpdateCallRecord>(CallRecordMessages.ToWorkMessage(Transferred, 3).Body, "m"));
+    }
+
+    [Fact]
     public void Messages_IdsFollowTheCallAndUpdateNumber()
     {
         Assert.Equal("open-call-77", CallRecordMessages.ToWorkMessage(Open).MessageId);
