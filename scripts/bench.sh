@@ -185,14 +185,17 @@ if [ "$COLD" = 1 ]; then
   echo "== cold start: publishing both at $(took)"
   dotnet publish src/FunctionsIvr -c Release -o "$WORK/ivr" --nologo -v quiet >/dev/null
   dotnet publish bench/BareEndpoint -c Release -o "$WORK/bare" --nologo -v quiet >/dev/null
-  body='{"request":{"FromNumber":"48609999999","ToNumber":"48221234567","ChannelStatus":"Connected","UniqueCallId":"cold-1","Hash":"'$HASH'","Event":{"EventName":"Connected","EventData":""},"Session":null}}'
+  body='{"request":{"FromNumber":"48609999999","ToNumber":"48221234567","ChannelStatus":"Connected","UniqueCallId":"CALL_ID","Hash":"'$HASH'","Event":{"EventName":"Connected","EventData":""},"Session":null}}'
   cold_ms() { # dir executable port: from spawning the process to its first valid answer
     # Polled from one small process (a refused connect, then a POST every 2 ms): a curl per try forked a process
     # every few milliseconds and took a core's share from the process starting up.
     (cd "$1" && ASPNETCORE_URLS=http://127.0.0.1:$3 ASPNETCORE_ENVIRONMENT=Production Erp__BaseUrl=$ERP_URL Erp__ApiKey=demo-key \
       Ivr__Hash=$HASH Ivr__SessionKey=$SESSION_KEY python3 - "./$2" "$3" "$body" <<'PY'
-import socket, subprocess, sys, time
-executable, port, body = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+import socket, subprocess, sys, time, uuid
+executable, port = sys.argv[1], int(sys.argv[2])
+# A new call each start, as a new instance sees: one call id replayed with another start time is refused by the ERP's
+# idempotency check (422) and would have the handler logging that failure while its first answer is timed.
+body = sys.argv[3].replace("CALL_ID", "cold-" + uuid.uuid4().hex[:12]).encode()
 request = (f"POST /api/ivr HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
            "Connection: close\r\n\r\n").encode() + body
 started = time.perf_counter()
