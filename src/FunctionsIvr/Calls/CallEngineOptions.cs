@@ -1,39 +1,40 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace FunctionsIvr.Calls;
 
-/// <summary>Limits of the flow engine. The answer budget and answer mode are protocol settings: <see cref="Ivr.IvrOptions"/>.</summary>
+/// <summary>
+/// Limits of the flow engine, each checked at startup against the range in its comment (<see cref="CallEngineOptionsValidator"/>).
+/// The answer budget and answer mode are protocol settings: <see cref="Ivr.IvrOptions"/>.
+/// </summary>
 public sealed class CallEngineOptions
 {
     public const string SectionName = "Calls";
 
     /// <summary>How long slow work (an ERP read) may go on after a holding prompt was answered instead.</summary>
-    [Range(500, 120_000)]
+    /// <remarks>Allowed: 500–120,000.</remarks>
     public int WorkTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
     /// How long one send of out-of-band work (an escalation, a call record change) may take on the call path before it
     /// counts as failed. A queue that is down must fail fast enough for the flow to tell the caller the truth in time.
     /// </summary>
-    [Range(100, 30_000)]
+    /// <remarks>Allowed: 100–30,000.</remarks>
     public int QueueSendTimeoutMs { get; set; } = 1000;
 
     /// <summary>
     /// How long parking work the queue did not take (one write to the state storage, for the outbox sweep to send) may
     /// take on the call path. Only when this fails too is the work lost.
     /// </summary>
-    [Range(100, 30_000)]
+    /// <remarks>Allowed: 100–30,000.</remarks>
     public int ParkWorkTimeoutMs { get; set; } = 500;
 
     /// <summary>Callbacks one call may have before it is ended politely; stops loops and abuse.</summary>
-    [Range(5, 1000)]
+    /// <remarks>Allowed: 5–1,000.</remarks>
     public int MaxStepsPerCall { get; set; } = 80;
 
     /// <summary>Holding prompts in a row while waiting for slow work, before the call takes the fallback.</summary>
-    [Range(0, 10)]
+    /// <remarks>Allowed: 0–10.</remarks>
     public int MaxHoldsPerStep { get; set; } = 2;
 
     /// <summary>Step changes within one callback (decision steps that answer nothing); more means a loop in the flow.</summary>
-    [Range(2, 100)]
+    /// <remarks>Allowed: 2–100.</remarks>
     public int MaxTransitionsPerCallback { get; set; } = 16;
 }

@@ -17,10 +17,10 @@ public static class CallFlowRegistration
     public static IHostApplicationBuilder AddCallFlow(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CallEngineOptions>().Bind(builder.Configuration.GetSection(CallEngineOptions.SectionName))
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TransferOptions>().Bind(builder.Configuration.GetSection(TransferOptions.SectionName))
-            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CallEngineOptions>().Bind(builder.Configuration.GetSection(CallEngineOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallEngineOptions>, CallEngineOptionsValidator>());
+        services.AddOptions<TransferOptions>().Bind(builder.Configuration.GetSection(TransferOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TransferOptions>, TransferOptionsValidator>());
         services.AddOptions<CampaignOptions>().Bind(builder.Configuration.GetSection(CampaignOptions.SectionName));
         // Bound with change tracking: the FAQ flow reads it through IOptionsMonitor (faq.json: AddFaq).
         services.AddOptions<FaqOptions>().Bind(builder.Configuration.GetSection(FaqOptions.SectionName));

@@ -2,6 +2,7 @@ using FunctionsIvr.Work;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Orders;
 
@@ -19,8 +20,8 @@ public static class OrdersHostBuilderExtensions
         var services = builder.Services;
         services.AddOptions<OrdersOptions>()
             .Bind(builder.Configuration.GetSection(OrdersOptions.SectionName))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrdersOptions>, OrdersOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<OrderPlacement>();
         services.TryAddTransient<OutboxSweeper>();
