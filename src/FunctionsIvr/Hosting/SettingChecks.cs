@@ -6,8 +6,8 @@ namespace FunctionsIvr.Hosting;
 /// <summary>
 /// The failures of one options section's startup check. Every message names the configuration key and its environment
 /// variable, so whoever deploys sees what to set. Plain checks rather than data annotations: validating annotations
-/// loaded and reflected over System.ComponentModel on every start, about 30 ms of a cold instance's first answer
-/// (docs/performance.md, cold start).
+/// reflected over each option type through System.ComponentModel on every start, about 30 ms of a cold instance's
+/// first answer (docs/performance.md, sixth round).
 /// </summary>
 internal sealed class SettingChecks(string section)
 {
