@@ -194,8 +194,8 @@ module privateEndpoints 'app/private-endpoints.bicep' = if (vnetEnabled) {
   params: {
     location: location
     tags: tags
-    virtualNetworkId: network.outputs.id
-    subnetId: network.outputs.privateEndpointSubnetId
+    virtualNetworkId: network!.outputs.id
+    subnetId: network!.outputs.privateEndpointSubnetId
     storageAccountId: storage.outputs.id
     includeStorageQueue: useStorageQueues
     serviceBusNamespaceId: serviceBus.outputs.id
@@ -213,7 +213,7 @@ module vpn 'app/vpn.bicep' = if (vnetEnabled && vpnGatewayEnabled) {
     publicIpName: '${abbrs.networkPublicIPAddresses}${abbrs.networkVirtualNetworkGateways}${resourceToken}'
     localGatewayName: '${abbrs.networkLocalNetworkGateways}erp-${resourceToken}'
     connectionName: '${abbrs.networkConnections}erp-${resourceToken}'
-    gatewaySubnetId: network.outputs.gatewaySubnetId
+    gatewaySubnetId: network!.outputs.gatewaySubnetId
     sku: vpnGatewaySku
     onPremGatewayIpAddress: onPremGatewayIpAddress
     onPremAddressPrefixes: onPremAddressPrefixes
@@ -254,7 +254,7 @@ module functionApp 'app/function.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
-    appSubnetId: vnetEnabled ? network.outputs.appSubnetId : ''
+    appSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
   // Key Vault references and identity connections resolve at start-up: grant the roles first.
   dependsOn: [rbac]
@@ -287,4 +287,4 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output AZURE_STORAGE_ACCOUNT string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
-output VPN_GATEWAY_PUBLIC_IP string = vnetEnabled && vpnGatewayEnabled ? vpn.outputs.publicIpAddress : ''
+output VPN_GATEWAY_PUBLIC_IP string = vnetEnabled && vpnGatewayEnabled ? vpn!.outputs.publicIpAddress : ''

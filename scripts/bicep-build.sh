@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Compiles infra/main.bicep (and with it every module) to ARM JSON in .artifacts/bicep/, which fails on any
-# Bicep error. Uses, in order: `bicep` on PATH, `az bicep`, or the Bicep CLI NuGet package restored into
-# .tools/bicep. Exits 3 when no Bicep CLI can be had (our build machines' NuGet feed lacks the package);
-# tests/FunctionsIvr.Tests/Packaging/InfraTemplateTests.cs covers the wiring there.
+# Bicep error; warnings (compiler and linter) are printed. Uses, in order: `bicep` on PATH, `az bicep`, or the
+# Bicep CLI NuGet package (BICEP_VERSION) restored into .tools/bicep. Exits 3 when no Bicep CLI can be had.
+# tests/FunctionsIvr.Tests/Packaging/InfraCompileTests.cs runs it and fails on any error or warning.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BICEP_VERSION=${BICEP_VERSION:-0.33.93}
+BICEP_VERSION=${BICEP_VERSION:-0.49.2}
 out=.artifacts/bicep
 mkdir -p "$out"
 
@@ -18,7 +18,7 @@ elif command -v az >/dev/null 2>&1 && az bicep version >/dev/null 2>&1; then
   bicep_cmd=(az bicep)
 else
   tool=.tools/bicep
-  exe=$(find "$tool/packages" -path '*azure.bicep.commandline.linux-x64*' -name bicep -type f 2>/dev/null | head -n 1 || true)
+  exe=$(find "$tool/packages" -path "*azure.bicep.commandline.linux-x64/$BICEP_VERSION/*" -name bicep -type f 2>/dev/null | head -n 1 || true)
   if [ -z "$exe" ]; then
     log "fetching Azure.Bicep.CommandLine.linux-x64 $BICEP_VERSION from NuGet into $tool"
     mkdir -p "$tool"
@@ -35,7 +35,7 @@ XML
       log "no Bicep CLI: not on PATH, no 'az bicep', and NuGet has no Azure.Bicep.CommandLine.linux-x64 $BICEP_VERSION (see $tool/restore.log)"
       exit 3
     fi
-    exe=$(find "$tool/packages" -path '*azure.bicep.commandline.linux-x64*' -name bicep -type f | head -n 1)
+    exe=$(find "$tool/packages" -path "*azure.bicep.commandline.linux-x64/$BICEP_VERSION/*" -name bicep -type f | head -n 1)
   fi
   chmod +x "$exe"
   bicep_cmd=("$exe")

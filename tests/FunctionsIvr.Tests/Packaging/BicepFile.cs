@@ -5,7 +5,7 @@ namespace FunctionsIvr.Tests.Packaging;
 
 /// <summary>
 /// Just enough of a Bicep reader to check how the files fit together (module paths, parameters passed and
-/// declared, outputs used) where no Bicep compiler is available. Not a parser: it knows comments, strings
+/// declared, outputs used), which compiling alone does not check. Not a parser: it knows comments, strings
 /// and bracket nesting, which is all these checks need.
 /// </summary>
 internal sealed partial class BicepFile

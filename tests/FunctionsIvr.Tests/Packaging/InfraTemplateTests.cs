@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace FunctionsIvr.Tests.Packaging;
 
 /// <summary>
-/// How infra/main.bicep, its modules and main.parameters.json fit together. No Bicep compiler restores on our
-/// machines (scripts/bicep-build.sh runs one where it exists), so these catch the wiring mistakes that would
-/// otherwise surface only in `azd provision`: a missing module, a misspelt or missing parameter, an unknown output.
+/// How infra/main.bicep, its modules and main.parameters.json fit together: the wiring mistakes that would otherwise
+/// surface only in `azd provision` (a misspelt or missing parameter, an unknown output, parameters azd cannot map).
+/// The real compiler runs in <see cref="InfraCompileTests"/>.
 /// </summary>
 public partial class InfraTemplateTests
 {
@@ -92,7 +92,7 @@ public partial class InfraTemplateTests
         Assert.Contains($"'azd-service-name': '{service.Groups["name"].Value}'", function.Code, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"\b(?<module>\w+)\.outputs\.(?<output>\w+)")]
+    [GeneratedRegex(@"\b(?<module>\w+)!?\.outputs\.(?<output>\w+)")]
     private static partial Regex OutputUse();
 
     [GeneratedRegex(@"^services:\s*\n\s+(?<name>[\w-]+):", RegexOptions.Multiline)]

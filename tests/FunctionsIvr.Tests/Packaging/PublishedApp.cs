@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace FunctionsIvr.Tests.Packaging;
 
 /// <summary>
@@ -22,7 +19,8 @@ public sealed class PublishedApp : IAsyncLifetime
     {
         Directory.CreateDirectory(_workFolder);
         var project = Path.Combine(RepoPaths.AppProject, "FunctionsIvr.csproj");
-        var result = await RunDotnetAsync(
+        var result = await CommandLine.RunAsync(
+            Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
             ["publish", project, "-c", "Release", "-o", Root,
              "--artifacts-path", Path.Combine(_workFolder, "artifacts"),
              "--disable-build-servers", "--nologo", "-v", "q"],
@@ -45,63 +43,5 @@ public sealed class PublishedApp : IAsyncLifetime
         }
 
         return Task.CompletedTask;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunDotnetAsync(IEnumerable<string> arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = RepoPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host may run inside an MSBuild/VSTest environment; a nested build must not inherit it.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = new Process { StartInfo = start };
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
     }
 }
