@@ -387,6 +387,58 @@ public sealed class InProcessWorkQueueTests
         Assert.Empty(sut.Queue.DeadLetters);
     }
 
+    [Fact]
+    public async Task Shutdown_ProcessorWrapsTheCancellation_ReleasedNotCountedAsAFailedDelivery()
+    {
+        // What the ERP client does when the shutdown cuts a call off: its own exception around the cancellation.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = new RecordingProcessor(Orders, async (_, _, cancellationToken) =>
+        {
+            started.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException e)
+            {
+                throw new InvalidOperationException("ERP call cut off by the caller's deadline.", e);
+            }
+        });
+        var sut = await Start(_ => { }, processor);
+        await sut.SendAsync(Message(Orders));
+        await started.Task.WaitAsync(IdleTimeout);
+
+        await sut.DisposeAsync();
+
+        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4408);
+        Assert.DoesNotContain(sut.Logs.Lines, l => l.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Shutdown_ProcessorFailsForAnotherReason_StillAFailedDelivery()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = new RecordingProcessor(Orders, async (_, _, cancellationToken) =>
+        {
+            started.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new InvalidOperationException("the ERP refused the record");
+            }
+        });
+        var sut = await Start(_ => { }, processor);
+        await sut.SendAsync(Message(Orders));
+        await started.Task.WaitAsync(IdleTimeout);
+
+        await sut.DisposeAsync();
+
+        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4405 && l.Level == LogLevel.Warning);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var deadline = new CancellationTokenSource(IdleTimeout);

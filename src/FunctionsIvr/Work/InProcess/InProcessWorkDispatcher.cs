@@ -94,8 +94,22 @@ public sealed class InProcessWorkDispatcher(
 
         count.Decrement();
         if (failure is null) queue.Complete(message);
-        else if (failure is OperationCanceledException && stoppingToken.IsCancellationRequested) queue.Release(message);
+        else if (stoppingToken.IsCancellationRequested && CutOffByCancellation(failure)) queue.Release(message);
         else queue.Abandon(message, failure);
+    }
+
+    /// <summary>
+    /// The shutdown's cancellation, as thrown or wrapped by the processor (the ERP client reports a cut-off call as its
+    /// own exception): not a failure of the message, so it is not counted as a delivery or logged as one.
+    /// </summary>
+    private static bool CutOffByCancellation(Exception failure)
+    {
+        for (Exception? e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException) return true;
+        }
+
+        return false;
     }
 
     private sealed class InFlightCount
