@@ -391,6 +391,23 @@ public sealed class InProcessWorkQueueTests
     public async Task Shutdown_ProcessorWrapsTheCancellation_ReleasedNotCountedAsAFailedDelivery()
     {
         // What the ERP client does when the shutdown cuts a call off: its own exception around the cancellation.
+        var sut = await ShutDownWhileProcessing(cancelled => new InvalidOperationException("ERP call cut off by the caller's deadline.", cancelled));
+
+        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4408);
+        Assert.DoesNotContain(sut.Logs.Lines, l => l.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Shutdown_ProcessorFailsForAnotherReason_StillAFailedDelivery()
+    {
+        var sut = await ShutDownWhileProcessing(_ => new InvalidOperationException("the ERP refused the record"));
+
+        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4405 && l.Level == LogLevel.Warning);
+    }
+
+    /// <summary>Stops the queue while its one message is being processed; the processor throws what <paramref name="failure"/> makes of the cancellation.</summary>
+    private static async Task<InProcessWorkQueueHarness> ShutDownWhileProcessing(Func<OperationCanceledException, Exception> failure)
+    {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var processor = new RecordingProcessor(Orders, async (_, _, cancellationToken) =>
         {
@@ -401,42 +418,14 @@ public sealed class InProcessWorkQueueTests
             }
             catch (OperationCanceledException e)
             {
-                throw new InvalidOperationException("ERP call cut off by the caller's deadline.", e);
+                throw failure(e);
             }
         });
         var sut = await Start(_ => { }, processor);
         await sut.SendAsync(Message(Orders));
         await started.Task.WaitAsync(IdleTimeout);
-
         await sut.DisposeAsync();
-
-        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4408);
-        Assert.DoesNotContain(sut.Logs.Lines, l => l.Level >= LogLevel.Warning);
-    }
-
-    [Fact]
-    public async Task Shutdown_ProcessorFailsForAnotherReason_StillAFailedDelivery()
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var processor = new RecordingProcessor(Orders, async (_, _, cancellationToken) =>
-        {
-            started.SetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new InvalidOperationException("the ERP refused the record");
-            }
-        });
-        var sut = await Start(_ => { }, processor);
-        await sut.SendAsync(Message(Orders));
-        await started.Task.WaitAsync(IdleTimeout);
-
-        await sut.DisposeAsync();
-
-        Assert.Contains(sut.Logs.Lines, l => l.EventId.Id == 4405 && l.Level == LogLevel.Warning);
+        return sut;
     }
 
     private static async Task WaitUntil(Func<bool> condition)
