@@ -20,8 +20,6 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
     /// <summary>Merges lost to another update of the same call, or sends overtaken by one, before the message is retried.</summary>
     private const int MaxRounds = 5;
 
-    public string QueueName => QueueNames.CallRecords;
-
     /// <exception cref="InvalidDataException">Unknown subject or a body that is not the command.</exception>
     /// <exception cref="ErpException">The ERP failed; <see cref="ErpErrorKind.NotFound"/> on the update means the record is not there yet.</exception>
     public async Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public static class CallRecordsHostBuilderExtensions
     public static IHostApplicationBuilder AddCallRecords(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Transient<IWorkProcessor, CallRecordProcessor>());
+        builder.Services.AddWorkProcessor<CallRecordProcessor>(QueueNames.CallRecords);
         return builder;
     }
 }

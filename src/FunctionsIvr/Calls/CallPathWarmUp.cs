@@ -6,8 +6,8 @@ namespace FunctionsIvr.Calls;
 
 /// <summary>
 /// Cold start: while the server starts and the first callback is on its way, builds on the other core what that
-/// callback needs — the call flows, the Session codec, the callback parser and the ERP contract's serialization
-/// metadata — instead of on the caller's time. Touches nothing outside the process: no ERP, no storage, no queue.
+/// callback needs — the call flows, the Session codec, the callback parser, the ERP client and its contract's
+/// serialization metadata — instead of on the caller's time. Touches nothing outside the process: no ERP, no storage, no queue.
 /// </summary>
 public sealed partial class CallPathWarmUp(IServiceProvider services, ILogger<CallPathWarmUp> logger) : IHostedService
 {
@@ -37,6 +37,8 @@ public sealed partial class CallPathWarmUp(IServiceProvider services, ILogger<Ca
             using var document = System.Text.Json.JsonDocument.Parse(session);
             codec.Decode(document.RootElement, "warm-up");
             ErpClient.WarmUpSerialization();
+            // The client, its HTTP handler chain and resilience pipeline (Polly checks its options on build: tens of ms).
+            services.GetService<ErpClient>();
         }
         catch (Exception e)
         {

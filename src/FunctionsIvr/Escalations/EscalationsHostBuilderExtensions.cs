@@ -43,7 +43,7 @@ public static class EscalationsHostBuilderExtensions
         services.AddSingleton<IEscalationChannel>(sp => CreateWhatsAppChannel(sp, contentRoot));
 
         services.TryAddSingleton<EscalationDispatcher>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkProcessor, SendEscalationProcessor>());
+        services.AddWorkProcessor<SendEscalationProcessor>(QueueNames.Escalations, ServiceLifetime.Singleton);
         return builder;
     }
 

@@ -11,8 +11,6 @@ namespace FunctionsIvr.Escalations;
 /// </summary>
 public sealed class SendEscalationProcessor(EscalationDispatcher dispatcher, ILogger<SendEscalationProcessor> logger) : IWorkProcessor
 {
-    public string QueueName => QueueNames.Escalations;
-
     public async Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);

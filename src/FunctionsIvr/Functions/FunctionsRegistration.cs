@@ -16,7 +16,8 @@ public static class FunctionsRegistration
     {
         foreach (var queue in QueueNames.WorkQueues.Select(QueueNames.DeadLetterQueueOf).Append(QueueNames.DeadLetters))
         {
-            builder.Services.AddSingleton<IWorkProcessor>(sp => ActivatorUtilities.CreateInstance<DeadLetterProcessor>(sp, queue));
+            // Built for each dead letter (rare): it holds nothing between deliveries.
+            builder.Services.AddWorkProcessor(queue, typeof(DeadLetterProcessor), sp => ActivatorUtilities.CreateInstance<DeadLetterProcessor>(sp, queue));
         }
 
         builder.AddAgentPages();

@@ -31,6 +31,8 @@ public static class InvocationEndpoints
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         ArgumentException.ThrowIfNullOrEmpty(bindingName);
 
+        // Two processors for one queue is a wiring error: found now, while the app starts, not on the first message.
+        WorkProcessors.QueueNamesHandled(app.ServiceProvider);
         return app.MapPost("/" + functionName, async (HttpContext context) =>
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LoggerCategory);

@@ -18,8 +18,6 @@ namespace FunctionsIvr.Orders;
 public sealed class CommitOrderProcessor(
     ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, ILogger<CommitOrderProcessor> logger) : IWorkProcessor
 {
-    public string QueueName => QueueNames.OrderCommits;
-
     public async Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);

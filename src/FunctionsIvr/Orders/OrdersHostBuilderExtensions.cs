@@ -25,7 +25,7 @@ public static class OrdersHostBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddTransient<OrderPlacement>();
         services.TryAddTransient<OutboxSweeper>();
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IWorkProcessor, CommitOrderProcessor>());
+        services.AddWorkProcessor<CommitOrderProcessor>(QueueNames.OrderCommits);
         return builder;
     }
 }

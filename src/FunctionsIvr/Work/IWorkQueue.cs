@@ -9,11 +9,10 @@ public interface IWorkQueue
 
 /// <summary>
 /// Does the work of one queue. Throwing means "not done": the message is redelivered with backoff and, once its
-/// deliveries are used up, dead-lettered. Processors must be idempotent.
+/// deliveries are used up, dead-lettered. Processors must be idempotent. Registered for its queue with
+/// <see cref="WorkProcessors.AddWorkProcessor{TProcessor}"/>.
 /// </summary>
 public interface IWorkProcessor
 {
-    string QueueName { get; }
-
     Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken);
 }

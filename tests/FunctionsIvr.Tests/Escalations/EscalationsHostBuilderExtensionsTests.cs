@@ -18,7 +18,7 @@ public sealed class EscalationsHostBuilderExtensionsTests : IDisposable
     public async Task AddEscalations_NoSettings_EscalationLandsInLocalFoldersAPersonCanOpen()
     {
         using var host = await StartHostAsync(new Dictionary<string, string?>());
-        var processor = Assert.Single(host.Services.GetServices<IWorkProcessor>(), p => p.QueueName == QueueNames.Escalations);
+        var processor = Assert.IsType<SendEscalationProcessor>(WorkProcessors.Find(host.Services, QueueNames.Escalations));
         var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
 
         await processor.ProcessAsync(new ReceivedWork(EscalationMessages.ToWorkMessage(escalation), 1, EscalationTestData.Raised), CancellationToken.None);
@@ -73,7 +73,7 @@ public sealed class EscalationsHostBuilderExtensionsTests : IDisposable
             ["Escalations:Email:EnableSsl"] = "false",
             ["Escalations:Email:From"] = "ivr@functionsivr.test",
         });
-        var processor = Assert.Single(host.Services.GetServices<IWorkProcessor>(), p => p.QueueName == QueueNames.Escalations);
+        var processor = Assert.IsType<SendEscalationProcessor>(WorkProcessors.Find(host.Services, QueueNames.Escalations));
         var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
 
         await processor.ProcessAsync(new ReceivedWork(EscalationMessages.ToWorkMessage(escalation), 1, EscalationTestData.Raised), CancellationToken.None);

@@ -43,8 +43,8 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton<IWorkProcessor>(orders);
-        builder.Services.AddSingleton<IWorkProcessor>(deadLetters);
+        builder.Services.AddRecordingProcessor(orders);
+        builder.Services.AddRecordingProcessor(deadLetters);
         app = builder.Build();
         app.MapHostHealth();
         app.MapServiceBusFunction(CommitOrder, QueueNames.OrderCommits);

@@ -19,10 +19,8 @@ public class OrdersHostBuilderExtensionsTests
     {
         using var host = Build();
 
-        var processor = Assert.Single(host.Services.GetServices<IWorkProcessor>());
-
-        Assert.IsType<CommitOrderProcessor>(processor);
-        Assert.Equal(QueueNames.OrderCommits, processor.QueueName);
+        Assert.Equal([QueueNames.OrderCommits], WorkProcessors.QueueNamesHandled(host.Services));
+        Assert.IsType<CommitOrderProcessor>(WorkProcessors.Find(host.Services, QueueNames.OrderCommits));
     }
 
     [Fact]

@@ -28,10 +28,10 @@ public sealed class InProcessWorkQueueHarness : IAsyncDisposable
     public IWorkQueue WorkQueue => host.Services.GetRequiredService<IWorkQueue>();
     public IServiceProvider Services => host.Services;
 
-    public static Task<InProcessWorkQueueHarness> StartAsync(params IWorkProcessor[] processors) => StartAsync(null, processors);
+    public static Task<InProcessWorkQueueHarness> StartAsync(params RecordingProcessor[] processors) => StartAsync(null, processors);
 
     public static async Task<InProcessWorkQueueHarness> StartAsync(
-        Action<InProcessWorkQueueOptions>? configure, IEnumerable<IWorkProcessor> processors, Action<IServiceCollection>? services = null)
+        Action<InProcessWorkQueueOptions>? configure, IEnumerable<RecordingProcessor> processors, Action<IServiceCollection>? services = null)
     {
         var host = Build(configure, processors, services, out var clock, out var logs);
         await host.StartAsync();
@@ -39,7 +39,7 @@ public sealed class InProcessWorkQueueHarness : IAsyncDisposable
     }
 
     public static IHost Build(
-        Action<InProcessWorkQueueOptions>? configure, IEnumerable<IWorkProcessor> processors, Action<IServiceCollection>? services,
+        Action<InProcessWorkQueueOptions>? configure, IEnumerable<RecordingProcessor> processors, Action<IServiceCollection>? services,
         out ManualTimeProvider clock, out CapturingLoggerProvider logs)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -50,7 +50,7 @@ public sealed class InProcessWorkQueueHarness : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.AddInProcessWorkQueue();
         if (configure is not null) builder.Services.Configure(configure);
-        foreach (var processor in processors) builder.Services.AddSingleton(processor);
+        foreach (var processor in processors) builder.Services.AddRecordingProcessor(processor);
         services?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -15,7 +15,7 @@ public sealed class InProcessWorkQueueTests
     private static readonly string OrdersDeadLetters = QueueNames.DeadLetterQueueOf(Orders);
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
 
-    private static Task<InProcessWorkQueueHarness> Start(Action<InProcessWorkQueueOptions> configure, params IWorkProcessor[] processors) =>
+    private static Task<InProcessWorkQueueHarness> Start(Action<InProcessWorkQueueOptions> configure, params RecordingProcessor[] processors) =>
         InProcessWorkQueueHarness.StartAsync(configure, processors);
 
     [Fact]
@@ -300,7 +300,7 @@ public sealed class InProcessWorkQueueTests
         await using var sut = await InProcessWorkQueueHarness.StartAsync(null, [], services =>
         {
             services.AddSingleton(probe);
-            services.AddScoped<IWorkProcessor, ScopedProcessor>();
+            services.AddWorkProcessor<ScopedProcessor>(Orders, ServiceLifetime.Scoped);
         });
 
         await sut.SendAsync(Message(Orders));
@@ -439,8 +439,6 @@ public sealed class InProcessWorkQueueTests
 
     private sealed class ScopedProcessor(ScopedProcessor.Probe probe) : IWorkProcessor
     {
-        public string QueueName => Orders;
-
         public Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)
         {
             probe.Instances.Add(this);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsIvr.Tests.Work;
 
@@ -44,4 +45,11 @@ public sealed class RecordingProcessor(string queueName, Func<ReceivedWork, int,
             Interlocked.Decrement(ref running);
         }
     }
+}
+
+public static class RecordingProcessorRegistration
+{
+    /// <summary>Registers this very instance for its queue, as the app registers its processors.</summary>
+    public static IServiceCollection AddRecordingProcessor(this IServiceCollection services, RecordingProcessor processor) =>
+        services.AddWorkProcessor(processor.QueueName, typeof(RecordingProcessor), _ => processor);
 }

@@ -13,19 +13,20 @@ namespace FunctionsIvr.Work.InProcess;
 /// </summary>
 public sealed class InProcessWorkDispatcher(
     InProcessWorkQueue queue,
+    IServiceProvider services,
     IServiceScopeFactory scopeFactory,
     TimeProvider timeProvider,
     ILogger<InProcessWorkDispatcher> logger) : BackgroundService
 {
     private IReadOnlyCollection<string> queueNames = [];
 
-    /// <summary>Finds the processors before the host reports started, so a wiring error (two processors for a queue) stops startup.</summary>
+    /// <summary>
+    /// Reads which queues have a processor before the host reports started, so a wiring error (two processors for a
+    /// queue) stops startup. No processor is built until a message arrives for it.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var scope = scopeFactory.CreateAsyncScope())
-        {
-            queueNames = WorkProcessors.QueueNamesHandled(scope.ServiceProvider);
-        }
+        queueNames = WorkProcessors.QueueNamesHandled(services);
         queue.AttachProcessors(queueNames);
         Log.DispatcherStarted(logger, string.Join(", ", queueNames));
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
