@@ -40,12 +40,17 @@ public partial class ErpClient
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly ErpReadCache? _cache;
+    private readonly CancellationToken _appStopping;
 
     /// <summary>For substitutes in tests only.</summary>
     protected ErpClient()
     {
     }
 
+    /// <param name="appStopping">
+    /// The app's stopping token: a call the caller cancels while it is set was cut off by a shutdown, which is logged as
+    /// such (Information), not as a failing ERP (Warning).
+    /// </param>
     public ErpClient(
         HttpClient httpClient,
         ErpClientOptions options,
@@ -53,7 +58,8 @@ public partial class ErpClient
         ErpAuthentication? authentication = null,
         TimeProvider? timeProvider = null,
         ILogger<ErpClient>? logger = null,
-        ErpReadCache? cache = null)
+        ErpReadCache? cache = null,
+        CancellationToken appStopping = default)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -64,6 +70,7 @@ public partial class ErpClient
         _authentication = authentication ?? new ErpAuthentication(options, timeProvider: _timeProvider);
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _cache = cache;
+        _appStopping = appStopping;
         if (_http.BaseAddress is null)
         {
             var baseUrl = options.BaseUrl ?? throw new ArgumentException("Erp:BaseUrl is not set.", nameof(options));
@@ -252,6 +259,7 @@ public partial class ErpClient
         var started = _timeProvider.GetTimestamp();
         int? status = null;
         ErpErrorKind? failure = null;
+        var cutOffByShutdown = false;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ErpResilience.PolicyKey, policy);
         try
@@ -282,6 +290,13 @@ public partial class ErpClient
             failure = ErpErrorKind.Timeout;
             throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} did not answer within {policy.AttemptTimeout.TotalMilliseconds:0} ms.", innerException: e);
         }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && _appStopping.IsCancellationRequested)
+        {
+            // Expected when the app stops with work in flight: whoever gave the token reports what happens to the work.
+            failure = ErpErrorKind.Timeout;
+            cutOffByShutdown = true;
+            throw new ErpException(ErpErrorKind.Timeout, $"ERP {request.Method} {request.Route} cut off: the app is shutting down.", innerException: e);
+        }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
             failure = ErpErrorKind.Timeout;
@@ -303,7 +318,8 @@ public partial class ErpClient
             ResilienceContextPool.Shared.Return(context);
             var elapsedMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
             ErpCallTrace.Record(new ErpCallRecord(request.Method.Method, request.Route, status, elapsedMs, attempt.Count, failure));
-            if (failure is { } kind) Log.CallFailed(_logger, request.Method.Method, request.Route, kind, status, elapsedMs, attempt.Count);
+            if (cutOffByShutdown) Log.CallCutOffByShutdown(_logger, request.Method.Method, request.Route, elapsedMs, attempt.Count);
+            else if (failure is { } kind) Log.CallFailed(_logger, request.Method.Method, request.Route, kind, status, elapsedMs, attempt.Count);
             else Log.CallSucceeded(_logger, request.Method.Method, request.Route, status ?? 0, elapsedMs, attempt.Count);
         }
     }

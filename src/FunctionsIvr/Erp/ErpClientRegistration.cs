@@ -37,7 +37,8 @@ public static class ErpClientRegistration
                 // Deadlines come from the per-attempt timeout and the caller's token, never from HttpClient.Timeout.
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 return new ErpClient(http, options, sp.GetRequiredService<ErpResilience>(), sp.GetRequiredService<ErpAuthentication>(),
-                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpClient>>(), sp.GetRequiredService<ErpReadCache>());
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ErpClient>>(), sp.GetRequiredService<ErpReadCache>(),
+                    sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? default);
             });
         return builder;
     }

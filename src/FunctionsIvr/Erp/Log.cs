@@ -13,6 +13,10 @@ internal static partial class Log
         Message = "ERP {Method} {Route} failed: {Kind} (status {Status}) in {ElapsedMs:0} ms ({Attempts} attempt(s))")]
     public static partial void CallFailed(ILogger logger, string method, string route, ErpErrorKind kind, int? status, double elapsedMs, int attempts);
 
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information,
+        Message = "ERP {Method} {Route} cut off by the app shutting down after {ElapsedMs:0} ms ({Attempts} attempt(s))")]
+    public static partial void CallCutOffByShutdown(ILogger logger, string method, string route, double elapsedMs, int attempts);
+
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
         Message = "ERP {Method} {Route} attempt {Attempt} failed ({Outcome}); retrying in {DelayMs:0} ms")]
     public static partial void Retrying(ILogger logger, string method, string route, int attempt, string outcome, double delayMs);

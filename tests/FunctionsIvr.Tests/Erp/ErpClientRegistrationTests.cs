@@ -63,6 +63,50 @@ public class ErpClientRegistrationTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task AddErpClient_CallCutOffWhileTheAppStops_LoggedAsTheShutdownNotAsAFailingErp()
+    {
+        // A stop with work in flight cancels that work; the ERP did nothing wrong, so the person on call gets no warning.
+        var (logs, error) = await CutOffAHangingCallAsync(stopTheAppFirst: true);
+
+        Assert.Equal(ErpErrorKind.Timeout, error.Kind);
+        Assert.Contains("shutting down", error.Message, StringComparison.Ordinal);
+        var line = Assert.Single(logs.Entries, e => e.Category == typeof(ErpClient).FullName && e.Level >= LogLevel.Information);
+        Assert.Equal(3010, line.EventId.Id);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Contains("GET /orders/{id} cut off by the app shutting down", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddErpClient_CallersDeadlineWhileTheAppRuns_StillAWarning()
+    {
+        var (logs, error) = await CutOffAHangingCallAsync(stopTheAppFirst: false);
+
+        Assert.Contains("caller's deadline", error.Message, StringComparison.Ordinal);
+        var line = Assert.Single(logs.Entries, e => e.Category == typeof(ErpClient).FullName && e.Level >= LogLevel.Information);
+        Assert.Equal(3002, line.EventId.Id);
+        Assert.Equal(LogLevel.Warning, line.Level);
+    }
+
+    private static async Task<(CapturingLoggerProvider Logs, ErpException Error)> CutOffAHangingCallAsync(bool stopTheAppFirst)
+    {
+        StubErpHandler? stub = null;
+        var erp = new StubErpHandler((_, _, ct) => stub!.HangAsync(ct));
+        stub = erp;
+        var logs = new CapturingLoggerProvider();
+        using var host = await StartAsync(erp, new() { ["Erp:ReadTimeoutMs"] = "60000" }, logs);
+        var client = host.Services.GetRequiredService<ErpClient>();
+        using var work = new CancellationTokenSource();
+
+        var call = client.GetOrderAsync("o-1", work.Token);
+        if (stopTheAppFirst) host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        await work.CancelAsync();
+
+        var error = await Assert.ThrowsAsync<ErpException>(() => call);
+        await host.StopAsync();
+        return (logs, error);
+    }
+
     /// <summary>A started host with the ERP client at a base URL with an API key, its HTTP answered by <paramref name="erp"/>.</summary>
     private static async Task<IHost> StartAsync(StubErpHandler erp, Dictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
