@@ -56,7 +56,7 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
                     await erp.UpdateCallRecordAsync(record.Id, sent, cancellationToken);
                 }
 
-                Log.Updated(logger, Redact.Id(update.CallId), Redact.Id(record.Id), sent.Outcome ?? "");
+                Log.Updated(logger, Redact.Id(update.CallId), Redact.Id(record.Id), WhatWasSet(sent));
                 break;
 
             default:
@@ -117,6 +117,22 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
             $"Call {callId}: call record update {number} kept meeting other updates of the call ({MaxRounds} rounds); retried later.");
     }
 
+    /// <summary>
+    /// Which fields an update set, for the log: the outcome by value (a fixed word), the others by name only, since
+    /// the contact, the order number and the card can point to a person.
+    /// </summary>
+    internal static string WhatWasSet(UpdateCallRecordRequest sent)
+    {
+        List<string> fields = [];
+        if (sent.Outcome is { } outcome) fields.Add("outcome " + outcome);
+        if (sent.EndedAt is not null) fields.Add("end time");
+        if (sent.ContactId is not null) fields.Add("contact");
+        if (sent.OrderNumber is not null) fields.Add("order number");
+        if (sent.TransferredTo is not null) fields.Add("transfer target");
+        if (sent.Card is not null) fields.Add("card");
+        return fields.Count == 0 ? "nothing new" : string.Join(", ", fields);
+    }
+
     private static partial class Log
     {
         // Debug: every call opens one, the invocation is in `requests` already and both ids are masked here; a
@@ -124,8 +140,8 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
         [LoggerMessage(EventId = 8001, Level = LogLevel.Debug, Message = "Call {CallId}: ERP call record {RecordId} opened")]
         public static partial void Opened(ILogger logger, string callId, string recordId);
 
-        [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated, outcome {Outcome}")]
-        public static partial void Updated(ILogger logger, string callId, string recordId, string outcome);
+        [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Call {CallId}: ERP call record {RecordId} updated: {Fields}")]
+        public static partial void Updated(ILogger logger, string callId, string recordId, string fields);
 
         [LoggerMessage(EventId = 8003, Level = LogLevel.Debug, Message = "Call {CallId}: another update of the call record was merged while update {Number} was sent; sending the newer record")]
         public static partial void Overtaken(ILogger logger, string callId, int number);

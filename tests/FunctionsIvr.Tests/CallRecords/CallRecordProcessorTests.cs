@@ -5,6 +5,7 @@ using FunctionsIvr.Erp;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -159,6 +160,25 @@ public class CallRecordProcessorTests
 
         _erp.Verify(e => e.UpdateCallRecordAsync("cr-1", Transferred.ToUpdateRequest(), It.IsAny<CancellationToken>()), Times.Once());
         Assert.Null(await _store.GetAsync(MergedCallRecord.StoreKey("call-77")));
+    }
+
+    [Fact]
+    public async Task Update_LogLineSaysWhatWasSetWithoutTheValuesThatPointToAPerson()
+    {
+        var logs = new Ivr.CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        var processor = new CallRecordProcessor(_erp.Object, _store, factory.CreateLogger<CallRecordProcessor>());
+        var cardOnly = new UpdateCallRecord { CallId = "call-77", Card = "Asked about ZS/2025/000042.", Open = Open };
+
+        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(cardOnly, 2)), CancellationToken.None);
+        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Transferred, 3)), CancellationToken.None);
+
+        var updated = logs.Entries.Where(e => e.EventId.Id == 8002).Select(e => e.Message).ToList();
+        Assert.Equal(2, updated.Count);
+        Assert.EndsWith("updated: card", updated[0], StringComparison.Ordinal);
+        Assert.EndsWith("updated: outcome transferred, transfer target, card", updated[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("am_nowak", logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("000042", logs.AllText, StringComparison.Ordinal);
     }
 
     private CallRecordProcessor Processor() => new(_erp.Object, _store, NullLogger<CallRecordProcessor>.Instance);
