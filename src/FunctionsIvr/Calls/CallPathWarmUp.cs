@@ -1,6 +1,7 @@
 using System.Text;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls;
 
@@ -38,7 +39,10 @@ public sealed partial class CallPathWarmUp(IServiceProvider services, ILogger<Ca
             codec.Decode(document.RootElement, "warm-up");
             ErpClient.WarmUpSerialization();
             // The client, its HTTP handler chain and resilience pipeline (Polly checks its options on build: tens of ms).
-            services.GetService<ErpClient>();
+            if (services.GetService<ErpClient>() is not null)
+            {
+                ErpResilience.WarmUp(services.GetRequiredService<IOptions<ErpClientOptions>>().Value);
+            }
         }
         catch (Exception e)
         {

@@ -88,6 +88,28 @@ public sealed class ErpResilience
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
         || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);
 
+    /// <summary>
+    /// Cold start: runs one canned answer through a throwaway pipeline of the same shape, so the first real ERP call
+    /// does not wait for the JIT to compile Polly's strategies (generic virtual methods, which ReadyToRun cannot
+    /// precompile). No network, and not the shared circuit: its health counts only real calls.
+    /// </summary>
+    internal static void WarmUp(ErpClientOptions options)
+    {
+        var pipeline = new ErpResilience(options).Pipeline;
+        var context = ResilienceContextPool.Shared.Get();
+        context.Properties.Set(PolicyKey, ErpCallPolicy.Default);
+        try
+        {
+            using var answer = pipeline.ExecuteAsync(
+                static (_, _) => ValueTask.FromResult(new HttpResponseMessage(HttpStatusCode.OK)), context, "warm-up")
+                .AsTask().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
     private static ErpCallPolicy Policy(ResilienceContext context) =>
         context.Properties.TryGetValue(PolicyKey, out var policy) ? policy : ErpCallPolicy.Default;
 
