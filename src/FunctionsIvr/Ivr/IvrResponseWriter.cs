@@ -86,7 +86,8 @@ public static class IvrResponseWriter
                 throw new ArgumentException($"The {action.Type} action has an empty or repeated parameter name '{name}'.", nameof(action));
             }
 
-            ArgumentNullException.ThrowIfNull(value, $"{action.Type}.{name}");
+            // Not ThrowIfNull: its parameter name would be built for every parameter of every answer.
+            if (value is null) throw new ArgumentNullException($"{action.Type}.{name}");
         }
 
         bool IsRepeated(string name, int index)
