@@ -1,3 +1,4 @@
+using System.Net;
 using FunctionsIvr.State;
 using FunctionsIvr.Tests.Agents;
 using FunctionsIvr.Tests.Calls;
@@ -27,7 +28,8 @@ public sealed class AgentPagesBrowserTests(ITestOutputHelper output) : IAsyncLif
 
     public async Task InitializeAsync()
     {
-        _app.UseKestrel(0);
+        // Not UseKestrel(0): that overload races the app's own bind (see Scenarios/LiveSystem).
+        _app.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _app.StartServer();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _baseUrl = new Uri(address).GetLeftPart(UriPartial.Authority).TrimEnd('/');

@@ -1,3 +1,4 @@
+using System.Net;
 using FunctionsIvr.DemoErp.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -62,7 +63,9 @@ public sealed class LiveSystem : IAsyncDisposable
             ["Escalations:Email:PickupDirectory"] = Path.Combine(localFolder.FullName, "mail"),
             ["Escalations:WhatsApp:LocalFolder"] = Path.Combine(localFolder.FullName, "whatsapp"),
         });
-        handler.UseKestrel(0);
+        // An explicit listen, not UseKestrel(0): the port overload edits the server's addresses after the app has
+        // started binding on its own thread, and fails when the bind wins that race.
+        handler.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         handler.StartServer();
         var ivrUrl = new Uri(new Uri(Address(handler.Services)), "/api/ivr");
         return new LiveSystem(erp, erpUrl, handler, ivrUrl, localFolder);
