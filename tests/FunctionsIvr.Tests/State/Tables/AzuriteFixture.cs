@@ -40,7 +40,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         if (!string.IsNullOrWhiteSpace(fromScript))
         {
             _endpoint = new Uri(fromScript);
-            await AzuriteTableProcess.WaitForPortAsync(_endpoint.Port, process: null, () => $"({EndpointVariable}={fromScript})");
+            await AzuriteTableProcess.WaitForPortAsync(_endpoint.Port, () => $"({EndpointVariable}={fromScript})");
             return;
         }
 

@@ -33,7 +33,59 @@ public sealed class AzuriteTableProcess : IAsyncDisposable
     public static async Task<AzuriteTableProcess> StartAsync(string scheme = "http", params string[] extraArguments)
     {
         var azuriteTable = await EnsureInstalledAsync();
-        var port = FreeLoopbackPort();
+        // The port is free when picked, but another test's server may bind it before Azurite does: Azurite then exits
+        // with EADDRINUSE, and a connect probe could even reach that other server. Azurite's own "started" line is the
+        // proof it listens; on a lost race it is started again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeLoopbackPort();
+            var output = new StringBuilder();
+            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var startedLine = $"successfully started on 127.0.0.1:{port}";
+            var process = Process.Start(StartInfo(azuriteTable, port, extraArguments))
+                          ?? throw new InvalidOperationException($"Could not start {azuriteTable}.");
+            process.OutputDataReceived += (_, e) => OnOutput(e.Data);
+            process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var started = new AzuriteTableProcess(process, output, new Uri($"{scheme}://127.0.0.1:{port}/{TableConnectionString.DevelopmentAccountName}"));
+            try
+            {
+                await WaitUntilListeningAsync(process, listening.Task, port, () => Captured(output));
+                return started;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && Captured(output).Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                await started.DisposeAsync();
+            }
+            catch
+            {
+                await started.DisposeAsync();
+                throw;
+            }
+
+            void OnOutput(string? line)
+            {
+                Capture(output, line);
+                if (line is not null && line.Contains(startedLine, StringComparison.Ordinal)) listening.TrySetResult();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static ProcessStartInfo StartInfo(string azuriteTable, int port, string[] extraArguments)
+    {
         var start = new ProcessStartInfo(azuriteTable)
         {
             RedirectStandardOutput = true,
@@ -49,49 +101,28 @@ public sealed class AzuriteTableProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var output = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {azuriteTable}.");
-        process.OutputDataReceived += (_, e) => Capture(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Capture(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var started = new AzuriteTableProcess(process, output, new Uri($"{scheme}://127.0.0.1:{port}/{TableConnectionString.DevelopmentAccountName}"));
-        try
-        {
-            await WaitForPortAsync(port, process, () => Captured(output));
-        }
-        catch
-        {
-            await started.DisposeAsync();
-            throw;
-        }
-
-        return started;
+        return start;
     }
 
-    public ValueTask DisposeAsync()
+    private static async Task WaitUntilListeningAsync(Process process, Task listening, int port, Func<string> output)
     {
-        if (!_process.HasExited)
+        var exited = process.WaitForExitAsync();
+        var finished = await Task.WhenAny(listening, exited, Task.Delay(StartTimeout));
+        if (finished == listening) return;
+        if (finished == exited)
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
+            throw new InvalidOperationException($"azurite-table exited with code {process.ExitCode} before listening on port {port}: {output()}");
         }
 
-        _process.Dispose();
-        return ValueTask.CompletedTask;
+        throw new InvalidOperationException($"Azurite did not listen on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s. {output()}");
     }
 
-    public static async Task WaitForPortAsync(int port, Process? process, Func<string> output)
+    /// <summary>Waits until something accepts connections on the port (an Azurite started by <c>scripts/test.sh</c>).</summary>
+    public static async Task WaitForPortAsync(int port, Func<string> describe)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {
-            if (process is { HasExited: true })
-            {
-                process.WaitForExit();
-                throw new InvalidOperationException($"azurite-table exited with code {process.ExitCode} before listening on port {port}: {output()}");
-            }
-
             try
             {
                 using var client = new TcpClient();
@@ -104,7 +135,7 @@ public sealed class AzuriteTableProcess : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"Azurite did not listen on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s. {output()}");
+        throw new InvalidOperationException($"Azurite did not listen on 127.0.0.1:{port} within {StartTimeout.TotalSeconds} s. {describe()}");
     }
 
     private static async Task<string> EnsureInstalledAsync()
