@@ -20,6 +20,8 @@ public sealed partial class CallEngine
     internal const string HoldCountKey = "_h";
     internal const string HeldEventKey = "_he";
     internal const string HeldDataKey = "_hd";
+    // Marks a hold of the call's first callback, which came without a Session: its replay starts the call afresh.
+    internal const string HeldWithoutSessionKey = "_hn";
     internal const string InFallbackKey = "_fb";
 
     private readonly CallFlow _flow;
@@ -67,7 +69,7 @@ public sealed partial class CallEngine
         // Leave room to sign the Session, serialise and write the call log after the turn is decided.
         var margin = TimeSpan.FromMilliseconds(Math.Min(150, _budgetMs / 5));
 
-        var work = TakeHeldWork(request, session, sequence, out var input, out var inputSession)
+        var work = TakeHeldWork(request, session, sequence, out var input, out var inputSession, out var heldSession)
                    ?? StartWork(input, inputSession, sessionProblem, sequence);
 
         var remaining = budget - margin - _time.GetElapsedTime(receivedAt);
@@ -79,7 +81,7 @@ public sealed partial class CallEngine
         }
         catch (TimeoutException)
         {
-            return Hold(request, input, inputSession, sequence, work);
+            return Hold(request, input, inputSession, heldSession, sequence, work);
         }
     }
 
@@ -87,16 +89,19 @@ public sealed partial class CallEngine
     /// After a holding prompt, the next callback answers with the held work's result if this instance still has it,
     /// or replays the held input (the original event, the original Session) when it does not.
     /// </summary>
+    /// <param name="heldSession">The Session a further hold builds on (it keeps the hold count); null when nothing is held.</param>
     private Task<CallTurn>? TakeHeldWork(
-        IvrRequest request, CallSession? session, int sequence, out IvrRequest input, out CallSession? inputSession)
+        IvrRequest request, CallSession? session, int sequence, out IvrRequest input, out CallSession? inputSession,
+        out CallSession? heldSession)
     {
         input = request;
         inputSession = session;
+        heldSession = session;
         if (session?.Get(HoldCountKey) is null || request.Error is not null) return null;
 
         input = request with { EventName = session.Get(HeldEventKey) ?? "", EventData = session.Get(HeldDataKey) ?? "" };
-        var original = session.With(HeldEventKey, null).With(HeldDataKey, null);
-        inputSession = original.Step.Length == 0 ? null : original;
+        heldSession = session.With(HeldEventKey, null).With(HeldDataKey, null);
+        inputSession = heldSession.Get(HeldWithoutSessionKey) is null ? heldSession : null;
         return _pending.Take(request.UniqueCallId, sequence - 1);
     }
 
@@ -146,9 +151,11 @@ public sealed partial class CallEngine
         }
     }
 
-    private CallTurn Hold(IvrRequest request, IvrRequest input, CallSession? inputSession, int sequence, Task<CallTurn> work)
+    private CallTurn Hold(
+        IvrRequest request, IvrRequest input, CallSession? inputSession, CallSession? heldSession, int sequence, Task<CallTurn> work)
     {
-        var held = inputSession ?? new CallSession { Step = "" };
+        // A Session always names a step, so a first callback's hold is signed as the start step, marked to start afresh.
+        var held = heldSession ?? new CallSession { Step = CallFlow.StartStep }.With(HeldWithoutSessionKey, "1");
         var holds = int.TryParse(held.Get(HoldCountKey), out var h) ? h : 0;
         if (holds >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt))
         {

@@ -158,6 +158,22 @@ public class CallEngineTests
     }
 
     [Fact]
+    public async Task HeldFirstCallbackOnAnotherInstance_StartsTheCallAfresh()
+    {
+        // The first callback had no Session; its hold was signed as the start step, marked to be entered, not resumed.
+        using var call = new EngineHarness(settings: new() { ["Ivr:AnswerMode"] = "App" });
+        call.UseSession(new CallSession { Step = CallFlow.StartStep, Steps = 1 }
+            .With(CallEngine.HoldCountKey, "1").With(CallEngine.HeldEventKey, "Connected").With(CallEngine.HeldWithoutSessionKey, "1"));
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Answer, turn.Action.Type);
+        Assert.Null(turn.Session.Get(CallEngine.HeldWithoutSessionKey));
+        Assert.Null(turn.Session.Get(CallEngine.HoldCountKey));
+        Assert.Equal(2, turn.Session.Steps);
+    }
+
+    [Fact]
     public async Task SlowStep_HoldsExhausted_TakesFallback()
     {
         var never = new TaskCompletionSource<StepResult>();

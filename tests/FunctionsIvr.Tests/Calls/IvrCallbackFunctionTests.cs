@@ -181,6 +181,33 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
         Assert.Equal("Play", IvrApp.Text(second, "Type"));
     }
 
+    [Fact]
+    public async Task AutoAnswer_FirstCallbackSlowerThanTheBudget_CallerHearsTheHoldingPromptThenTheWelcome()
+    {
+        // The panel answers by itself, so the very first callback already identifies the caller in the ERP; a slow ERP
+        // there must get the holding prompt like any other slow step, not the team queue.
+        var clock = new ManualTimeProvider();
+        using var app = new IvrApp(new() { ["Ivr:AnswerMode"] = "Auto" }).WithServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(clock);
+        });
+        app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback(() => clock.Advance(TimeSpan.FromMilliseconds(1500)))
+            .ReturnsAsync(EngineHarness.RegularCustomer);
+        var callId = "slow-first-" + Guid.NewGuid().ToString("N");
+
+        var first = await AnswerWithinAsync(app, IvrApp.Callback("Connected", callId: callId));
+        Assert.Equal("Play", IvrApp.Text(first, "Type"));
+        Assert.Equal("7", IvrApp.Text(first, "Prompt")); // please_wait
+        Assert.NotNull(first["Session"]);
+
+        var second = await AnswerWithinAsync(app, IvrApp.Callback("Play", "", first["Session"], callId));
+        Assert.Equal("Play", IvrApp.Text(second, "Type"));
+        Assert.NotEqual("7", IvrApp.Text(second, "Prompt"));
+        Assert.NotNull(second["Session"]);
+    }
+
     /// <summary>The manual clock only moves when the ERP is asked, so a wait on it that the fix removed would never end.</summary>
     private static async Task<JsonObject> AnswerWithinAsync(IvrApp app, JsonObject request)
     {
