@@ -97,7 +97,19 @@ public sealed partial class CallEngine
         input = request;
         inputSession = session;
         heldSession = session;
-        if (session?.Get(HoldCountKey) is null || request.Error is not null) return null;
+        if (session?.Get(HoldCountKey) is null) return null;
+        if (request.Error is not null)
+        {
+            // The platform could not play the holding prompt: the caller hears the apology now, so the held work must
+            // not finish behind their back (an order placed after all).
+            if (_pending.Take(request.UniqueCallId, sequence - 1) is { } abandoned)
+            {
+                Abandon(abandoned);
+                ObserveLater(abandoned);
+            }
+
+            return null;
+        }
 
         input = request with { EventName = session.Get(HeldEventKey) ?? "", EventData = session.Get(HeldDataKey) ?? "" };
         heldSession = session.With(HeldEventKey, null).With(HeldDataKey, null);

@@ -213,6 +213,23 @@ public class CallEngineTests
         Assert.True(module.SlowToken.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task SlowStep_PlatformErrorAfterTheHoldingPrompt_CancelsTheHeldWork()
+    {
+        var never = new TaskCompletionSource<StepResult>();
+        var module = new TestModule(never.Task);
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "42");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        var turn = await call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(turn.IsFallback);
+        Assert.True(module.SlowToken.IsCancellationRequested);
+    }
+
     private sealed class TestModule(Task<StepResult>? slow = null) : IFlowModule
     {
         public string? LastDigits { get; private set; }
