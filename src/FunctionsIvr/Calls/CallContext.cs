@@ -64,6 +64,15 @@ public sealed class CallContext
     public CancellationToken CancellationToken { get; }
 
     /// <summary>
+    /// True once the engine gave up on this callback's work: the caller hears the apology, never this work's answer, so
+    /// whatever the work set in motion must not stand as if the caller had been told (an order is withdrawn).
+    /// False when only the work's time limit passed.
+    /// </summary>
+    public bool TurnAbandoned => Turn?.Abandoned ?? false;
+
+    internal TurnCancellation? Turn { get; init; }
+
+    /// <summary>
     /// Set once the work queue failed a send in this callback: the callback's later work is parked for the outbox sweep
     /// straight away instead of waiting on the queue again (see <see cref="CallContextWorkExtensions.TrySendWorkAsync"/>).
     /// </summary>

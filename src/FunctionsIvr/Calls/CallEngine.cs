@@ -34,7 +34,7 @@ public sealed partial class CallEngine
     private readonly ICallStateStore? _stateStore;
     private readonly ILogger<CallEngine> _logger;
     // Each started turn's cancellation, found again from its task when a later callback gives up on it.
-    private readonly ConditionalWeakTable<Task<CallTurn>, CancellationTokenSource> _workCancellation = new();
+    private readonly ConditionalWeakTable<Task<CallTurn>, TurnCancellation> _workCancellation = new();
 
     public CallEngine(
         CallFlow flow,
@@ -119,8 +119,8 @@ public sealed partial class CallEngine
 
     private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence)
     {
-        var workCancellation = new CancellationTokenSource();
-        var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation.Token);
+        var workCancellation = new TurnCancellation();
+        var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation);
         if (work.IsCompleted)
         {
             // Most turns finish without waiting (nothing to read, or read from cache): no timer, no continuation.
@@ -134,7 +134,7 @@ public sealed partial class CallEngine
         _workCancellation.AddOrUpdate(work, workCancellation);
         work.ContinueWith(static (_, state) =>
         {
-            var (timer, cancellation) = ((ITimer, CancellationTokenSource))state!;
+            var (timer, cancellation) = ((ITimer, TurnCancellation))state!;
             timer.Dispose();
             cancellation.Dispose();
         }, (timeout, workCancellation), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -148,6 +148,7 @@ public sealed partial class CallEngine
     private void Abandon(Task<CallTurn> work)
     {
         if (work.IsCompleted || !_workCancellation.TryGetValue(work, out var cancellation)) return;
+        cancellation.MarkAbandoned();
         CancelQuietly(cancellation);
     }
 
@@ -187,8 +188,9 @@ public sealed partial class CallEngine
     }
 
     private async Task<CallTurn> RunTurnAsync(
-        IvrRequest request, CallSession? session, string? sessionProblem, int sequence, CancellationToken cancellationToken)
+        IvrRequest request, CallSession? session, string? sessionProblem, int sequence, TurnCancellation turn)
     {
+        var cancellationToken = turn.Token;
         // Hold markers belong to the callback that was held, not to the step that now runs.
         session = session?.With(HoldCountKey, null);
         var fromStep = session?.Step ?? CallFlow.StartStep;
@@ -197,7 +199,7 @@ public sealed partial class CallEngine
             if (sessionProblem is not null) return FallbackTurn(request, session, sequence, "session rejected: " + sessionProblem);
             if (session is null)
             {
-                var start = NewContext(request, new CallSession { Step = CallFlow.StartStep }, cancellationToken);
+                var start = NewContext(request, new CallSession { Step = CallFlow.StartStep }, turn);
                 return await DriveAsync(start, await _flow[CallFlow.StartStep].Enter(start).ConfigureAwait(false), fromStep).ConfigureAwait(false);
             }
 
@@ -211,7 +213,7 @@ public sealed partial class CallEngine
 
             if (_flow.Find(session.Step) is not { } step) return FallbackTurn(request, session, sequence, $"unknown step '{session.Step}'");
 
-            var context = NewContext(request, session, cancellationToken);
+            var context = NewContext(request, session, turn);
             return await DriveAsync(context, await step.Resume(context).ConfigureAwait(false), fromStep).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
@@ -272,7 +274,8 @@ public sealed partial class CallEngine
         {
             try
             {
-                var context = NewContext(request, baseSession.With(InFallbackKey, "1") with { Step = CallFlow.FallbackStep, Tries = 0 }, CancellationToken.None);
+                var context = new CallContext(request, baseSession.With(InFallbackKey, "1") with { Step = CallFlow.FallbackStep, Tries = 0 },
+                    _actions, _flow.Prompts, _services, _time, _stateStore, CancellationToken.None);
                 context.Note(reason);
                 var entered = _flow[CallFlow.FallbackStep].Enter(context);
                 // The fallback must answer at once: it is what the caller hears when everything else failed.
@@ -290,8 +293,8 @@ public sealed partial class CallEngine
         return new CallTurn(IvrAction.Hangup(), baseSession with { Step = CallFlow.EndStep, Tries = 0 }, fromStep, [reason]) { IsFallback = true };
     }
 
-    private CallContext NewContext(IvrRequest request, CallSession session, CancellationToken cancellationToken) =>
-        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, cancellationToken);
+    private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
+        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn };
 
     private void ObserveLater(Task<CallTurn> work) =>
         work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -18,6 +18,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: the outbox status could not be recorded ({Status}); the sweep will see it")]
     public static partial void StatusNotRecorded(ILogger logger, Exception exception, string transactionId, int status);
 
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Transaction {TransactionId} withdrawn for call {CallId}: the caller heard the apology, not that the order was accepted")]
+    public static partial void Withdrawn(ILogger logger, string transactionId, string callId);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} was committed before it could be withdrawn: the order stands though the caller heard the apology")]
+    public static partial void WithdrawnTooLate(ILogger logger, string transactionId, string callId);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} could not be withdrawn; an open outbox entry is aborted by the sweep at its expiry")]
+    public static partial void WithdrawFailed(ILogger logger, Exception exception, string transactionId, string callId);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Transaction {TransactionId} committed as order {OrderNumber} (delivery {DeliveryCount})")]
     public static partial void Committed(ILogger logger, string transactionId, string orderNumber, int deliveryCount);
 

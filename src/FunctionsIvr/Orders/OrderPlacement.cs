@@ -16,15 +16,23 @@ namespace FunctionsIvr.Orders;
 /// sweep re-sends it. Repeating the same basket (a repeated callback, a replay on another instance) prepares nothing new:
 /// the ERP answers the same transaction to the same Idempotency-Key, the outbox already holds it and duplicate detection
 /// drops the second message.
+/// When the engine gives up on the caller's turn while this runs (the caller hears the apology, not "accepted"), the
+/// order is withdrawn instead: the outbox entry is closed as Aborted and the ERP transaction aborted, so a person who
+/// takes the call over does not find the same order placed behind their back.
 /// </summary>
 public sealed class OrderPlacement(
     ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OrderPlacement> logger)
 {
+    // The withdrawal runs after the call's own cancellation has fired, so it gets its own bound.
+    private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(10);
+
+    /// <param name="turnAbandoned">True once the caller will not hear this placement's outcome (see <c>CallContext.TurnAbandoned</c>).</param>
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
     /// nothing is in the outbox then and the caller must not hear "accepted".
     /// </exception>
-    public async Task<PlacedOrder> PlaceAsync(OrderBasket basket, CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
+    public async Task<PlacedOrder> PlaceAsync(OrderBasket basket, CancellationToken cancellationToken = default, Func<bool>? turnAbandoned = null)
     {
         ArgumentNullException.ThrowIfNull(basket);
         var prepared = await erp.PrepareTransactionAsync(
@@ -32,9 +40,84 @@ public sealed class OrderPlacement(
             basket.IdempotencyKey,
             cancellationToken);
 
-        var entry = await RecordAsync(basket, prepared, cancellationToken);
+        OutboxEntry entry;
+        try
+        {
+            entry = await RecordAsync(basket, prepared, cancellationToken);
+        }
+        catch (OperationCanceledException) when (turnAbandoned?.Invoke() == true)
+        {
+            // Cut while writing: the store may have applied the write all the same.
+            await WithdrawAsync(prepared.TransactionId, basket.CallId);
+            throw;
+        }
+
         var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
+        if (turnAbandoned?.Invoke() == true)
+        {
+            await WithdrawAsync(entry.TransactionId, basket.CallId);
+            throw new OperationCanceledException("The caller's turn was abandoned; the order was withdrawn.", cancellationToken);
+        }
+
         return new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
+    }
+
+    /// <summary>
+    /// The outbox entry is closed first, so neither the commit processor nor the sweep commits it from then on; then the
+    /// ERP transaction is aborted. A commit that got there first stands (and is recorded). Whatever fails here is logged:
+    /// an entry left open is aborted by the sweep at its expiry, an ERP reservation left behind expires in the ERP.
+    /// </summary>
+    private async Task WithdrawAsync(string transactionId, string callId)
+    {
+        var id = Redact.Id(transactionId);
+        using var timeout = new CancellationTokenSource(WithdrawTimeout, time);
+        try
+        {
+            var entry = await outbox.GetAsync(transactionId, timeout.Token);
+            if (entry is not null)
+            {
+                entry = await OutboxChanges.ApplyAsync(outbox, entry,
+                    OutboxChanges.Closed(OutboxStatus.Aborted, time.GetUtcNow(), "withdrawn: the caller heard the apology, not that the order was accepted"),
+                    timeout.Token);
+                if (entry?.Status == OutboxStatus.Committed)
+                {
+                    Log.WithdrawnTooLate(logger, id, Redact.Id(callId));
+                    return;
+                }
+            }
+
+            try
+            {
+                var outcome = await erp.AbortTransactionAsync(transactionId, timeout.Token);
+                if (outcome.Status == TransactionStatuses.Committed)
+                {
+                    await CommittedAfterAllAsync(entry, timeout.Token);
+                    Log.WithdrawnTooLate(logger, id, Redact.Id(callId));
+                    return;
+                }
+            }
+            catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
+            {
+                await CommittedAfterAllAsync(entry, timeout.Token);
+                Log.WithdrawnTooLate(logger, id, Redact.Id(callId));
+                return;
+            }
+            catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
+            {
+                // The ERP holds nothing under this id: nothing is reserved, nothing was ordered.
+            }
+
+            Log.Withdrawn(logger, id, Redact.Id(callId));
+        }
+        catch (Exception e) when (e is ErpException || StorageFailures.IsStorageFailure(e) || e is OperationCanceledException)
+        {
+            Log.WithdrawFailed(logger, e, id, Redact.Id(callId));
+        }
+    }
+
+    private async Task CommittedAfterAllAsync(OutboxEntry? entry, CancellationToken cancellationToken)
+    {
+        if (entry is not null) await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>Writes the outbox entry; an entry that exists (409) is this basket placed before, so it is read and used.</summary>

@@ -211,6 +211,25 @@ public class CallEngineTests
         // Well inside Calls:WorkTimeoutMs: only giving up on the work cancels it, so it cannot finish after the apology.
         Assert.True(turn.IsFallback);
         Assert.True(module.SlowToken.IsCancellationRequested);
+        Assert.True(module.SlowContext!.TurnAbandoned);
+    }
+
+    [Fact]
+    public async Task SlowStep_OnlyTheWorkTimeLimitPasses_CancelledButNotAbandoned()
+    {
+        // A time limit alone is no apology: a replay elsewhere may still deliver this turn's outcome to the caller.
+        var never = new TaskCompletionSource<StepResult>();
+        var module = new TestModule(never.Task);
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "42");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        call.Time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.True(module.SlowToken.IsCancellationRequested);
+        Assert.False(module.SlowContext!.TurnAbandoned);
     }
 
     [Fact]
@@ -236,6 +255,8 @@ public class CallEngineTests
 
         public CancellationToken SlowToken { get; private set; }
 
+        public CallContext? SlowContext { get; private set; }
+
         private static StepResult Boom(CallContext context) => throw new InvalidOperationException("boom");
 
         public void Define(FlowBuilder flow)
@@ -246,6 +267,7 @@ public class CallEngineTests
             flow.Step("slow").Enter(ctx => ctx.Hangup()).Resume(ctx =>
             {
                 SlowToken = ctx.CancellationToken;
+                SlowContext = ctx;
                 return slow!;
             });
             flow.Step("echo_digits").Enter(ctx => ctx.Hangup()).Resume(ctx =>

@@ -223,6 +223,100 @@ public class OrderPlacementTests
         Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
     }
 
+    [Fact]
+    public async Task Place_TurnAbandonedWhileTheCommitIsSent_OrderWithdrawnInTheOutboxAndTheErp()
+    {
+        // The caller heard the apology (holds exhausted) while the order was being placed: a person takes the call over,
+        // so this order must not be committed behind their back.
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        var abandoned = false;
+        queue.OnSend = _ => abandoned = true;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Place_TurnAbandonedButTheCommitGotThereFirst_OrderStandsAndNothingIsAborted()
+    {
+        SetupPrepare(Prepared());
+        var abandoned = false;
+        queue.OnSend = _ =>
+        {
+            // The commit processor ran at once and committed the order before the placement saw the abandonment.
+            var entry = outbox.GetAsync("tx-0001").GetAwaiter().GetResult()!;
+            entry.Status = OutboxStatus.Committed;
+            outbox.UpdateAsync(entry).GetAwaiter().GetResult();
+            abandoned = true;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Place_TurnAbandonedWhileTheOutboxWriteWasApplied_OrderWithdrawn()
+    {
+        // Table Storage may apply a write whose answer the cancelled caller never reads.
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        var abandoned = false;
+        var store = new WriteAppliedThenCancelled(outbox, () => abandoned = true);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
+            NullLogger<OrderPlacement>.Instance);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Empty(queue.Accepted);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Place_OnlyTheWorkTimeLimitPassed_OrderStands()
+    {
+        // A time limit is not an apology: a replay on another instance may have told the caller "accepted" for this very
+        // transaction, so the order stands.
+        SetupPrepare(Prepared());
+        using var timeLimit = new CancellationTokenSource();
+        queue.OnSend = _ => timeLimit.Cancel();
+
+        var placed = await Sut().PlaceAsync(Basket(), timeLimit.Token, turnAbandoned: () => false);
+
+        Assert.Equal("tx-0001", placed.TransactionId);
+        Assert.Single(queue.Accepted);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private void SetupAbort(string status) =>
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = status });
+
+    /// <summary>Applies the add, then the caller's turn is given up on before the answer is read.</summary>
+    private sealed class WriteAppliedThenCancelled(IOutboxStore inner, Action abandon) : IOutboxStore
+    {
+        public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        {
+            await inner.AddAsync(entry, cancellationToken);
+            abandon();
+            throw new OperationCanceledException("cut after the write was applied");
+        }
+
+        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
+            inner.GetAsync(transactionId, cancellationToken);
+
+        public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.UpdateAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(statuses, cancellationToken);
+    }
+
     private OrderPlacement Sut() =>
         new(erp.Object, outbox, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
 

@@ -56,7 +56,8 @@ internal static class PlaceOrderSteps
                        ?? throw new InvalidOperationException("No basket sequence: the confirmation step did not mark the basket.");
         try
         {
-            var placed = await ctx.Service<OrderPlacement>().PlaceAsync(new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken);
+            var placed = await ctx.Service<OrderPlacement>().PlaceAsync(
+                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, () => ctx.TurnAbandoned);
             ctx.Set(OrderKeys.AcceptedDigits, SpokenNumbers.OrderNumberDigits(placed.OrderNumber));
             ctx.Note(placed.Queued ? "order accepted, commit queued" : "order accepted, commit left for the sweep");
             return CallContext.Goto(Accepted(prefix));
