@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Orders;
@@ -111,6 +112,45 @@ public class FunctionEndpointsTests
         Assert.Contains("MaxDeliveryCountExceeded", escalation.Detail, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> DeadCallRecordSubjects => [CallRecordMessages.OpenSubject, CallRecordMessages.UpdateSubject];
+
+    [Theory]
+    [MemberData(nameof(DeadCallRecordSubjects))]
+    public async Task HandleDeadLetters_DeadCallRecord_TicketAndEmailShowTheCallerNumberMasked(string subject)
+    {
+        using var app = new FunctionsApp();
+        var message = DeadCallRecord(subject);
+
+        var result = await app.InvokeAsync("HandleDeadLetters", ServiceBusPayload(message.Body, message.MessageId, doubleEncoded: true,
+            subject: subject, correlationId: "call-77", deadLetterReason: "MaxDeliveryCountExceeded"));
+
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        var escalation = app.EscalationSent();
+        var text = app.Services.GetRequiredService<EscalationText>();
+        foreach (var shown in new[] { escalation.Notes!, text.PlainText(escalation), text.Html(escalation) })
+        {
+            Assert.DoesNotContain("48600100200", shown, StringComparison.Ordinal);
+            Assert.DoesNotContain("48221234567", shown, StringComparison.Ordinal);
+        }
+
+        // Masked the way the caller number is shown everywhere else, and the rest still says what failed.
+        Assert.Contains("\"fromNumber\":\"********200\"", escalation.Notes, StringComparison.Ordinal);
+        Assert.Contains("\"callId\":\"call-77\"", escalation.Notes, StringComparison.Ordinal);
+        Assert.Contains("phone numbers masked", escalation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleDeadLetters_DeadCallRecordWithFullCallerNumberDisplay_AttachesTheBodyAsSent()
+    {
+        using var app = new FunctionsApp(new() { ["Escalations:CallerNumberDisplay"] = "Full" });
+        var message = DeadCallRecord(CallRecordMessages.UpdateSubject);
+
+        await app.InvokeAsync("HandleDeadLetters", ServiceBusPayload(message.Body, message.MessageId, doubleEncoded: true,
+            subject: message.Subject, correlationId: "call-77", deadLetterReason: "MaxDeliveryCountExceeded"));
+
+        Assert.Equal(message.Body, app.EscalationSent().Notes);
+    }
+
     [Fact]
     public async Task HandleDeadLetters_DeadEscalation_DoesNotEscalateAgain()
     {
@@ -165,6 +205,17 @@ public class FunctionEndpointsTests
         Assert.Empty(await parked.ListAsync());
     }
 
+    private static WorkMessage DeadCallRecord(string subject)
+    {
+        var open = new OpenCallRecord
+        {
+            CallId = "call-77", FromNumber = "+48600100200", DialledNumber = "+48221234567", StartedAt = ManualTimeProvider.DefaultStart,
+        };
+        return subject == CallRecordMessages.OpenSubject
+            ? CallRecordMessages.ToWorkMessage(open)
+            : CallRecordMessages.ToWorkMessage(new UpdateCallRecord { CallId = "call-77", Outcome = "Transferred", Open = open }, 2);
+    }
+
     private static string ServiceBusPayload(string body, string messageId, bool doubleEncoded, string? subject = null,
         string? correlationId = null, string? deadLetterReason = null)
     {
@@ -195,10 +246,12 @@ public class FunctionEndpointsTests
     /// <summary>The app as the Functions host runs it (FUNCTIONS_CUSTOMHANDLER_PORT set; the test server replaces the socket), with the queue recorded and the ERP mocked.</summary>
     private sealed class FunctionsApp : IDisposable
     {
-        private readonly IvrApp _app = new(new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7099" });
+        private readonly IvrApp _app;
 
-        public FunctionsApp()
+        public FunctionsApp(Dictionary<string, string?>? settings = null)
         {
+            var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7099" };
+            _app = new(all);
             _app.WithServices(services =>
             {
                 services.RemoveAll<IWorkQueue>();
@@ -217,6 +270,12 @@ public class FunctionEndpointsTests
         public IServiceProvider Services => _app.Services;
 
         public IOutboxStore Outbox => Services.GetRequiredService<IOutboxStore>();
+
+        public Escalation EscalationSent()
+        {
+            var message = Assert.Single(Work.On(QueueNames.Escalations));
+            return EscalationMessages.Parse(message.Body, message.MessageId);
+        }
 
         public async Task<OutboxEntry> PrepareAsync(string transactionId, TimeSpan? preparedAgo = null)
         {

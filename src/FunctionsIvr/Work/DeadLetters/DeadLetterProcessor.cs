@@ -1,5 +1,6 @@
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Work.DeadLetters;
 
@@ -8,7 +9,8 @@ namespace FunctionsIvr.Work.DeadLetters;
 /// A dead-lettered escalation cannot escalate again (that would loop): it is logged as Critical with everything a
 /// person needs, for the alert on that log to page someone.
 /// </summary>
-public sealed partial class DeadLetterProcessor(string queueName, IWorkQueue queue, TimeProvider time, ILogger<DeadLetterProcessor> logger)
+public sealed partial class DeadLetterProcessor(
+    string queueName, IWorkQueue queue, TimeProvider time, IOptions<EscalationOptions> escalationOptions, ILogger<DeadLetterProcessor> logger)
     : IWorkProcessor
 {
     public string QueueName { get; } = queueName;
@@ -28,17 +30,22 @@ public sealed partial class DeadLetterProcessor(string queueName, IWorkQueue que
             return;
         }
 
+        // The body goes into tickets and e-mails, which show phone numbers only as the caller number display allows;
+        // a call record carries the caller's (fromNumber), and any queue's body may carry one.
+        var numbersShown = escalationOptions.Value.CallerNumberDisplay == CallerNumberDisplay.Full;
+        var body = numbersShown ? message.Body : Redact.PhoneNumbersIn(message.Body);
         var escalation = new Escalation
         {
             EscalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, message.MessageId),
             Reason = EscalationReason.DeadLettered,
             Detail = $"{message.Subject} message {message.MessageId} could not be processed ({reason}{(description is null ? "" : ": " + description)}). "
-                     + "Its body is attached in Notes; once the cause is fixed it can be sent again with the same message id.",
+                     + $"Its body is attached in Notes{(numbersShown ? "" : " with phone numbers masked")}; "
+                     + "once the cause is fixed it can be sent again with the same message id.",
             CallId = message.CorrelationId,
             TransactionId = message.Subject == Orders.CommitOrder.Subject ? message.MessageId : null,
             Step = message.Subject,
             RaisedAt = time.GetUtcNow(),
-            Notes = message.Body.Length <= 4000 ? message.Body : message.Body[..4000] + "…",
+            Notes = body.Length <= 4000 ? body : body[..4000] + "…",
         };
         await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
         Log.Escalated(logger, Redact.Id(message.MessageId), message.Subject, reason);

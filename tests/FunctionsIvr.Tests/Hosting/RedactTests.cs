@@ -1,0 +1,23 @@
+using FunctionsIvr.Hosting;
+
+namespace FunctionsIvr.Tests.Hosting;
+
+public class RedactTests
+{
+    [Theory]
+    [InlineData("""{"fromNumber":"\u002B48600100200"}""", """{"fromNumber":"********200"}""")]
+    [InlineData("""{"callerNumber" : "+48 600 100 200"}""", """{"callerNumber" : "********200"}""")]
+    [InlineData("""{"phone":"600-100-200"}""", """{"phone":"******200"}""")]
+    [InlineData("""{"contactPhone":"+48600100200"}""", """{"contactPhone":"********200"}""")]
+    [InlineData("""{"card":"call back on 48600100200 today"}""", """{"card":"call back on ********200 today"}""")]
+    [InlineData("Caller +48 600 100 200 hung up", "Caller ********200 hung up")]
+    public void PhoneNumbersIn_MasksEveryNumberTheWayTheCallerNumberIsMasked(string text, string expected) =>
+        Assert.Equal(expected, Redact.PhoneNumbersIn(text));
+
+    [Theory]
+    [InlineData("""{"fromNumber":"anonymous"}""")]
+    [InlineData("""{"startedAt":"2026-11-21T10:00:00.1234567\u002B01:00"}""")]
+    [InlineData("""{"orderNumber":"ZS/2026/001400","transactionId":"tx-3003","number":2}""")]
+    public void PhoneNumbersIn_LeavesWhatIsNotAPhoneNumberReadable(string text) =>
+        Assert.Equal(text, Redact.PhoneNumbersIn(text));
+}
