@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.Work;
 
 namespace FunctionsIvr.CallRecords;
@@ -41,18 +42,19 @@ public static partial class CallRecordMessages
     }
 
     /// <exception cref="InvalidDataException">The body is not the command the subject names.</exception>
+    /// <remarks>The exception is logged on every retry and kept as the dead letter's description: the message id, which holds the call id, is masked.</remarks>
     public static T Parse<T>(string? body, string messageId)
         where T : class
     {
         try
         {
             return JsonSerializer.Deserialize<T>(body ?? "", JsonOptions)
-                   ?? throw new InvalidDataException($"Message {messageId}: the body is JSON null, not a {typeof(T).Name}.");
+                   ?? throw new InvalidDataException($"Message {Redact.Id(messageId)}: the body is JSON null, not a {typeof(T).Name}.");
         }
         catch (JsonException e)
         {
             // JsonException names the path and position, never the values: safe to keep as the reason.
-            throw new InvalidDataException($"Message {messageId}: the body is not a {typeof(T).Name}: {e.Message}", e);
+            throw new InvalidDataException($"Message {Redact.Id(messageId)}: the body is not a {typeof(T).Name}: {e.Message}", e);
         }
     }
 

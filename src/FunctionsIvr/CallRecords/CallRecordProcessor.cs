@@ -42,7 +42,7 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
 
             case CallRecordMessages.UpdateSubject:
                 var update = CallRecordMessages.Parse<UpdateCallRecord>(message.Body, message.MessageId);
-                if (update.Open is null) throw new InvalidDataException($"Message {message.MessageId}: the update carries no open command.");
+                if (update.Open is null) throw new InvalidDataException($"Message {Redact.Id(message.MessageId)}: the update carries no open command.");
                 var record = await erp.CreateCallRecordAsync(update.Open.ToCreateRequest(), cancellationToken);
                 UpdateCallRecordRequest sent;
                 if (update.Number is { } number)
@@ -60,7 +60,7 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
                 break;
 
             default:
-                throw new InvalidDataException($"Message {message.MessageId}: subject '{message.Subject}' is not a call record command.");
+                throw new InvalidDataException($"Message {Redact.Id(message.MessageId)}: subject '{message.Subject}' is not a call record command.");
         }
     }
 

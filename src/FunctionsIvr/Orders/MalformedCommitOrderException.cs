@@ -1,3 +1,5 @@
+using FunctionsIvr.Hosting;
+
 namespace FunctionsIvr.Orders;
 
 /// <summary>A message on <c>order-commits</c> that is not a <see cref="CommitOrder"/>: it can never succeed, so it ends dead-lettered.</summary>
@@ -18,8 +20,9 @@ public sealed class MalformedCommitOrderException : Exception
     {
     }
 
+    /// <remarks>The message is logged on every retry and returned in the host's invocation logs, so the id (the transaction id) is masked in it.</remarks>
     public MalformedCommitOrderException(string messageId, string reason, Exception? innerException = null)
-        : base($"Message {messageId} on order-commits is not a CommitOrder: {reason}.", innerException)
+        : base($"Message {Redact.Id(messageId)} on order-commits is not a CommitOrder: {reason}.", innerException)
     {
         MessageId = messageId;
         Reason = reason;

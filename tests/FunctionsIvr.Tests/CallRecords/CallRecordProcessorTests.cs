@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Work;
@@ -103,7 +104,9 @@ public class CallRecordProcessorTests
     {
         var message = CallRecordMessages.ToWorkMessage(Open) with { Subject = "CloseCallRecord" };
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+
+        Assert.DoesNotContain(message.MessageId, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +114,22 @@ public class CallRecordProcessorTests
     {
         var message = CallRecordMessages.ToWorkMessage(Transferred, 1) with { Body = """{"callId":"call-77"}""" };
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+
+        // Logged on every retry and kept as the dead letter's description: the message id (it holds the call id) is masked.
+        Assert.DoesNotContain(message.MessageId, error.Message, StringComparison.Ordinal);
+        Assert.Contains(Redact.Id(message.MessageId), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateWithoutItsOpenCommand_ThrowsWithTheMessageIdMasked()
+    {
+        var message = CallRecordMessages.ToWorkMessage(Transferred, 1) with { Body = """{"callId":"call-77","open":null}""" };
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Processor().ProcessAsync(Received(message), CancellationToken.None));
+
+        Assert.Contains("no open command", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(message.MessageId, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

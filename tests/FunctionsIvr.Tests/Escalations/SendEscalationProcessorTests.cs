@@ -57,6 +57,7 @@ public sealed class SendEscalationProcessorTests
         var error = await Assert.ThrowsAsync<MalformedEscalationException>(() => CreateSut().ProcessAsync(work, CancellationToken.None));
 
         Assert.Equal("message-4711", error.MessageId);
+        Assert.DoesNotContain("message-4711", error.Message, StringComparison.Ordinal);
         var line = Assert.Single(_log.Lines, l => l.Level == LogLevel.Error);
         Assert.Contains("…4711", line.Message, StringComparison.Ordinal);
         Assert.Contains("delivery 2", line.Message, StringComparison.Ordinal);

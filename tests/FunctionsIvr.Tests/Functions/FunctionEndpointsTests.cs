@@ -94,6 +94,19 @@ public class FunctionEndpointsTests
     }
 
     [Fact]
+    public async Task CommitOrder_MalformedBody_InvocationLogsShowTheTransactionIdMasked()
+    {
+        using var app = new FunctionsApp();
+
+        var result = await app.InvokeAsync("CommitOrder", ServiceBusPayload("not json", "tx-5005", doubleEncoded: false, subject: CommitOrder.Subject));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, result.Status);
+        var logs = result.Body["Logs"]!.ToJsonString();
+        Assert.Contains("is not a CommitOrder", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("tx-5005", logs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HandleDeadLetters_DeadCommit_BecomesAnEscalationWithItsContext()
     {
         using var app = new FunctionsApp();

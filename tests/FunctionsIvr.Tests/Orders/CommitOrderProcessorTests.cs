@@ -169,9 +169,12 @@ public class CommitOrderProcessorTests
     {
         var work = new ReceivedWork(CommitOrder.ToWorkMessage("tx-0001", "call-abc", body), 1, PreparedAt);
 
-        await Assert.ThrowsAsync<MalformedCommitOrderException>(() => Sut().ProcessAsync(work, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MalformedCommitOrderException>(() => Sut().ProcessAsync(work, CancellationToken.None));
 
         erp.Verify(e => e.CommitTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        // The message is logged on every retry and returned in the host's invocation logs: the transaction id is masked.
+        Assert.DoesNotContain("tx-0001", error.Message, StringComparison.Ordinal);
+        Assert.Contains("…0001", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
