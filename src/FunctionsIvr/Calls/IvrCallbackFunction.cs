@@ -48,9 +48,11 @@ public static partial class IvrCallbackFunction
         // (CallTelemetryInitializer); the call path's own log lines name the call themselves.
         CallTelemetry.TagInvocation(FunctionName, request.UniqueCallId);
         using var trace = ErpCallTrace.Begin();
+        var stepsSoFar = 0;
         try
         {
             var decoded = codec.Decode(request.Session, request.UniqueCallId);
+            stepsSoFar = decoded.Session?.Steps ?? 0;
             var problem = decoded.Status == SessionDecodeStatus.Invalid ? decoded.Reason?.ToString() ?? "invalid" : null;
             var turn = await engine.HandleAsync(request, decoded.Session, problem, receivedAt, http.RequestAborted);
             CallTelemetry.TagStep(turn.FromStep);
@@ -92,7 +94,25 @@ public static partial class IvrCallbackFunction
         {
             // Last line of the call path's promise: never a 5xx, never an HTML page, always an action.
             Log.Failed(logger, e, request.UniqueCallId);
-            return new IvrActionResult(SafeAction(transfer.Value));
+            return EndSession(codec, request.UniqueCallId, stepsSoFar + 1) is { } session
+                ? new IvrActionResult(SafeAction(transfer.Value), session)
+                : new IvrActionResult(SafeAction(transfer.Value));
+        }
+    }
+
+    /// <summary>
+    /// The safe action's Session: the call's end step, so a callback after it (the team queue busy, say) gets a hangup,
+    /// not a new call from the start. None when even that cannot be signed.
+    /// </summary>
+    private static byte[]? EndSession(SessionCodec codec, string callId, int steps)
+    {
+        try
+        {
+            return codec.EncodeToUtf8(new CallSession { Step = CallFlow.EndStep, Steps = steps }, callId);
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 

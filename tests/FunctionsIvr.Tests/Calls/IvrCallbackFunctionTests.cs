@@ -208,6 +208,51 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
         Assert.NotNull(second["Session"]);
     }
 
+    [Fact]
+    public async Task CallbackFails_SafeTransferCarriesTheEndStep_SoABusyTeamQueueHangsUpInsteadOfRestartingTheCall()
+    {
+        // Anything can break on the way out (here a log sink); the caller gets the team queue. If the queue is busy, the
+        // platform calls back with the Session of that answer: without one the call would start over from the greeting.
+        var sink = new SinkThatBreaksOn(eventId: 2101);
+        using var app = new IvrApp().WithServices(services => services.AddSingleton<ILoggerProvider>(sink));
+        var callId = "broken-" + Guid.NewGuid().ToString("N");
+
+        var (status, safe) = await app.PostAsync(IvrApp.Callback("Connected", callId: callId));
+        Assert.Equal(200, status);
+        Assert.Equal("CallByObjectLogin", IvrApp.Text(safe!, "Type"));
+        Assert.NotNull(safe!["Session"]);
+
+        sink.Broken = false;
+        var (_, afterBusy) = await app.PostAsync(IvrApp.Callback("CallStatus", "Busy", safe["Session"], callId));
+        Assert.Equal("Hangup", IvrApp.Text(afterBusy!, "Type"));
+    }
+
+    private sealed class SinkThatBreaksOn(int eventId) : ILoggerProvider
+    {
+        public bool Broken { get; set; } = true;
+
+        public int EventId { get; } = eventId;
+
+        public ILogger CreateLogger(string categoryName) => new Breaking(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Breaking(SinkThatBreaksOn sink) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (sink.Broken && id.Id == sink.EventId) throw new IOException("log sink unavailable");
+            }
+        }
+    }
+
     /// <summary>The manual clock only moves when the ERP is asked, so a wait on it that the fix removed would never end.</summary>
     private static async Task<JsonObject> AnswerWithinAsync(IvrApp app, JsonObject request)
     {
