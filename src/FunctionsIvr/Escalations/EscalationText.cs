@@ -82,7 +82,15 @@ public sealed class EscalationText
     /// <summary>The caller number as people may see it: masked unless configured <see cref="CallerNumberDisplay.Full"/>.</summary>
     public string CallerNumber(Escalation escalation)
     {
-        if (string.IsNullOrWhiteSpace(escalation.CallerNumber)) return "withheld";
+        if (string.IsNullOrWhiteSpace(escalation.CallerNumber))
+        {
+            // Raised out of band (a commit, a dead letter) the number was simply not at hand; only a call's own
+            // escalation without one means the caller withheld it.
+            return escalation.Reason is EscalationReason.CommitFailed or EscalationReason.DeadLettered
+                ? "not known here (see the call log)"
+                : "withheld";
+        }
+
         return _options.CallerNumberDisplay == CallerNumberDisplay.Full
             ? OneLine(escalation.CallerNumber)
             : Redact.Phone(escalation.CallerNumber);

@@ -49,6 +49,20 @@ public sealed class EscalationTextTests
         Assert.DoesNotContain("600 100", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(EscalationReason.CallbackRequested, "withheld")]
+    [InlineData(EscalationReason.CommitFailed, "not known here (see the call log)")]
+    [InlineData(EscalationReason.DeadLettered, "not known here (see the call log)")]
+    public void PlainText_NoCallerNumber_WithheldOnlyWhenTheCallItselfHadNone(EscalationReason reason, string shown)
+    {
+        // A commit or a dead letter carries no caller number: support must not read that the caller hid it.
+        var escalation = EscalationTestData.VipNobodyAnswered() with { CallerNumber = null, Reason = reason };
+
+        var text = CreateSut().PlainText(escalation);
+
+        Assert.Contains("Caller number:     " + shown, text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PlainText_FullNumbersConfigured_ShowsTheWholeNumber()
     {
