@@ -46,7 +46,9 @@ public sealed class EscalationText
             EscalationReason.CommitFailed => string.IsNullOrWhiteSpace(escalation.OrderId)
                 ? $"Check the order of {who}{segment} - order commit failed"
                 : $"Check order {OneLine(escalation.OrderId)} of {who}{segment} - order commit failed",
-            EscalationReason.DeadLettered => $"Check {who}{segment} - work message dead-lettered",
+            EscalationReason.DeadLettered => string.IsNullOrWhiteSpace(escalation.OrderId)
+                ? $"Check {who}{segment} - work message dead-lettered"
+                : $"Check order {OneLine(escalation.OrderId)} of {who}{segment} - work message dead-lettered",
             EscalationReason.BlockedCaller => $"Blocked caller {who}{segment} - called in",
             _ => $"Follow up {who}{segment}",
         };

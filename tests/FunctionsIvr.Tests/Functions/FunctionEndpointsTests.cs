@@ -122,7 +122,10 @@ public class FunctionEndpointsTests
         Assert.Equal(EscalationReason.DeadLettered, escalation.Reason);
         Assert.Equal("call-77", escalation.CallId);
         Assert.Equal("tx-3003", escalation.TransactionId);
+        Assert.Equal("ZS/2026/001400", escalation.OrderId);
+        Assert.Equal("c-1001", escalation.ContactId);
         Assert.Contains("MaxDeliveryCountExceeded", escalation.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("Check order ZS/2026/001400", app.Services.GetRequiredService<EscalationText>().Title(escalation), StringComparison.Ordinal);
     }
 
     public static TheoryData<string> DeadCallRecordSubjects => [CallRecordMessages.OpenSubject, CallRecordMessages.UpdateSubject];

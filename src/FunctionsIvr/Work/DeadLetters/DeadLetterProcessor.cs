@@ -34,6 +34,7 @@ public sealed partial class DeadLetterProcessor(
         // a call record carries the caller's (fromNumber), and any queue's body may carry one.
         var numbersShown = escalationOptions.Value.CallerNumberDisplay == CallerNumberDisplay.Full;
         var body = numbersShown ? message.Body : Redact.PhoneNumbersIn(message.Body);
+        var commit = CommitOrderIn(message);
         var escalation = new Escalation
         {
             EscalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, message.MessageId),
@@ -41,14 +42,31 @@ public sealed partial class DeadLetterProcessor(
             Detail = $"{message.Subject} message {message.MessageId} could not be processed ({reason}{(description is null ? "" : ": " + description)}). "
                      + $"Its body is attached in Notes{(numbersShown ? "" : " with phone numbers masked")}; "
                      + "once the cause is fixed it can be sent again with the same message id.",
-            CallId = message.CorrelationId,
+            CallId = message.CorrelationId ?? commit?.CallId,
             TransactionId = message.Subject == Orders.CommitOrder.Subject ? message.MessageId : null,
+            // A dead commit names its order and customer, so the ticket says which order to check and with whom.
+            OrderId = commit?.OrderNumber,
+            ContactId = commit?.ContactId,
             Step = message.Subject,
             RaisedAt = time.GetUtcNow(),
             Notes = body.Length <= 4000 ? body : body[..4000] + "…",
         };
         await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
         Log.Escalated(logger, Redact.Id(message.MessageId), message.Subject, reason);
+    }
+
+    private static Orders.CommitOrder? CommitOrderIn(WorkMessage message)
+    {
+        if (message.Subject != Orders.CommitOrder.Subject) return null;
+        try
+        {
+            return Orders.CommitOrder.Parse(message.Body, message.MessageId);
+        }
+        catch (Orders.MalformedCommitOrderException)
+        {
+            // Dead-lettered because it could never be read: the notes carry what there is.
+            return null;
+        }
     }
 
     private static string EscalationSummary(WorkMessage message)
