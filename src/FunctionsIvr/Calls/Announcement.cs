@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FunctionsIvr.Calls.Orders;
 
 namespace FunctionsIvr.Calls;
 
@@ -37,9 +38,8 @@ public static class Announcement
     public static async Task<StepResult> StartAsync(CallContext ctx, string step, IReadOnlyList<Spoken> parts)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        var state = await ctx.LoadStateAsync();
-        state.Values[step] = JsonSerializer.Serialize(parts, Json);
-        await ctx.SaveStateAsync();
+        // Saved like the other read-out lists: a replay of this callback on another instance saving first is no failure.
+        await CallStateLists.SaveAsync(ctx, step, parts);
         return CallContext.Goto(Restart(ctx, step));
     }
 

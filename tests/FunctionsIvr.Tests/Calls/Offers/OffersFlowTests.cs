@@ -1,6 +1,11 @@
+using Azure;
 using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls.Offers;
@@ -156,10 +161,43 @@ public class OffersFlowTests
         Assert.Equal("Play 60", Listening.Heard(first.Action));
     }
 
-    private static EngineHarness WithOffers(
-        IReadOnlyList<Promotion> promotions, IReadOnlyList<Recommendation> recommendations, Dictionary<string, string?>? settings = null)
+    [Fact]
+    public async Task Offers_AnotherInstanceSavedTheSameReadOutFirst_CallerStillHearsTheOffers()
     {
-        var call = new EngineHarness(settings);
+        // A slow store, a holding prompt, and the replay on another instance saves the call state first: this save gets
+        // 409 (or 412). The read-out is the same ERP answer either way, so the caller hears it, not the apology.
+        using var call = WithOffers([PercentOff], [], services: s =>
+        {
+            s.RemoveAll<ICallStateStore>();
+            s.AddSingleton<ICallStateStore>(sp => new SavedFirstByAnotherInstance(ActivatorUtilities.CreateInstance<InMemoryCallStateStore>(sp)));
+        });
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal("Play 60", heard[0]);
+    }
+
+    /// <summary>The first save of a call's state finds it written already by another instance (the same content).</summary>
+    private sealed class SavedFirstByAnotherInstance(ICallStateStore inner) : ICallStateStore
+    {
+        private int _saves;
+
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => inner.GetAsync(callId, cancellationToken);
+
+        public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _saves) > 1) return await inner.SaveAsync(state, cancellationToken);
+            await inner.SaveAsync(new CallState(state.CallId) { Values = new Dictionary<string, string>(state.Values) }, cancellationToken);
+            throw new RequestFailedException(409, "The specified entity already exists.", "EntityAlreadyExists", null);
+        }
+    }
+
+    private static EngineHarness WithOffers(
+        IReadOnlyList<Promotion> promotions, IReadOnlyList<Recommendation> recommendations, Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var call = new EngineHarness(settings, services);
         call.Erp.Setup(e => e.GetPromotionsAsync("C-1001", It.IsAny<CancellationToken>())).ReturnsAsync(promotions);
         call.Erp.Setup(e => e.GetRecommendationsAsync("C-1001", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(recommendations);
         return call;
