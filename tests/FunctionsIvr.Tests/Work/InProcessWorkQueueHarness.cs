@@ -1,6 +1,7 @@
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
 using FunctionsIvr.Work.InProcess;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,11 +39,21 @@ public sealed class InProcessWorkQueueHarness : IAsyncDisposable
         return new InProcessWorkQueueHarness(host, clock, logs);
     }
 
+    /// <summary>Started with <paramref name="settings"/> as the configuration (keys such as <c>WorkQueue:RetryBaseDelay</c>).</summary>
+    public static async Task<InProcessWorkQueueHarness> StartWithSettingsAsync(
+        IReadOnlyDictionary<string, string?> settings, IEnumerable<RecordingProcessor> processors)
+    {
+        var host = Build(null, processors, null, out var clock, out var logs, settings);
+        await host.StartAsync();
+        return new InProcessWorkQueueHarness(host, clock, logs);
+    }
+
     public static IHost Build(
         Action<InProcessWorkQueueOptions>? configure, IEnumerable<RecordingProcessor> processors, Action<IServiceCollection>? services,
-        out ManualTimeProvider clock, out CapturingLoggerProvider logs)
+        out ManualTimeProvider clock, out CapturingLoggerProvider logs, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         clock = new ManualTimeProvider();
         logs = new CapturingLoggerProvider();
         var captured = logs;

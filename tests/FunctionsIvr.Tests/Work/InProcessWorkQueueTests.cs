@@ -18,13 +18,16 @@ public sealed class InProcessWorkQueueTests
     private static Task<InProcessWorkQueueHarness> Start(Action<InProcessWorkQueueOptions> configure, params RecordingProcessor[] processors) =>
         InProcessWorkQueueHarness.StartAsync(configure, processors);
 
+    private static Task<InProcessWorkQueueHarness> StartWithRetry(Action<WorkRetryOptions> retry, params RecordingProcessor[] processors) =>
+        InProcessWorkQueueHarness.StartAsync(null, processors, services => services.Configure(retry));
+
     [Fact]
     public async Task NextWakeTime_MessageDueOnAQueueThatCanTakeIt_NotAfterNow()
     {
         // The dispatcher looked, found nothing due, and the message fell due before it asked when to look again (a timer
         // firing a hair before the clock reads the due time): it must look again at once, not wait for the next send.
         var clock = new ManualTimeProvider();
-        var queue = new InProcessWorkQueue(Options.Create(new InProcessWorkQueueOptions()), clock,
+        var queue = new InProcessWorkQueue(Options.Create(new InProcessWorkQueueOptions()), Options.Create(new WorkRetryOptions()), clock,
             NullLogger<InProcessWorkQueue>.Instance);
         queue.AttachProcessors([Orders]);
         await queue.SendAsync(Message(Orders));
@@ -39,7 +42,7 @@ public sealed class InProcessWorkQueueTests
     {
         var processor = new RecordingProcessor(Orders, (_, call, _) =>
             call == 1 ? throw new HttpRequestException("ERP timed out") : Task.CompletedTask);
-        await using var sut = await Start(o => o.RetryBaseDelay = TimeSpan.FromSeconds(1), processor);
+        await using var sut = await StartWithRetry(o => o.RetryBaseDelay = TimeSpan.FromSeconds(1), processor);
         var message = Message(Orders);
 
         await sut.SendAsync(message);
@@ -60,12 +63,13 @@ public sealed class InProcessWorkQueueTests
     public async Task Processor_KeepsFailing_RedeliveryDelayDoublesUpToTheMaximum()
     {
         var processor = RecordingProcessor.Failing(Orders);
-        await using var sut = await Start(o =>
+        // The settings as an operator writes them (WorkQueue__RetryBaseDelay and so on).
+        await using var sut = await InProcessWorkQueueHarness.StartWithSettingsAsync(new Dictionary<string, string?>
         {
-            o.RetryBaseDelay = TimeSpan.FromSeconds(1);
-            o.RetryMaxDelay = TimeSpan.FromSeconds(4);
-            o.MaxDeliveryCount = 6;
-        }, processor);
+            ["WorkQueue:RetryBaseDelay"] = "00:00:01",
+            ["WorkQueue:RetryMaxDelay"] = "00:00:04",
+            ["WorkQueue:MaxDeliveryCount"] = "6",
+        }, [processor]);
 
         await sut.SendAsync(Message(Orders));
         await sut.IdleAsync();
@@ -155,7 +159,7 @@ public sealed class InProcessWorkQueueTests
     public async Task Message_TimeToLivePassesWhileWaitingForRedelivery_DeadLetteredAsExpiredWithoutAnotherDelivery()
     {
         var processor = RecordingProcessor.Failing(Orders);
-        await using var sut = await Start(o => o.RetryBaseDelay = TimeSpan.FromSeconds(10), processor);
+        await using var sut = await StartWithRetry(o => o.RetryBaseDelay = TimeSpan.FromSeconds(10), processor);
 
         await sut.SendAsync(Message(Orders) with { TimeToLive = TimeSpan.FromSeconds(5) });
         await sut.IdleAsync();
@@ -357,6 +361,17 @@ public sealed class InProcessWorkQueueTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("WorkQueue:MaxDeliveryCount", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_RetryMaxDelayBelowTheBaseDelay_FailsNamingTheSetting()
+    {
+        var settings = new Dictionary<string, string?> { ["WorkQueue:RetryBaseDelay"] = "00:00:10", ["WorkQueue:RetryMaxDelay"] = "00:00:05" };
+        using var host = Build(null, [new RecordingProcessor(Orders)], null, out _, out _, settings);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("WorkQueue:RetryMaxDelay", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

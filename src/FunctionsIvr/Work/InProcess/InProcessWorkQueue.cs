@@ -20,6 +20,7 @@ public sealed class InProcessWorkQueue : IWorkQueue
     private readonly List<DeadLetter> deadLetters = [];
     private readonly HashSet<string> reportedWithoutProcessor = new(StringComparer.OrdinalIgnoreCase);
     private readonly InProcessWorkQueueOptions options;
+    private readonly WorkRetryOptions retry;
     private readonly TimeProvider timeProvider;
     private readonly ILogger<InProcessWorkQueue> logger;
     private HashSet<string>? queuesWithProcessor;
@@ -28,12 +29,15 @@ public sealed class InProcessWorkQueue : IWorkQueue
     private int beingProcessed;
     private DateTimeOffset nextExpiry = DateTimeOffset.MaxValue;
 
-    public InProcessWorkQueue(IOptions<InProcessWorkQueueOptions> options, TimeProvider timeProvider, ILogger<InProcessWorkQueue> logger)
+    public InProcessWorkQueue(
+        IOptions<InProcessWorkQueueOptions> options, IOptions<WorkRetryOptions> retry, TimeProvider timeProvider, ILogger<InProcessWorkQueue> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(retry);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         this.options = options.Value;
+        this.retry = retry.Value;
         this.timeProvider = timeProvider;
         this.logger = logger;
     }
@@ -195,7 +199,7 @@ public sealed class InProcessWorkQueue : IWorkQueue
             }
             else
             {
-                var delay = options.RetryDelayAfter(message.DeliveryCount);
+                var delay = retry.RetryDelayAfter(message.DeliveryCount);
                 Log.ProcessingFailed(logger, error, Redact.Id(message.Message.MessageId), message.QueueName,
                     message.DeliveryCount, options.MaxDeliveryCount, delay);
                 message.DueAt = now + delay;

@@ -11,7 +11,7 @@ public static class InProcessWorkQueueRegistration
     /// <summary>
     /// Registers the in-process queue as <see cref="IWorkQueue"/> (and as itself, for <c>DeadLetters</c> and
     /// <c>WaitForIdleAsync</c>) plus the dispatcher that hands its messages to every registered <see cref="IWorkProcessor"/>.
-    /// Settings: section <c>WorkQueue</c>, validated at startup.
+    /// Settings: section <c>WorkQueue</c> (with the redelivery backoff, <see cref="WorkRetryOptions"/>), validated at startup.
     /// </summary>
     public static IHostApplicationBuilder AddInProcessWorkQueue(this IHostApplicationBuilder builder)
     {
@@ -21,9 +21,8 @@ public static class InProcessWorkQueueRegistration
             .Validate(o => o.MaxDeliveryCount >= 1, $"{Section}:MaxDeliveryCount must be at least 1.")
             .Validate(o => o.MaxConcurrentCallsPerQueue >= 1, $"{Section}:MaxConcurrentCallsPerQueue must be at least 1.")
             .Validate(o => o.DuplicateDetectionWindow >= TimeSpan.Zero, $"{Section}:DuplicateDetectionWindow must not be negative.")
-            .Validate(o => o.RetryBaseDelay >= TimeSpan.Zero, $"{Section}:RetryBaseDelay must not be negative.")
-            .Validate(o => o.RetryMaxDelay >= o.RetryBaseDelay, $"{Section}:RetryMaxDelay must be at least RetryBaseDelay.")
             .ValidateOnStart();
+        builder.Services.AddWorkRetrySchedule(builder.Configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<InProcessWorkQueue>();
         builder.Services.AddSingleton<IWorkQueue>(services => services.GetRequiredService<InProcessWorkQueue>());
