@@ -1,16 +1,20 @@
+using System.Globalization;
 using FunctionsIvr.Work;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Hosting;
 
 /// <summary>
 /// Endpoints the Functions host calls for non-HTTP functions: <c>POST /{FunctionName}</c> with the invocation payload,
 /// answered with an <see cref="InvocationResult"/>. 200 means done; 500 fails the invocation, so Service Bus
-/// redelivers and finally dead-letters; 400 marks a payload we cannot read.
+/// redelivers and finally dead-letters (a processor's failure is answered after the retry delay, the backoff between
+/// deliveries); 400 marks a payload we cannot read.
 /// </summary>
 public static class InvocationEndpoints
 {
@@ -55,6 +59,7 @@ public static class InvocationEndpoints
             var maskedId = Redact.Id(work.Message.MessageId);
             using var scope = InvocationLog.BeginMessage(logger, functionName, maskedId, InvocationId(context));
             var delivery = $"message {maskedId} from {queueName} (delivery {work.DeliveryCount})";
+            Exception? failure = null;
             try
             {
                 var processor = WorkProcessors.Find(context.RequestServices, queueName);
@@ -68,9 +73,14 @@ public static class InvocationEndpoints
             }
             catch (Exception e)
             {
-                // Recorded and surfaced as a failed invocation: Service Bus redelivers, then dead-letters.
-                InvocationLog.MessageFailed(logger, e, functionName, maskedId, queueName, work.DeliveryCount);
-                return InvocationResult.WithLogs($"{functionName}: processing {delivery} failed: {e.GetType().Name}: {e.Message}")
+                failure = e;
+            }
+
+            if (failure is not null)
+            {
+                // Recorded and surfaced as a failed invocation, after the retry delay: Service Bus redelivers, then dead-letters.
+                var logs = await WaitBeforeAnsweringFailureAsync(context, logger, functionName, queueName, maskedId, work.DeliveryCount, failure);
+                return InvocationResult.WithLogs($"{functionName}: processing {delivery} failed: {failure.GetType().Name}: {failure.Message}; {logs}")
                     .ToHttpResult(StatusCodes.Status500InternalServerError);
             }
 
@@ -136,6 +146,38 @@ public static class InvocationEndpoints
         ArgumentNullException.ThrowIfNull(app);
         return app.MapGet("/", () => Results.Ok()).ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// Holds the answer to a failed delivery for the retry delay of its delivery count (<see cref="WorkRetryOptions"/>:
+    /// 1 s, doubling, at most 30 s), and says what it did for the invocation log. Service Bus redelivers an abandoned
+    /// message at once and the Functions host has no retry policy for Service Bus, so this wait is the only pause between
+    /// deliveries: without it a short ERP outage uses up all of a message's deliveries in seconds and it is dead-lettered.
+    /// The host renews the message's lock while it waits. A stopping app or an aborted request ends the wait at once, so a
+    /// shutdown is not held up (the message is then redelivered without the pause).
+    /// </summary>
+    private static async Task<string> WaitBeforeAnsweringFailureAsync(
+        HttpContext context, ILogger logger, string functionName, string queueName, string maskedId, int deliveryCount, Exception failure)
+    {
+        var services = context.RequestServices;
+        var retryDelay = services.GetRequiredService<IOptions<WorkRetryOptions>>().Value.RetryDelayAfter(deliveryCount);
+        var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+
+        // Started before the line is logged, so the wait counts from the failure.
+        var started = time.GetTimestamp();
+        var wait = Task.Delay(retryDelay, time, cut.Token);
+        InvocationLog.MessageFailed(logger, failure, functionName, maskedId, queueName, deliveryCount, retryDelay);
+        await wait.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!wait.IsCanceled) return $"answered after a retry delay of {Seconds(retryDelay)}, so Service Bus redelivers it after that pause.";
+
+        var waited = time.GetElapsedTime(started);
+        var reason = stopping.IsCancellationRequested ? "the app is stopping" : "the request was aborted";
+        InvocationLog.RetryDelayCut(logger, functionName, maskedId, queueName, deliveryCount, waited, retryDelay, reason);
+        return $"answered after {Seconds(waited)} of its {Seconds(retryDelay)} retry delay because {reason}; Service Bus redelivers it without the rest of the pause.";
+    }
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 
     private static IResult Malformed(ILogger logger, string functionName, InvalidInvocationPayloadException error)
     {

@@ -24,8 +24,8 @@ internal static partial class InvocationLog
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Function {FunctionName} processed message {MessageId} from queue {Queue} at delivery {DeliveryCount}")]
     public static partial void MessageProcessed(ILogger logger, string functionName, string messageId, string queue, int deliveryCount);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Function {FunctionName} failed on message {MessageId} from queue {Queue} at delivery {DeliveryCount}; Service Bus redelivers it")]
-    public static partial void MessageFailed(ILogger logger, Exception exception, string functionName, string messageId, string queue, int deliveryCount);
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Function {FunctionName} failed on message {MessageId} from queue {Queue} at delivery {DeliveryCount}; the failure is answered after a retry delay of {RetryDelay}, then Service Bus redelivers it")]
+    public static partial void MessageFailed(ILogger logger, Exception exception, string functionName, string messageId, string queue, int deliveryCount, TimeSpan retryDelay);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Function {FunctionName} has no processor registered for queue {Queue}")]
     public static partial void NoProcessor(ILogger logger, string functionName, string queue);
@@ -35,4 +35,7 @@ internal static partial class InvocationLog
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "Timer function {FunctionName} failed")]
     public static partial void TimerFailed(ILogger logger, Exception exception, string functionName);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Function {FunctionName} answered the failure of message {MessageId} from queue {Queue} at delivery {DeliveryCount} after {Waited} of its {RetryDelay} retry delay because {Reason}; Service Bus redelivers it without the rest of the pause")]
+    public static partial void RetryDelayCut(ILogger logger, string functionName, string messageId, string queue, int deliveryCount, TimeSpan waited, TimeSpan retryDelay, string reason);
 }

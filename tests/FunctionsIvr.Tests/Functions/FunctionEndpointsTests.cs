@@ -79,16 +79,21 @@ public class FunctionEndpointsTests
     }
 
     [Fact]
-    public async Task CommitOrder_ErpDown_FailsTheInvocationSoServiceBusRedelivers()
+    public async Task CommitOrder_ErpDown_FailsTheInvocationAfterTheRetryDelaySoServiceBusRedeliversWithBackoff()
     {
         using var app = new FunctionsApp();
         var entry = await app.PrepareAsync("tx-2002");
         app.Erp.Setup(e => e.CommitTransactionAsync("tx-2002", It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"));
+        var start = app.Time.GetUtcNow();
 
-        var result = await app.InvokeAsync("CommitOrder", ServiceBusPayload(entry.MessageBody, "tx-2002", doubleEncoded: true));
+        // A first delivery: WorkQueue's default schedule holds the failure 1 s (of the app's clock) before answering it.
+        var invocation = app.InvokeAsync("CommitOrder", ServiceBusPayload(entry.MessageBody, "tx-2002", doubleEncoded: true));
+        var result = await app.AdvanceUntilDoneAsync(invocation, TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(HttpStatusCode.InternalServerError, result.Status);
+        Assert.True(app.Time.GetUtcNow() - start >= TimeSpan.FromSeconds(1), "the failure was answered before its 1 s retry delay");
+        Assert.Contains("retry delay of 1 s", result.Body["Logs"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal(OutboxStatus.Prepared, (await app.Outbox.GetAsync("tx-2002"))!.Status);
         Assert.Empty(app.Work.Accepted);
     }
@@ -318,6 +323,13 @@ public class FunctionEndpointsTests
             var response = await client.PostAsync(new Uri("/" + function, UriKind.Relative), content);
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
+        }
+
+        /// <summary>Moves the app's clock in <paramref name="step"/>s until <paramref name="task"/> is done (a retry delay on that clock ends).</summary>
+        public async Task<T> AdvanceUntilDoneAsync<T>(Task<T> task, TimeSpan step)
+        {
+            for (var i = 0; i < 1000 && await Task.WhenAny(task, Task.Delay(20)) != task; i++) Time.Advance(step);
+            return await task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         public void Dispose() => _app.Dispose();

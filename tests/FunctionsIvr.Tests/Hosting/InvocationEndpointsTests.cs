@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsIvr.Tests.Hosting;
@@ -19,8 +20,13 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
     private const string CommitOrder = "CommitOrder";
     private const string CommitOrderDeadLetters = "CommitOrderDeadLetters";
     private const string SweepOutbox = "SweepOutbox";
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
 
     private readonly CapturingLoggerProvider logs = new();
+
+    /// <summary>Moves only when a test moves it: an answer that came without <see cref="ManualTimeProvider.Advance"/> came without a wait.</summary>
+    private readonly ManualTimeProvider clock = new();
     private RecordingProcessor orders = new(QueueNames.OrderCommits);
     private readonly RecordingProcessor deadLetters = new(QueueNames.DeadLetterQueueOf(QueueNames.OrderCommits));
     private Func<TimerInfo, IServiceProvider, CancellationToken, Task<IReadOnlyList<string>>> timerHandler =
@@ -34,6 +40,8 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Lets any wait still held on the clock end, so a test that failed does not hold the server's stop.
+        clock.Advance(TimeSpan.FromHours(1));
         client?.Dispose();
         if (app is not null) await app.DisposeAsync();
     }
@@ -43,6 +51,7 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddRecordingProcessor(orders);
         builder.Services.AddRecordingProcessor(deadLetters);
         app = builder.Build();
@@ -55,12 +64,14 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
         client = app.GetTestClient();
     }
 
-    private async Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> PostAsync(string function, string payload)
+    private async Task<(HttpStatusCode Status, string? ContentType, JsonElement Body)> PostAsync(
+        string function, string payload, CancellationToken cancellationToken = default)
     {
         using var content = new StringContent(payload, Encoding.UTF8, "application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function) { Content = content };
         request.Headers.Add("X-Azure-Functions-InvocationId", "inv-123");
-        using var response = await Client.SendAsync(request);
+        // A wait that never ends (the clock is not moved) fails the test instead of hanging it.
+        using var response = await Client.SendAsync(request, cancellationToken).WaitAsync(AnswerTimeout, CancellationToken.None);
         var text = await response.Content.ReadAsStringAsync();
         using var json = JsonDocument.Parse(text);
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, json.RootElement.Clone());
@@ -72,6 +83,22 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
         Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
     }
+
+    /// <summary>The 5003 line the endpoint writes when a delivery failed, once it is there (the retry delay has begun).</summary>
+    private async Task<CapturingLoggerProvider.LogLine> FailureLoggedAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var line = logs.Lines.FirstOrDefault(l => l.EventId.Id == 5003);
+            if (line is not null) return line;
+            await Task.Delay(10, deadline.Token);
+        }
+    }
+
+    /// <summary>Whether the answer has come: given a moment, so an answer that does not wait for the clock would be here.</summary>
+    private static async Task<bool> AnsweredAsync(Task answer) =>
+        await Task.WhenAny(answer, Task.Delay(TimeSpan.FromMilliseconds(200))) == answer;
 
     private static string Logs(JsonElement body) => string.Join("\n", body.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()));
 
@@ -94,20 +121,87 @@ public sealed class InvocationEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServiceBusFunction_ProcessorThrows_500WithLogsSayingWhySoServiceBusRedelivers()
+    public async Task ServiceBusFunction_ProcessorThrows_500WithLogsSayingWhyOnlyOnceTheRetryDelayOfItsDeliveryHasPassed()
     {
         orders = RecordingProcessor.Failing(QueueNames.OrderCommits, "ERP answered 503");
         await StartAsync();
 
-        var (status, contentType, body) = await PostAsync(CommitOrder, CapturedPayloads.ServiceBusSingleEncoded);
+        // The message's third delivery: 1 s after the first, 2 s after the second, so 4 s after this one.
+        var answer = PostAsync(CommitOrder, CapturedPayloads.ServiceBusSingleEncoded);
+        var warning = await FailureLoggedAsync();
+        clock.Advance(TimeSpan.FromSeconds(4) - Tick);
+        Assert.False(await AnsweredAsync(answer), "the failure was answered before its retry delay was over, so Service Bus would redeliver at once");
+        clock.Advance(Tick);
+        var (status, contentType, body) = await answer;
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Equal("application/json", contentType);
         AssertInvocationResultShape(body);
         Assert.Contains("InvalidOperationException: ERP answered 503", Logs(body), StringComparison.Ordinal);
         Assert.Contains("delivery 3", Logs(body), StringComparison.Ordinal);
-        var warning = Assert.Single(logs.Lines, l => l.Level == LogLevel.Warning && l.Exception is InvalidOperationException);
+        Assert.Contains("answered after a retry delay of 4 s", Logs(body), StringComparison.Ordinal);
+        Assert.Single(orders.Received);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.IsType<InvalidOperationException>(warning.Exception);
         Assert.Equal(CommitOrder, warning.Find("FunctionName"));
+        Assert.Equal(QueueNames.OrderCommits, warning.Find("Queue"));
+        Assert.Equal("3", warning.Find("DeliveryCount"));
+        Assert.Equal(TimeSpan.FromSeconds(4).ToString(), warning.Find("RetryDelay"));
+        Assert.Contains("retry delay of 00:00:04", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServiceBusFunction_AppStopsDuringTheRetryDelay_500AtOnceSoTheShutdownIsNotHeldUp()
+    {
+        orders = RecordingProcessor.Failing(QueueNames.OrderCommits, "ERP answered 503");
+        await StartAsync();
+        var answer = PostAsync(CommitOrder, CapturedPayloads.ServiceBusSingleEncoded);
+        await FailureLoggedAsync();
+
+        app!.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        var (status, _, body) = await answer;
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        AssertInvocationResultShape(body);
+        Assert.Contains("InvalidOperationException: ERP answered 503", Logs(body), StringComparison.Ordinal);
+        Assert.Contains("answered after 0 s of its 4 s retry delay because the app is stopping", Logs(body), StringComparison.Ordinal);
+        var cut = Assert.Single(logs.Lines, l => l.EventId.Id == 5007);
+        Assert.Equal("the app is stopping", cut.Find("Reason"));
+        Assert.Equal("3", cut.Find("DeliveryCount"));
+        Assert.Equal(CommitOrder, cut.Find("FunctionName"));
+    }
+
+    [Fact]
+    public async Task ServiceBusFunction_RequestAbortedDuringTheRetryDelay_WaitEndsAndSaysWhy()
+    {
+        orders = RecordingProcessor.Failing(QueueNames.OrderCommits, "ERP answered 503");
+        await StartAsync();
+        using var hostGivesUp = new CancellationTokenSource();
+        var answer = PostAsync(CommitOrder, CapturedPayloads.ServiceBusSingleEncoded, hostGivesUp.Token);
+        await FailureLoggedAsync();
+
+        await hostGivesUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!logs.Lines.Any(l => l.EventId.Id == 5007)) await Task.Delay(10, deadline.Token);
+        var cut = Assert.Single(logs.Lines, l => l.EventId.Id == 5007);
+        Assert.Equal("the request was aborted", cut.Find("Reason"));
+    }
+
+    [Fact]
+    public async Task ServiceBusFunction_ProcessorSucceedsOnALaterDelivery_200WithoutWaiting()
+    {
+        await StartAsync();
+
+        // The clock is never moved: a delivery that waited would not be answered before PostAsync gives up.
+        var (status, _, body) = await PostAsync(CommitOrder, CapturedPayloads.ServiceBusSingleEncoded);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("processed message", Logs(body), StringComparison.Ordinal);
+        Assert.Contains("(delivery 3)", Logs(body), StringComparison.Ordinal);
+        Assert.DoesNotContain("retry delay", Logs(body), StringComparison.Ordinal);
+        Assert.Single(orders.Received);
     }
 
     [Theory]
