@@ -7,7 +7,8 @@
 # FAULTS="slow down" picks some of: none slow 5xx down commit-5xx.
 # Then the fault drills of the other parts (tests/FunctionsIvr.Tests/Faults, also run by scripts/test.sh): Table Storage
 # down mid-call and hanging mid-call (connections accepted, nothing answered), Service Bus sends failing and hanging, SMTP
-# down and hanging, an ERP commit failing until it is dead-lettered. Each drives whole calls through the real handler
+# down and hanging, an ERP commit failing for a few seconds (ridden out by the pause before a failed delivery is
+# answered) and until it is dead-lettered. Each drives whole calls through the real handler
 # (Azurite, the in-process Service Bus fake delivered as the Functions host does, a real SMTP listener) and appends its
 # row to .local/bench/faults-drills.md. ERP=0 runs only the drills, DRILLS=0 only the ERP part.
 # Loopback only, bounded by the call counts. Not part of scripts/test.sh.

@@ -10,8 +10,9 @@ namespace FunctionsIvr.Tests.Faults;
 
 /// <summary>
 /// Fault drill: the ERP takes prepares but every commit (POST /transactions/{id}/commit) fails with 503, so each
-/// CommitOrder message is delivered until Service Bus' maxDeliveryCount (10) runs out, is dead-lettered, forwarded to
-/// dead-letters and handled by HandleDeadLetters. The fault is then lifted and the outbox sweep runs once the
+/// CommitOrder message is delivered until Service Bus' maxDeliveryCount (10) runs out, each failure answered only after
+/// its retry delay (the drill's schedule, 250 ms doubling to 2 s: about 16 s for the ten), is dead-lettered, forwarded
+/// to dead-letters and handled by HandleDeadLetters. The fault is then lifted and the outbox sweep runs once the
 /// reservations have expired (the clock moved ahead 12 minutes).
 /// </summary>
 [Collection(AzuriteCollection.Name)]
@@ -64,5 +65,8 @@ public sealed class CommitDeadLetterDrillTests(AzuriteFixture azurite, DemoErpHo
             deadLettered.Where(d => d.Queue == QueueNames.OrderCommits).Select(d => (string?)d.MessageId).Order());
         Assert.All(ledger.Orders, o => Assert.Contains("dead-lettered-" + o.TransactionId, ledger.EscalationIds));
         Assert.Equal(0, host.Parked);
+        var commits = host.Deliveries.Where(d => d.Queue == QueueNames.OrderCommits).GroupBy(d => d.MessageId).ToList();
+        Assert.All(commits, c => Assert.Equal(Enumerable.Range(1, host.MaxDeliveryCount), c.Where(d => d.Failed).Select(d => d.DeliveryCount).Order()));
+        DrillAssert.FailuresHeldForTheirRetryDelay(host);
     }
 }

@@ -12,7 +12,8 @@ namespace FunctionsIvr.Tests.Faults;
 /// <summary>
 /// The handler for a drill: the whole app over the in-process DemoErp, with the real 1500 ms callback budget, its own
 /// escalation folders, a clock the drill can move ahead, work retries short enough for a test (the same rules, in
-/// milliseconds instead of seconds), and the outbox sweep run by the drill (POST /SweepOutbox, as the host's timer does).
+/// milliseconds instead of seconds: the in-process queue's redeliveries and, on Service Bus, the pause before a failed
+/// delivery is answered), and the outbox sweep run by the drill (POST /SweepOutbox, as the host's timer does).
 /// </summary>
 internal static class DrillApp
 {
@@ -59,11 +60,13 @@ internal static class DrillApp
 
     /// <summary>The drill's app configured for Service Bus: the in-process fake namespace <paramref name="bus"/>, state in <paramref name="storage"/>.</summary>
     public static IntegrationApp CreateOnServiceBus(
-        DemoErpHost erp, string folder, ShiftedTimeProvider clock, string storage, FakeServiceBusServer bus)
+        DemoErpHost erp, string folder, ShiftedTimeProvider clock, string storage, FakeServiceBusServer bus,
+        Dictionary<string, string?>? settings = null)
     {
         var connection = bus.ConnectionString();
-        return Create(erp, folder, clock,
-            new() { ["StateStorage"] = storage, ["ServiceBusConnection"] = connection },
+        var all = new Dictionary<string, string?> { ["StateStorage"] = storage, ["ServiceBusConnection"] = connection };
+        foreach (var (key, value) in settings ?? []) all[key] = value;
+        return Create(erp, folder, clock, all,
             s => s.AddSingleton(new ServiceBusRestClient(connection, new ServiceBusClientOptions { Transport = bus.CreateTransport() })));
     }
 

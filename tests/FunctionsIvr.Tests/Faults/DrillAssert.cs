@@ -9,6 +9,9 @@ internal static class DrillAssert
     /// </summary>
     public const int BudgetMarginMs = 1500;
 
+    /// <summary>How much earlier than asked a timer may seem to fire, measured by another clock (the timers count whole milliseconds).</summary>
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(20);
+
     public static void Holds(FaultDrillReport report, DrillLedger ledger)
     {
         var invalid = report.Answers.Where(a => a.Problem is not null).Select(a => $"{a.Event}: {a.Problem}").ToList();
@@ -37,6 +40,19 @@ internal static class DrillAssert
             Assert.True(ledger.EscalationIds.Contains("callback-requested-" + call.CallId),
                 $"call {call.CallId}: the caller was promised a call back but no escalation reached a person");
         }
+    }
+
+    /// <summary>
+    /// Service Bus (the trigger host) redelivers a failed message at once, so the app must have held every failed
+    /// delivery's answer for its retry delay: that pause is all that spreads a message's deliveries over time.
+    /// </summary>
+    public static void FailuresHeldForTheirRetryDelay(ServiceBusTriggerHost host)
+    {
+        var early = host.Deliveries
+            .Where(d => d.Failed && d.Took < host.RetrySchedule.RetryDelayAfter(d.DeliveryCount) - TimerSlack)
+            .Select(d => $"{d.Queue} {d.MessageId} delivery {d.DeliveryCount}: answered {d.Status} after {d.Took.TotalMilliseconds:0} ms, its retry delay is {host.RetrySchedule.RetryDelayAfter(d.DeliveryCount).TotalMilliseconds:0} ms")
+            .ToList();
+        Assert.True(early.Count == 0, "failed deliveries answered before their retry delay, so redelivered without a pause: " + string.Join("; ", early));
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ public sealed class ServiceBusHangDrillTests(AzuriteFixture azurite, DemoErpHost
 
         DrillAssert.Holds(report, ledger);
         Assert.Equal(0, host.Parked);
+        DrillAssert.FailuresHeldForTheirRetryDelay(host);
         // The outbox (Azurite) answers throughout, so every order stands: the send times out, the sweep sends it later.
         Assert.All(orders, c => Assert.True(c.Heard(DrillApp.AcceptedPrompt), "the order was in the outbox; only its send hung"));
         Assert.Equal(orders.Length, ledger.CommittedOnce);

@@ -68,6 +68,7 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
 
         DrillAssert.Holds(report, ledger);
         Assert.Equal(0, host.Parked);
+        DrillAssert.FailuresHeldForTheirRetryDelay(host);
         Assert.All(before.Concat(after), c => Assert.True(c.Heard(DrillApp.AcceptedPrompt), "the queue was up when they confirmed"));
         DrillAssert.NothingRaisedDuringTheOutageLost(callbacks, ledger);
     }

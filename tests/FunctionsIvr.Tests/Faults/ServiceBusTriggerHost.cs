@@ -6,19 +6,27 @@ using FunctionsIvr.Functions;
 using FunctionsIvr.Tests.Work.ServiceBus;
 using FunctionsIvr.Work;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.Faults;
 
 /// <summary>
 /// Plays the Functions host's Service Bus triggers over the <see cref="FakeServiceBusServer"/>: every message the app
 /// sent is posted to its function (<c>POST /CommitOrder</c>, <c>/SendEscalation</c>, <c>/RecordCall</c>) with the
-/// invocation payload the host sends; a non-2xx answer redelivers it at once (as an abandoned lock does), and after
-/// <see cref="MaxDeliveryCount"/> deliveries it is dead-lettered and forwarded to <c>dead-letters</c>
+/// invocation payload the host sends, up to <see cref="MaxConcurrentCalls"/> at a time (host.json); a non-2xx answer
+/// redelivers it at once, as an abandoned message is redelivered (there is no retry policy for Service Bus triggers),
+/// so any pause between deliveries is the app's own: it holds a failed delivery's answer for its retry delay. After
+/// <see cref="MaxDeliveryCount"/> deliveries a message is dead-lettered and forwarded to <c>dead-letters</c>
 /// (ForwardDeadLetteredMessagesTo in infra) with DeadLetterReason and DeadLetterErrorDescription, for HandleDeadLetters.
-/// A message HandleDeadLetters cannot take stays parked in that queue's own dead-letter queue.
+/// A message HandleDeadLetters cannot take stays parked in that queue's own dead-letter queue. Every delivery is kept in
+/// <see cref="Deliveries"/> with its answer and how long the app took to give it.
 /// </summary>
 internal sealed class ServiceBusTriggerHost : IAsyncDisposable
 {
+    /// <summary>host.json's <c>maxConcurrentCalls</c>: deliveries posted at the same time.</summary>
+    public const int MaxConcurrentCalls = 16;
+
     private static readonly Dictionary<string, string> Functions = new(StringComparer.OrdinalIgnoreCase)
     {
         [QueueNames.OrderCommits] = FunctionNames.CommitOrder,
@@ -33,6 +41,9 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
     private readonly Queue<Delivery> _pending = new();
     private readonly List<Delivery> _deadLettered = [];
     private readonly List<Delivery> _parked = [];
+    private readonly List<DeliveryRecord> _deliveries = [];
+    private readonly List<Task> _running = [];
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentCalls);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _busy;
@@ -42,11 +53,24 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
         _bus = bus;
         _app = app;
         MaxDeliveryCount = maxDeliveryCount;
+        RetrySchedule = app.Services.GetRequiredService<IOptions<WorkRetryOptions>>().Value;
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>The queues' maxDeliveryCount (10 in infra/app/servicebus.bicep).</summary>
     public int MaxDeliveryCount { get; }
+
+    /// <summary>The app's pause after a failed delivery (the drill's <c>WorkQueue:RetryBaseDelay</c>/<c>RetryMaxDelay</c>).</summary>
+    public WorkRetryOptions RetrySchedule { get; }
+
+    /// <summary>Every delivery posted so far, in the order their answers came.</summary>
+    public IReadOnlyList<DeliveryRecord> Deliveries
+    {
+        get
+        {
+            lock (_pending) return [.. _deliveries];
+        }
+    }
 
     /// <summary>Messages moved to a dead-letter queue, with the queue they came from.</summary>
     public IReadOnlyList<(string Queue, string MessageId, string Subject)> DeadLettered
@@ -80,6 +104,16 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes once <paramref name="messages"/> messages of <paramref name="queue"/> have each failed at least <paramref name="deliveries"/> deliveries.</summary>
+    public async Task WaitForFailedDeliveriesAsync(string queue, int messages, int deliveries, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (Deliveries.Where(d => d.Queue == queue && d.Failed).GroupBy(d => d.MessageId).Count(m => m.Count() >= deliveries) < messages)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -90,7 +124,18 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+
+        Task[] running;
+        lock (_pending) running = [.. _running];
+        try
+        {
+            await Task.WhenAll(running);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         _stop.Dispose();
+        _slots.Dispose();
     }
 
     private bool HasUntaken() =>
@@ -121,11 +166,29 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
 
             try
             {
-                await DeliverAsync(next);
+                await _slots.WaitAsync(_stop.Token);
             }
-            finally
+            catch (OperationCanceledException)
             {
                 Interlocked.Decrement(ref _busy);
+                throw;
+            }
+            var running = Task.Run(async () =>
+            {
+                try
+                {
+                    await DeliverAsync(next);
+                }
+                finally
+                {
+                    _slots.Release();
+                    Interlocked.Decrement(ref _busy);
+                }
+            });
+            lock (_pending)
+            {
+                _running.RemoveAll(t => t.IsCompleted);
+                _running.Add(running);
             }
         }
     }
@@ -133,7 +196,9 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
     private async Task DeliverAsync(Delivery delivery)
     {
         delivery.DeliveryCount++;
+        var posted = System.Diagnostics.Stopwatch.StartNew();
         var (status, logs) = await PostAsync(delivery);
+        lock (_pending) _deliveries.Add(new DeliveryRecord(delivery.Queue, delivery.MessageId, delivery.DeliveryCount, status, posted.Elapsed));
         if (status is >= 200 and < 300) return;
 
         lock (_pending)
@@ -179,6 +244,12 @@ internal sealed class ServiceBusTriggerHost : IAsyncDisposable
         using var content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await client.PostAsync(new Uri("/" + Functions[delivery.Queue], UriKind.Relative), content, _stop.Token);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(_stop.Token));
+    }
+
+    /// <summary>One delivery: its answer's status and how long after the post the answer came.</summary>
+    public sealed record DeliveryRecord(string Queue, string MessageId, int DeliveryCount, int Status, TimeSpan Took)
+    {
+        public bool Failed => Status is < 200 or >= 300;
     }
 
     private sealed record Delivery(
