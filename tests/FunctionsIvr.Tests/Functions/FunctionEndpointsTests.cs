@@ -103,7 +103,9 @@ public class FunctionEndpointsTests
     {
         using var app = new FunctionsApp();
 
-        var result = await app.InvokeAsync("CommitOrder", ServiceBusPayload("not json", "tx-5005", doubleEncoded: false, subject: CommitOrder.Subject));
+        // A failed delivery is answered after its retry delay, on the app's clock.
+        var invocation = app.InvokeAsync("CommitOrder", ServiceBusPayload("not json", "tx-5005", doubleEncoded: false, subject: CommitOrder.Subject));
+        var result = await app.AdvanceUntilDoneAsync(invocation, TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(HttpStatusCode.InternalServerError, result.Status);
         var logs = result.Body["Logs"]!.ToJsonString();
