@@ -218,13 +218,8 @@ public class CallEngineTests
     public async Task SlowStep_OnlyTheWorkTimeLimitPasses_CancelledButNotAbandoned()
     {
         // A time limit alone is no apology: a replay elsewhere may still deliver this turn's outcome to the caller.
-        var never = new TaskCompletionSource<StepResult>();
-        var module = new TestModule(never.Task);
-        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "42");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
+        var (call, module) = await HeldAtTheSlowStepAsync();
+        using var _ = call;
 
         call.Time.Advance(TimeSpan.FromSeconds(30));
 
@@ -235,18 +230,26 @@ public class CallEngineTests
     [Fact]
     public async Task SlowStep_PlatformErrorAfterTheHoldingPrompt_CancelsTheHeldWork()
     {
-        var never = new TaskCompletionSource<StepResult>();
-        var module = new TestModule(never.Task);
-        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "42");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
+        var (call, module) = await HeldAtTheSlowStepAsync();
+        using var _ = call;
 
         var turn = await call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
 
         Assert.True(turn.IsFallback);
         Assert.True(module.SlowToken.IsCancellationRequested);
+        Assert.True(module.SlowContext!.TurnAbandoned);
+    }
+
+    /// <summary>A call held at the slow step: its work never finishes, and the caller has heard the holding prompt once.</summary>
+    private static async Task<(EngineHarness Call, TestModule Module)> HeldAtTheSlowStepAsync()
+    {
+        var module = new TestModule(new TaskCompletionSource<StepResult>().Task);
+        var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "42");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        return (call, module);
     }
 
     private sealed class TestModule(Task<StepResult>? slow = null) : IFlowModule
