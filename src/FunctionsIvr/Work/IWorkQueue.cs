@@ -9,8 +9,8 @@ public interface IWorkQueue
 
 /// <summary>
 /// Does the work of one queue. Throwing means "not done": the message is redelivered with backoff
-/// (<see cref="WorkRetryOptions"/>, on both queues) and, once its deliveries are used up, dead-lettered. Processors must be idempotent. Registered for its queue with
-/// <see cref="WorkProcessors.AddWorkProcessor{TProcessor}"/>.
+/// (<see cref="WorkRetryOptions"/>, on both queues) and, once its deliveries are used up, dead-lettered. Processors
+/// must be idempotent. Registered for its queue with <see cref="WorkProcessors.AddWorkProcessor{TProcessor}"/>.
 /// </summary>
 public interface IWorkProcessor
 {
