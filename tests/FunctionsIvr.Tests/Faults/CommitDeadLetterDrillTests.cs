@@ -45,15 +45,9 @@ public sealed class CommitDeadLetterDrillTests(AzuriteFixture azurite, DemoErpHo
 
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
-        var report = new FaultDrillReport
-        {
-            Fault = $"ERP commit failing until dead-lettered ({host.MaxDeliveryCount} deliveries each), then lifted",
-            Calls = calls,
-            Accepted = ledger.Accepted,
-            CommittedOnce = ledger.CommittedOnce,
-            Escalations = ledger.DescribeEscalations(),
-            PromptNames = DrillApp.PromptNames,
-        };
+        var report = ledger.Report(
+            $"ERP commit failing until dead-lettered ({host.MaxDeliveryCount} deliveries each), then lifted",
+            calls);
         output.WriteLine(report.Append());
         foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders}");
         foreach (var dead in deadLettered) output.WriteLine($"dead letter: {dead}");

@@ -50,15 +50,9 @@ public sealed class CommitOutageDrillTests(AzuriteFixture azurite, DemoErpHost e
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
         var commits = host.Deliveries.Where(d => d.Queue == QueueNames.OrderCommits).ToList();
-        var report = new FaultDrillReport
-        {
-            Fault = $"ERP commit failing for {outage.ElapsedMilliseconds} ms ({commits.Count(d => d.Failed)} failed deliveries), then lifted",
-            Calls = calls,
-            Accepted = ledger.Accepted,
-            CommittedOnce = ledger.CommittedOnce,
-            Escalations = ledger.DescribeEscalations(),
-            PromptNames = DrillApp.PromptNames,
-        };
+        var report = ledger.Report(
+            $"ERP commit failing for {outage.ElapsedMilliseconds} ms ({commits.Count(d => d.Failed)} failed deliveries), then lifted",
+            calls);
         output.WriteLine(report.Append());
         foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders}");
         foreach (var delivery in commits) output.WriteLine($"delivery: {delivery}");

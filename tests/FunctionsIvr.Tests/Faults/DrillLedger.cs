@@ -88,6 +88,17 @@ internal sealed class DrillLedger
     /// <summary>Whether a person was told about this transaction (a commit failure or a dead-lettered commit).</summary>
     public bool Escalated(string transactionId) => EscalationIds.Any(id => id.EndsWith("-" + transactionId, StringComparison.Ordinal));
 
+    /// <summary>The drill's line in the fault table for calls that placed orders: what was accepted, committed and escalated.</summary>
+    public FaultDrillReport Report(string fault, IReadOnlyList<DrillCall> calls) => new()
+    {
+        Fault = fault,
+        Calls = calls,
+        Accepted = Accepted,
+        CommittedOnce = CommittedOnce,
+        Escalations = DescribeEscalations(),
+        PromptNames = DrillApp.PromptNames,
+    };
+
     /// <summary>"3: 2 callback-requested, 1 commit-failed".</summary>
     public string DescribeEscalations()
     {

@@ -53,15 +53,9 @@ public sealed class ServiceBusHangDrillTests(AzuriteFixture azurite, DemoErpHost
         var calls = orders.Concat(callbacks).ToList();
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
-        var report = new FaultDrillReport
-        {
-            Fault = $"Service Bus hanging (namespace accepting connections, answering no send {outage.ElapsedMilliseconds} ms)",
-            Calls = calls,
-            Accepted = ledger.Accepted,
-            CommittedOnce = ledger.CommittedOnce,
-            Escalations = ledger.DescribeEscalations(),
-            PromptNames = DrillApp.PromptNames,
-        };
+        var report = ledger.Report(
+            $"Service Bus hanging (namespace accepting connections, answering no send {outage.ElapsedMilliseconds} ms)",
+            calls);
         output.WriteLine(report.Append());
         foreach (var call in calls) output.WriteLine($"{call.CallId}: heard={string.Join(",", call.Answers.Select(a => a.ActionType + ":" + a.Prompt + "@" + a.ElapsedMs.ToString("0")))}");
         foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders}");

@@ -50,15 +50,9 @@ public sealed class ServiceBusSendDrillTests(AzuriteFixture azurite, DemoErpHost
         var calls = orders.Concat(callbacks).ToList();
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
-        var report = new FaultDrillReport
-        {
-            Fault = $"Service Bus sends failing (503 on every send for {outage.ElapsedMilliseconds} ms)",
-            Calls = calls,
-            Accepted = ledger.Accepted,
-            CommittedOnce = ledger.CommittedOnce,
-            Escalations = ledger.DescribeEscalations(),
-            PromptNames = DrillApp.PromptNames,
-        };
+        var report = ledger.Report(
+            $"Service Bus sends failing (503 on every send for {outage.ElapsedMilliseconds} ms)",
+            calls);
         output.WriteLine(report.Append());
         foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders} heard={string.Join(",", order.Call.Answers.Select(a => a.ActionType + ":" + a.Prompt + "@" + a.ElapsedMs.ToString("0")))}");
         foreach (var dead in host.DeadLettered) output.WriteLine($"dead letter: {dead}");

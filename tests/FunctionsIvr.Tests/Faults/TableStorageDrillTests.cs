@@ -68,17 +68,11 @@ public sealed class TableStorageDrillTests(AzuriteFixture azurite, DemoErpHost e
 
         var ledger = await DrillLedger.ReadAsync(calls, DrillApp.AcceptedPrompt, azurite.CreateServiceClient(), erp.CreateClient(),
             DemoCustomer.ContactId, Path.Combine(folder, "tickets"));
-        var report = new FaultDrillReport
-        {
-            Fault = hanging
+        var report = ledger.Report(
+            hanging
                 ? $"Table Storage hanging mid-call (Azurite accepting connections, answering nothing {outage.ElapsedMilliseconds} ms)"
                 : $"Table Storage down mid-call (Azurite refusing connections {outage.ElapsedMilliseconds} ms)",
-            Calls = calls,
-            Accepted = ledger.Accepted,
-            CommittedOnce = ledger.CommittedOnce,
-            Escalations = ledger.DescribeEscalations(),
-            PromptNames = DrillApp.PromptNames,
-        };
+            calls);
         output.WriteLine(report.Append());
         foreach (var order in ledger.Orders) output.WriteLine($"{order.Call.CallId}: accepted={order.Accepted} tx={order.TransactionId} status={order.Status} erp={order.ErpOrders} heard={string.Join(",", order.Call.Answers.Select(a => a.ActionType + ":" + a.Prompt + "@" + a.ElapsedMs.ToString("0")))}");
         foreach (var dead in queue.DeadLetters) output.WriteLine($"dead letter: {dead.QueueName} {dead.Reason}");
