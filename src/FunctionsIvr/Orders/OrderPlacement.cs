@@ -86,25 +86,11 @@ public sealed class OrderPlacement(
                 }
             }
 
-            try
-            {
-                var outcome = await erp.AbortTransactionAsync(transactionId, timeout.Token);
-                if (outcome.Status == TransactionStatuses.Committed)
-                {
-                    await CommittedAfterAllAsync(entry, timeout.Token);
-                    Log.WithdrawnTooLate(logger, id, Redact.Id(callId));
-                    return;
-                }
-            }
-            catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
+            if (await ErpAborts.AbortAsync(erp, transactionId, timeout.Token))
             {
                 await CommittedAfterAllAsync(entry, timeout.Token);
                 Log.WithdrawnTooLate(logger, id, Redact.Id(callId));
                 return;
-            }
-            catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
-            {
-                // The ERP holds nothing under this id: nothing is reserved, nothing was ordered.
             }
 
             Log.Withdrawn(logger, id, Redact.Id(callId));

@@ -82,19 +82,7 @@ public sealed class OutboxSweeper(
 
     private async Task<OutboxSweepResult> ExpireAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
     {
-        try
-        {
-            var outcome = await erp.AbortTransactionAsync(entry.TransactionId, cancellationToken);
-            if (outcome.Status == TransactionStatuses.Committed) return await CommittedAfterAllAsync(entry, result, cancellationToken);
-        }
-        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
-        {
-            return await CommittedAfterAllAsync(entry, result, cancellationToken);
-        }
-        catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
-        {
-            // The ERP holds nothing under this id any more: nothing is reserved, nothing was ordered.
-        }
+        if (await ErpAborts.AbortAsync(erp, entry.TransactionId, cancellationToken)) return await CommittedAfterAllAsync(entry, result, cancellationToken);
 
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"Order {entry.OrderNumber} was prepared at {entry.PreparedAt:u} but not committed before its reservation expired at {entry.ExpiresAt:u} ({entry.Status}, {entry.SendAttempts} send(s){(entry.LastError is null ? "" : ", last error: " + entry.LastError)}); it was aborted.");

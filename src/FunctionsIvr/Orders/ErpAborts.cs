@@ -1,0 +1,30 @@
+using FunctionsIvr.Erp;
+
+namespace FunctionsIvr.Orders;
+
+/// <summary>Aborting a prepared ERP transaction, read the one way the sweep and the withdrawal both need.</summary>
+internal static class ErpAborts
+{
+    /// <returns>
+    /// False when nothing is ordered any more (aborted, expired, or unknown to the ERP); true when the ERP had committed
+    /// the transaction already, so the order stands.
+    /// </returns>
+    /// <exception cref="ErpException">Any other failure (the ERP down, a rejection other than "already committed").</exception>
+    public static async Task<bool> AbortAsync(ErpClient erp, string transactionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await erp.AbortTransactionAsync(transactionId, cancellationToken);
+            return outcome.Status == TransactionStatuses.Committed;
+        }
+        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
+        {
+            return true;
+        }
+        catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
+        {
+            // The ERP holds nothing under this id any more: nothing is reserved, nothing was ordered.
+            return false;
+        }
+    }
+}
