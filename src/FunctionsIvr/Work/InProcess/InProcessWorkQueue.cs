@@ -40,7 +40,11 @@ public sealed class InProcessWorkQueue : IWorkQueue
         this.retry = retry.Value;
         this.timeProvider = timeProvider;
         this.logger = logger;
+        StartedAt = timeProvider.GetUtcNow();
     }
+
+    /// <summary>When this queue was created: it holds nothing sent before; what a process before this one held is gone.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>Every message dead-lettered so far, oldest first (a dead-letter queue processor handling it does not remove it).</summary>
     public IReadOnlyList<DeadLetter> DeadLetters

@@ -10,7 +10,8 @@ public static class InProcessWorkQueueRegistration
 
     /// <summary>
     /// Registers the in-process queue as <see cref="IWorkQueue"/> (and as itself, for <c>DeadLetters</c> and
-    /// <c>WaitForIdleAsync</c>) plus the dispatcher that hands its messages to every registered <see cref="IWorkProcessor"/>.
+    /// <c>WaitForIdleAsync</c>), its start as a <see cref="VolatileWorkQueue"/> (it does not survive a restart), plus the
+    /// dispatcher that hands its messages to every registered <see cref="IWorkProcessor"/>.
     /// Settings: section <c>WorkQueue</c> (with the redelivery backoff, <see cref="WorkRetryOptions"/>), validated at startup.
     /// </summary>
     public static IHostApplicationBuilder AddInProcessWorkQueue(this IHostApplicationBuilder builder)
@@ -26,6 +27,8 @@ public static class InProcessWorkQueueRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<InProcessWorkQueue>();
         builder.Services.AddSingleton<IWorkQueue>(services => services.GetRequiredService<InProcessWorkQueue>());
+        // Messages live in memory and a restart loses them; the outbox sweep reads this to send lost commits again.
+        builder.Services.AddSingleton(services => new VolatileWorkQueue(services.GetRequiredService<InProcessWorkQueue>().StartedAt));
         builder.Services.AddHostedService<InProcessWorkDispatcher>();
         return builder;
     }
