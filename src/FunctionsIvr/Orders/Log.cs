@@ -71,4 +71,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7025, Level = LogLevel.Information, Message = "Sweep: {Open} open entries; {Resent} re-sent, {Aborted} aborted, {Committed} found committed, {Skipped} failed this pass")]
     public static partial void Swept(ILogger logger, int open, int resent, int aborted, int committed, int skipped);
+
+    [LoggerMessage(EventId = 7026, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} was queued at {QueuedAt:u}, before the in-process work queue started at {QueueStartedAt:u}; its commit message was lost with the restart and is re-sent (send #{SendAttempts})")]
+    public static partial void ResentLostInRestart(ILogger logger, string transactionId, DateTimeOffset queuedAt, DateTimeOffset queueStartedAt, int sendAttempts);
 }

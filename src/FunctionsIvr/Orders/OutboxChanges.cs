@@ -44,6 +44,19 @@ internal static class OutboxChanges
         return true;
     };
 
+    /// <summary>
+    /// A Queued entry sent again because its message was in a queue that a restart lost (queued before
+    /// <paramref name="queueStartedAt"/>): still Queued, the send counted. Nothing to do once it was queued since.
+    /// </summary>
+    public static Func<OutboxEntry, bool> QueuedAgain(DateTimeOffset now, DateTimeOffset queueStartedAt) => entry =>
+    {
+        if (entry.Status != OutboxStatus.Queued || entry.UpdatedAt >= queueStartedAt) return false;
+        entry.SendAttempts++;
+        entry.LastError = null;
+        entry.UpdatedAt = now;
+        return true;
+    };
+
     /// <summary>A send that failed stays Prepared (the sweep re-sends it); the attempt and its error are recorded.</summary>
     public static Func<OutboxEntry, bool> SendFailed(DateTimeOffset now, string error) => entry =>
     {

@@ -15,6 +15,10 @@ namespace FunctionsIvr.Orders;
 /// <list type="bullet">
 /// <item>Prepared entries untouched for <see cref="OrdersOptions.ResendAfter"/>: the commit message is sent again with the
 /// same MessageId (duplicate detection keeps it single) and the entry marked Queued.</item>
+/// <item>Queued entries queued before a <see cref="VolatileWorkQueue"/> started (the in-process queue, after a restart):
+/// their message was lost with the process before, so it is sent again with the same MessageId. Entries queued since are
+/// in the queue (perhaps waiting for a redelivery) and left alone; with Service Bus, which keeps its messages, Queued
+/// entries are never re-sent.</item>
 /// <item>Prepared or Queued entries past their expiry (plus <see cref="OrdersOptions.ExpiryGrace"/>): the transaction is
 /// aborted in the ERP (idempotent), escalated as CommitFailed and marked Aborted; if the ERP says it was committed after
 /// all, the entry is marked Committed instead.</item>
@@ -24,7 +28,8 @@ namespace FunctionsIvr.Orders;
 /// A failure on one entry is logged and the pass goes on; the next pass tries it again.
 /// </summary>
 public sealed class OutboxSweeper(
-    IOutboxStore outbox, IWorkQueue queue, ErpClient erp, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OutboxSweeper> logger)
+    IOutboxStore outbox, IWorkQueue queue, ErpClient erp, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OutboxSweeper> logger,
+    VolatileWorkQueue? volatileQueue = null)
 {
     private static readonly OutboxStatus[] Open = [OutboxStatus.Prepared, OutboxStatus.Queued];
 
@@ -46,6 +51,10 @@ public sealed class OutboxSweeper(
                 {
                     result = await ResendAsync(entry, result, cancellationToken);
                 }
+                else if (volatileQueue is not null && entry.Status == OutboxStatus.Queued && LastTouched(entry) < volatileQueue.StartedAt)
+                {
+                    result = await ResendLostAsync(entry, volatileQueue.StartedAt, result, cancellationToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -65,7 +74,7 @@ public sealed class OutboxSweeper(
     {
         try
         {
-            await queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
+            await SendCommitAsync(entry, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -79,6 +88,33 @@ public sealed class OutboxSweeper(
         Log.Resent(logger, Redact.Id(entry.TransactionId), entry.SendAttempts);
         return result with { Resent = result.Resent + 1 };
     }
+
+    /// <summary>
+    /// Sends again the commit of an entry queued into an in-process queue that a restart has lost. Marking it queued
+    /// again moves it past <paramref name="queueStartedAt"/>, so the next pass leaves it to this queue.
+    /// </summary>
+    private async Task<OutboxSweepResult> ResendLostAsync(
+        OutboxEntry entry, DateTimeOffset queueStartedAt, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        var queuedAt = LastTouched(entry);
+        try
+        {
+            await SendCommitAsync(entry, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Still Queued from before the start, so the next pass tries again.
+            Log.ResendFailed(logger, e, Redact.Id(entry.TransactionId), entry.SendAttempts + 1);
+            return result with { Skipped = result.Skipped + 1 };
+        }
+
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.QueuedAgain(time.GetUtcNow(), queueStartedAt), cancellationToken);
+        Log.ResentLostInRestart(logger, Redact.Id(entry.TransactionId), queuedAt, queueStartedAt, entry.SendAttempts);
+        return result with { Resent = result.Resent + 1 };
+    }
+
+    private Task SendCommitAsync(OutboxEntry entry, CancellationToken cancellationToken) =>
+        queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
 
     private async Task<OutboxSweepResult> ExpireAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
     {

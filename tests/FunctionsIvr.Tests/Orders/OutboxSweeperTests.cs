@@ -1,10 +1,15 @@
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.Orders;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
+using FunctionsIvr.Work.InProcess;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -181,12 +186,126 @@ public class OutboxSweeperTests
         Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0002"))?.Status);
     }
 
+    [Fact]
+    public async Task Sweep_QueuedBeforeTheInProcessQueueStarted_ResentOnceWithTheSameMessageIdAndLogged()
+    {
+        var entry = await Stored(Entry());
+        var restartedAt = PreparedAt.AddMinutes(2);
+        time.Advance(TimeSpan.FromMinutes(2));
+        var logs = new CapturingLoggerProvider();
+        var sut = Sut(new VolatileWorkQueue(restartedAt), logs);
+
+        var first = await sut.SweepAsync();
+        time.Advance(TimeSpan.FromMinutes(2));
+        var second = await sut.SweepAsync();
+
+        Assert.Equal(1, first.Resent);
+        Assert.Equal(0, second.Resent);
+        var message = Assert.Single(queue.On(QueueNames.OrderCommits));
+        Assert.Equal("tx-0001", message.MessageId);
+        Assert.Equal(entry.MessageBody, message.Body);
+        Assert.Empty(queue.Duplicates);
+        var stored = await outbox.GetAsync("tx-0001");
+        Assert.Equal(OutboxStatus.Queued, stored?.Status);
+        Assert.Equal(1, stored?.SendAttempts);
+        Assert.Equal(restartedAt, stored?.UpdatedAt);
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 7026);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal(Redact.Id("tx-0001"), line.Find("TransactionId"));
+    }
+
+    [Fact]
+    public async Task Sweep_QueuedSinceTheInProcessQueueStarted_LeftInTheQueue()
+    {
+        await Stored(Entry());
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var result = await Sut(new VolatileWorkQueue(PreparedAt.AddSeconds(-30))).SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(), result);
+        Assert.Empty(queue.Accepted);
+        Assert.Equal(PreparedAt, (await outbox.GetAsync("tx-0001"))?.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task Sweep_DurableQueue_QueuedEntryNotResentHoweverOld()
+    {
+        await Stored(Entry());
+        time.Advance(TimeSpan.FromMinutes(9));
+
+        var result = await Sut().SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(), result);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Sweep_QueuedBeforeARestartAndTheResendFails_StaysQueuedAndIsTriedNextPass()
+    {
+        await Stored(Entry());
+        time.Advance(TimeSpan.FromMinutes(2));
+        queue.FailSends = 1;
+        var sut = Sut(new VolatileWorkQueue(PreparedAt.AddMinutes(1)));
+
+        var failed = await sut.SweepAsync();
+        var retried = await sut.SweepAsync();
+
+        Assert.Equal(1, failed.Skipped);
+        Assert.Equal(1, retried.Resent);
+        Assert.Single(queue.On(QueueNames.OrderCommits));
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    /// <summary>
+    /// The local app restarted with its state kept (Azurite) and the in-process queue new: an order queued before the
+    /// restart is committed once, through the real queue, dispatcher and commit processor.
+    /// </summary>
+    [Fact]
+    public async Task Sweep_AfterTheInProcessQueueRestarted_OrderQueuedBeforeIsCommittedOnce()
+    {
+        await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });
+        time.Advance(TimeSpan.FromMinutes(3));
+        using var restarted = RestartedApp();
+        await restarted.StartAsync();
+        var sweeper = restarted.Services.GetRequiredService<OutboxSweeper>();
+        var inProcessQueue = restarted.Services.GetRequiredService<InProcessWorkQueue>();
+
+        var first = await sweeper.SweepAsync();
+        await inProcessQueue.WaitForIdleAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromMinutes(1));
+        var second = await sweeper.SweepAsync();
+        await inProcessQueue.WaitForIdleAsync(TimeSpan.FromSeconds(30));
+        await restarted.StopAsync();
+
+        Assert.Equal(1, first.Resent);
+        Assert.Equal(new OutboxSweepResult(), second);
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(inProcessQueue.DeadLetters);
+    }
+
+    /// <summary>The orders with the in-process queue, on this test's outbox, ERP and clock: a process started after the entry was queued.</summary>
+    private IHost RestartedApp()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton<IOutboxStore>(outbox);
+        builder.Services.AddSingleton(erp.Object);
+        builder.AddInProcessWorkQueue();
+        builder.AddOrders();
+        return builder.Build();
+    }
+
     private async Task<OutboxEntry> Stored(OutboxEntry entry)
     {
         await outbox.AddAsync(entry);
         return entry;
     }
 
-    private OutboxSweeper Sut() =>
-        new(outbox, queue, erp.Object, time, Options.Create(new OrdersOptions()), NullLogger<OutboxSweeper>.Instance);
+    private OutboxSweeper Sut(VolatileWorkQueue? volatileQueue = null, CapturingLoggerProvider? logs = null) =>
+        new(outbox, queue, erp.Object, time, Options.Create(new OrdersOptions()),
+            logs is null ? NullLogger<OutboxSweeper>.Instance : new Logger<OutboxSweeper>(new LoggerFactory([logs])), volatileQueue);
 }
