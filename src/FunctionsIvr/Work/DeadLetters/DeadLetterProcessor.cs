@@ -13,6 +13,9 @@ public sealed partial class DeadLetterProcessor(
     string queueName, IWorkQueue queue, TimeProvider time, IOptions<EscalationOptions> escalationOptions, ILogger<DeadLetterProcessor> logger)
     : IWorkProcessor
 {
+    /// <summary>Escalation notes are cut here, so a large body cannot swell a ticket or an e-mail.</summary>
+    private const int MaxNotesLength = 4000;
+
     public string QueueName { get; } = queueName;
 
     public async Task ProcessAsync(ReceivedWork work, CancellationToken cancellationToken)
@@ -34,25 +37,71 @@ public sealed partial class DeadLetterProcessor(
         // a call record carries the caller's (fromNumber), and any queue's body may carry one.
         var numbersShown = escalationOptions.Value.CallerNumberDisplay == CallerNumberDisplay.Full;
         var body = numbersShown ? message.Body : Redact.PhoneNumbersIn(message.Body);
+        var cut = body.Length > MaxNotesLength;
         var commit = CommitOrderIn(message);
+        var escalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, message.MessageId);
+        var callId = message.CorrelationId ?? commit?.CallId;
         var escalation = new Escalation
         {
-            EscalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, message.MessageId),
+            EscalationId = escalationId,
             Reason = EscalationReason.DeadLettered,
-            Detail = $"{message.Subject} message {message.MessageId} could not be processed ({reason}{(description is null ? "" : ": " + description)}). "
-                     + $"Its body is attached in Notes{(numbersShown ? "" : " with phone numbers masked")}; "
-                     + "once the cause is fixed it can be sent again with the same message id.",
-            CallId = message.CorrelationId ?? commit?.CallId,
+            Detail = $"{message.Subject} message {Redact.Id(message.MessageId)} could not be processed ({reason}{(description is null ? "" : ": " + description)}). "
+                     + WhereTheFullMessageIdIs(message, escalationId) + " "
+                     + WhatCanBeSentAgain(message.Subject, numbersMasked: body != message.Body, cut) + " "
+                     + WhereTheMessageIsKept()
+                     + WhereTheWorkCanBeChecked(message.Subject, callId),
+            CallId = callId,
             TransactionId = message.Subject == Orders.CommitOrder.Subject ? message.MessageId : null,
             // A dead commit names its order and customer, so the ticket says which order to check and with whom.
             OrderId = commit?.OrderNumber,
             ContactId = commit?.ContactId,
             Step = message.Subject,
             RaisedAt = time.GetUtcNow(),
-            Notes = body.Length <= 4000 ? body : body[..4000] + "…",
+            Notes = cut ? body[..MaxNotesLength] + "…" : body,
         };
         await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
         Log.Escalated(logger, Redact.Id(message.MessageId), message.Subject, reason);
+    }
+
+    /// <summary>
+    /// The detail shows the message id masked, as the logs do (so it matches their lines); the ticket carries it in
+    /// full elsewhere: a commit's is its transaction id, any other's ends the escalation id.
+    /// </summary>
+    private static string WhereTheFullMessageIdIs(WorkMessage message, string escalationId)
+    {
+        if (message.Subject == Orders.CommitOrder.Subject) return "Its id is masked as in the logs; in full it is the transaction id.";
+        if (escalationId.EndsWith("-" + message.MessageId.Trim(), StringComparison.Ordinal)) return "Its id is masked as in the logs; in full it ends the escalation id.";
+        // Too long to fit an escalation id, which then carries a hash of it: nowhere else in the ticket has it.
+        return $"Its id is masked as in the logs; in full it is {message.MessageId}.";
+    }
+
+    private static string WhatCanBeSentAgain(string subject, bool numbersMasked, bool cut)
+    {
+        if (!numbersMasked && !cut)
+        {
+            return subject == Orders.CommitOrder.Subject
+                ? "Its body is in Notes exactly as sent."
+                : "Its body is in Notes exactly as sent: once the cause is fixed it can be sent again as it is, with the same message id.";
+        }
+
+        var how = string.Join(" and ", new[] { numbersMasked ? "with phone numbers masked" : null, cut ? $"cut at {MaxNotesLength} characters" : null }.OfType<string>());
+        return $"Its body is in Notes {how}, so it cannot be sent again from there.";
+    }
+
+    /// <summary>
+    /// Service Bus forwards dead letters to the queue this processor empties: once the escalation is sent the message
+    /// is completed and gone. The in-process queue keeps every dead letter in memory.
+    /// </summary>
+    private string WhereTheMessageIsKept() => QueueName == QueueNames.DeadLetters
+        ? "Service Bus does not keep the message once this ticket is raised."
+        : "The in-process queue keeps the whole message among its dead letters until the app restarts.";
+
+    private static string WhereTheWorkCanBeChecked(string subject, string? callId)
+    {
+        if (subject == Orders.CommitOrder.Subject)
+            return " The order's outbox entry keeps the whole commit and its status (on the call log page); the outbox sweep settles an "
+                   + "entry still open once its reservation expires: aborted and escalated as a failed commit, or marked committed if the ERP has it.";
+        return callId is null ? "" : " The call log link shows what the call did.";
     }
 
     private static Orders.CommitOrder? CommitOrderIn(WorkMessage message)
