@@ -42,7 +42,7 @@ public static class FunctionEndpoints
         try
         {
             var result = await scope.ServiceProvider.GetRequiredService<OutboxSweeper>().SweepAsync(cancellationToken);
-            lines.Add($"outbox sweep: {result.Resent} re-sent, {result.Aborted} aborted, {result.Committed} found committed, {result.Skipped} skipped");
+            lines.Add($"outbox sweep: {result.Resent} re-sent, {result.Recommitted} commits run, {result.Aborted} aborted, {result.Committed} found committed, {result.Skipped} skipped");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

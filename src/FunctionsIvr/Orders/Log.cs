@@ -69,9 +69,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 7024, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} ({Status}) failed this pass; next pass tries again")]
     public static partial void SweepEntryFailed(ILogger logger, Exception exception, string transactionId, OutboxStatus status);
 
-    [LoggerMessage(EventId = 7025, Level = LogLevel.Information, Message = "Sweep: {Open} open entries; {Resent} re-sent, {Aborted} aborted, {Committed} found committed, {Skipped} failed this pass")]
-    public static partial void Swept(ILogger logger, int open, int resent, int aborted, int committed, int skipped);
+    [LoggerMessage(EventId = 7025, Level = LogLevel.Information, Message = "Sweep: {Open} open entries; {Resent} re-sent, {Recommitted} commits run by the sweep, {Aborted} aborted, {Committed} found committed, {Skipped} failed this pass")]
+    public static partial void Swept(ILogger logger, int open, int resent, int recommitted, int aborted, int committed, int skipped);
 
     [LoggerMessage(EventId = 7026, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} was queued at {QueuedAt:u}, before the in-process work queue started at {QueueStartedAt:u}; its commit message was lost with the restart and is re-sent (send #{SendAttempts})")]
     public static partial void ResentLostInRestart(ILogger logger, string transactionId, DateTimeOffset queuedAt, DateTimeOffset queueStartedAt, int sendAttempts);
+
+    [LoggerMessage(EventId = 7027, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} queued at {QueuedAt:u} is still not committed after {IdleMinutes:0} min (its message ran out of deliveries or is stuck); the sweep commits it itself")]
+    public static partial void Recommitting(ILogger logger, string transactionId, DateTimeOffset queuedAt, double idleMinutes);
 }

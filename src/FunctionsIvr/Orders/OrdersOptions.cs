@@ -17,6 +17,15 @@ public sealed class OrdersOptions
     public TimeSpan ResendAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// A Queued outbox entry untouched this long is committed by the sweep itself, on every pass until it is settled or
+    /// expires: its message used up its deliveries (the ERP down for minutes) or is stuck. Longer than the queue's whole
+    /// redelivery schedule (<c>WorkQueue:RetryMaxDelay</c> and friends: about 2.5 minutes), so a message still being
+    /// redelivered is normally left to the queue; a commit from both is harmless, as the ERP commit is idempotent.
+    /// </summary>
+    /// <remarks>Allowed: 00:01:00–01:00:00.</remarks>
+    public TimeSpan RecommitAfter { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>
     /// How long the call waits for the commit message to reach the queue. The outbox entry is already written, so a
     /// queue that is down or slow costs the caller nothing: after this the order stands and the sweep sends it. Recording
     /// the send in the outbox afterwards is bounded by it as well.

@@ -12,6 +12,7 @@ public sealed class OrdersOptionsValidator : IValidateOptions<OrdersOptions>
         var checks = new SettingChecks(OrdersOptions.SectionName);
         checks.Range(nameof(OrdersOptions.MaxQuantity), options.MaxQuantity, 1, 1_000_000);
         checks.Range(nameof(OrdersOptions.ResendAfter), options.ResendAfter, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1));
+        checks.Range(nameof(OrdersOptions.RecommitAfter), options.RecommitAfter, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
         checks.Range(nameof(OrdersOptions.SendTimeout), options.SendTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
         checks.Range(nameof(OrdersOptions.ExpiryGrace), options.ExpiryGrace, TimeSpan.Zero, TimeSpan.FromHours(1));
         return checks.Result;

@@ -28,8 +28,8 @@ namespace FunctionsIvr.Orders;
 /// A failure on one entry is logged and the pass goes on; the next pass tries it again.
 /// </summary>
 public sealed class OutboxSweeper(
-    IOutboxStore outbox, IWorkQueue queue, ErpClient erp, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OutboxSweeper> logger,
-    VolatileWorkQueue? volatileQueue = null)
+    IOutboxStore outbox, IWorkQueue queue, ErpClient erp, CommitOrderProcessor commits, TimeProvider time, IOptions<OrdersOptions> options,
+    ILogger<OutboxSweeper> logger, VolatileWorkQueue? volatileQueue = null)
 {
     private static readonly OutboxStatus[] Open = [OutboxStatus.Prepared, OutboxStatus.Queued];
 
@@ -55,6 +55,10 @@ public sealed class OutboxSweeper(
                 {
                     result = await ResendLostAsync(entry, volatileQueue.StartedAt, result, cancellationToken);
                 }
+                else if (entry.Status == OutboxStatus.Queued && now - LastTouched(entry) >= settings.RecommitAfter)
+                {
+                    result = await RecommitAsync(entry, now - LastTouched(entry), result, cancellationToken);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -64,7 +68,7 @@ public sealed class OutboxSweeper(
             }
         }
 
-        Log.Swept(logger, entries.Count, result.Resent, result.Aborted, result.Committed, result.Skipped);
+        Log.Swept(logger, entries.Count, result.Resent, result.Recommitted, result.Aborted, result.Committed, result.Skipped);
         return result;
     }
 
@@ -113,6 +117,19 @@ public sealed class OutboxSweeper(
         return result with { Resent = result.Resent + 1 };
     }
 
+    /// <summary>
+    /// Commits a Queued entry whose message stopped moving, as a delivery of it would: the processor marks it Committed,
+    /// or Failed and escalated when the ERP refuses it for good; a transient ERP failure throws, and the entry stays
+    /// Queued for the next pass.
+    /// </summary>
+    private async Task<OutboxSweepResult> RecommitAsync(OutboxEntry entry, TimeSpan idle, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        Log.Recommitting(logger, Redact.Id(entry.TransactionId), LastTouched(entry), idle.TotalMinutes);
+        var message = CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody);
+        await commits.ProcessAsync(new ReceivedWork(message, entry.SendAttempts + 1, time.GetUtcNow()), cancellationToken);
+        return result with { Recommitted = result.Recommitted + 1 };
+    }
+
     private Task SendCommitAsync(OutboxEntry entry, CancellationToken cancellationToken) =>
         queue.SendAsync(CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody), cancellationToken);
 
@@ -140,5 +157,6 @@ public sealed class OutboxSweeper(
 }
 
 /// <summary>What one sweep did: commit messages re-sent, expired transactions aborted and escalated, entries found
-/// committed in the ERP, and entries that failed this time (tried again next pass).</summary>
-public sealed record OutboxSweepResult(int Resent = 0, int Aborted = 0, int Committed = 0, int Skipped = 0);
+/// committed in the ERP, entries whose commit the sweep ran itself (committed, or refused and escalated), and entries that
+/// failed this time (tried again next pass).</summary>
+public sealed record OutboxSweepResult(int Resent = 0, int Aborted = 0, int Committed = 0, int Skipped = 0, int Recommitted = 0);

@@ -218,7 +218,7 @@ public class OutboxSweeperTests
     public async Task Sweep_QueuedSinceTheInProcessQueueStarted_LeftInTheQueue()
     {
         await Stored(Entry());
-        time.Advance(TimeSpan.FromMinutes(5));
+        time.Advance(TimeSpan.FromMinutes(3));
 
         var result = await Sut(new VolatileWorkQueue(PreparedAt.AddSeconds(-30))).SweepAsync();
 
@@ -228,15 +228,81 @@ public class OutboxSweeperTests
     }
 
     [Fact]
-    public async Task Sweep_DurableQueue_QueuedEntryNotResentHoweverOld()
+    public async Task Sweep_DurableQueue_QueuedWithinItsRedeliveries_LeftToTheQueue()
     {
         await Stored(Entry());
-        time.Advance(TimeSpan.FromMinutes(9));
+        time.Advance(TimeSpan.FromMinutes(3));
 
         var result = await Sut().SweepAsync();
 
         Assert.Equal(new OutboxSweepResult(), result);
         Assert.Empty(queue.Accepted);
+        Assert.Empty(erp.Invocations);
+    }
+
+    /// <summary>
+    /// The ERP was down longer than the queue's redeliveries: the message was dead-lettered with the entry still Queued
+    /// and its reservation running. A re-send would be dropped as a duplicate, so the sweep commits it itself.
+    /// </summary>
+    [Fact]
+    public async Task Sweep_QueuedLongerThanTheRedeliveries_CommittedByTheSweepWithoutASend()
+    {
+        await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });
+        time.Advance(TimeSpan.FromMinutes(5));
+        var logs = new CapturingLoggerProvider();
+
+        var result = await Sut(logs: logs).SweepAsync();
+        var again = await Sut().SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(Recommitted: 1), result);
+        Assert.Equal(new OutboxSweepResult(), again);
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+        erp.Verify(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(queue.Accepted);
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 7027);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal(Redact.Id("tx-0001"), line.Find("TransactionId"));
+    }
+
+    [Fact]
+    public async Task Sweep_StuckCommitFailsTransiently_StaysQueuedAndTheNextPassCommitsIt()
+    {
+        await Stored(Entry());
+        erp.SetupSequence(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "503"))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Committed });
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var failed = await Sut().SweepAsync();
+        var stillQueued = (await outbox.GetAsync("tx-0001"))?.Status;
+        time.Advance(TimeSpan.FromMinutes(1));
+        var retried = await Sut().SweepAsync();
+
+        Assert.Equal(new OutboxSweepResult(Skipped: 1), failed);
+        Assert.Equal(OutboxStatus.Queued, stillQueued);
+        Assert.Equal(new OutboxSweepResult(Recommitted: 1), retried);
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Sweep_StuckCommitRefusedByTheErp_MarkedFailedAndEscalatedOnce()
+    {
+        await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "409 transaction-aborted"));
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        await Sut().SweepAsync();
+        time.Advance(TimeSpan.FromMinutes(1));
+        var next = await Sut().SweepAsync();
+
+        Assert.Equal(OutboxStatus.Failed, (await outbox.GetAsync("tx-0001"))?.Status);
+        var escalation = Assert.Single(queue.On(QueueNames.Escalations));
+        Assert.Contains("tx-0001", escalation.Body, StringComparison.Ordinal);
+        Assert.Equal(new OutboxSweepResult(), next);
     }
 
     [Fact]
@@ -306,6 +372,7 @@ public class OutboxSweeperTests
     }
 
     private OutboxSweeper Sut(VolatileWorkQueue? volatileQueue = null, CapturingLoggerProvider? logs = null) =>
-        new(outbox, queue, erp.Object, time, Options.Create(new OrdersOptions()),
+        new(outbox, queue, erp.Object, new CommitOrderProcessor(erp.Object, outbox, queue, time, NullLogger<CommitOrderProcessor>.Instance),
+            time, Options.Create(new OrdersOptions()),
             logs is null ? NullLogger<OutboxSweeper>.Instance : new Logger<OutboxSweeper>(new LoggerFactory([logs])), volatileQueue);
 }

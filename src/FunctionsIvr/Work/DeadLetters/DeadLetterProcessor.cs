@@ -99,8 +99,10 @@ public sealed partial class DeadLetterProcessor(
     private static string WhereTheWorkCanBeChecked(string subject, string? callId)
     {
         if (subject == Orders.CommitOrder.Subject)
-            return " The order's outbox entry keeps the whole commit and its status (on the call log page); the outbox sweep settles an "
-                   + "entry still open once its reservation expires: aborted and escalated as a failed commit, or marked committed if the ERP has it.";
+            // The caller heard "accepted" and the sweep is still committing it: a person placing it again would order twice.
+            return " Do not place the order again: its outbox entry keeps the whole commit and its status (on the call log page), and "
+                   + "the outbox sweep commits it itself once its messages have stopped, every minute until its reservation expires. "
+                   + "If it is still not committed then, the sweep aborts it and raises a failed-commit escalation; that is the one to act on.";
         return callId is null ? "" : " The call log link shows what the call did.";
     }
 
