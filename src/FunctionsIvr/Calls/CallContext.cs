@@ -70,7 +70,21 @@ public sealed class CallContext
     /// </summary>
     public bool TurnAbandoned => Turn?.Abandoned ?? false;
 
+    /// <summary>
+    /// <see cref="TurnAbandoned"/>, or given up on by another instance: once this callback was answered with a holding
+    /// prompt, its replay may land elsewhere, and the instance that gives up on it records that in the call state. Only
+    /// such held work reads the call state here; for any other callback this costs nothing.
+    /// </summary>
+    public async Task<bool> IsTurnAbandonedAsync()
+    {
+        if (Turn is not { } turn) return false;
+        if (turn.Abandoned) return true;
+        return turn.Held && AbandonedTurns is { } abandonedTurns && await abandonedTurns.WasAbandonedAsync(CallId, turn.Sequence).ConfigureAwait(false);
+    }
+
     internal TurnCancellation? Turn { get; init; }
+
+    internal AbandonedTurns? AbandonedTurns { get; init; }
 
     /// <summary>
     /// Set once the work queue failed a send in this callback: the callback's later work is parked for the outbox sweep

@@ -32,6 +32,7 @@ public sealed partial class CallEngine
     private readonly TimeProvider _time;
     private readonly PendingTurns _pending;
     private readonly ICallStateStore? _stateStore;
+    private readonly AbandonedTurns? _abandonedTurns;
     private readonly ILogger<CallEngine> _logger;
     // Each started turn's cancellation, found again from its task when a later callback gives up on it.
     private readonly ConditionalWeakTable<Task<CallTurn>, TurnCancellation> _workCancellation = new();
@@ -56,6 +57,7 @@ public sealed partial class CallEngine
         _pending = pending;
         _logger = logger;
         _stateStore = stateStore;
+        _abandonedTurns = stateStore is null ? null : new AbandonedTurns(stateStore, time, logger);
     }
 
     /// <param name="session">The verified Session, or null on the first callback or when it failed verification.</param>
@@ -69,8 +71,8 @@ public sealed partial class CallEngine
         // Leave room to sign the Session, serialise and write the call log after the turn is decided.
         var margin = TimeSpan.FromMilliseconds(Math.Min(150, _budgetMs / 5));
 
-        var work = TakeHeldWork(request, session, sequence, out var input, out var inputSession, out var heldSession)
-                   ?? StartWork(input, inputSession, sessionProblem, sequence);
+        var heldWork = TakeHeldWork(request, session, sequence, out var input, out var inputSession, out var heldSession);
+        var work = heldWork ?? StartWork(input, inputSession, sessionProblem, sequence);
 
         var remaining = budget - margin - _time.GetElapsedTime(receivedAt);
         try
@@ -81,7 +83,7 @@ public sealed partial class CallEngine
         }
         catch (TimeoutException)
         {
-            return Hold(request, input, inputSession, heldSession, sequence, work);
+            return Hold(request, input, inputSession, heldSession, sequence, work, heldHere: heldWork is not null);
         }
     }
 
@@ -102,12 +104,14 @@ public sealed partial class CallEngine
         {
             // The platform could not play the holding prompt: the caller hears the apology now, so the held work must
             // not finish behind their back (an order placed after all).
-            if (_pending.Take(request.UniqueCallId, sequence - 1) is { } abandoned)
+            var abandoned = _pending.Take(request.UniqueCallId, sequence - 1);
+            if (abandoned is not null)
             {
                 Abandon(abandoned);
                 ObserveLater(abandoned);
             }
 
+            RecordAbandonedElsewhere(request.UniqueCallId, sequence, HoldCount(session), heldHere: abandoned is not null);
             return null;
         }
 
@@ -119,7 +123,7 @@ public sealed partial class CallEngine
 
     private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence)
     {
-        var workCancellation = new TurnCancellation();
+        var workCancellation = new TurnCancellation { Sequence = sequence };
         var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation);
         if (work.IsCompleted)
         {
@@ -152,6 +156,22 @@ public sealed partial class CallEngine
         CancelQuietly(cancellation);
     }
 
+    /// <summary>
+    /// Gives up on work this instance cannot cancel: the held turns that led to this callback (one per holding prompt)
+    /// may each have left work running on another instance, since the platform replays a held callback wherever it
+    /// lands. That work reads the record before it lets an order stand (<see cref="CallContext.IsTurnAbandonedAsync"/>).
+    /// </summary>
+    /// <param name="heldHere">The previous callback's held work was found on this instance (and abandoned here).</param>
+    private void RecordAbandonedElsewhere(string callId, int sequence, int holds, bool heldHere)
+    {
+        // One hold whose work is here: nothing can run elsewhere, so the common case costs no storage write.
+        if (holds == 0 || holds == 1 && heldHere || _abandonedTurns is null) return;
+        // Not awaited: the apology must go out within the budget; the work elsewhere checks the record when it finishes.
+        _ = _abandonedTurns.RecordAsync(callId, sequence - holds, sequence - 1);
+    }
+
+    private static int HoldCount(CallSession session) => int.TryParse(session.Get(HoldCountKey), out var holds) ? holds : 0;
+
     private static void CancelQuietly(CancellationTokenSource cancellation)
     {
         try
@@ -164,21 +184,26 @@ public sealed partial class CallEngine
         }
     }
 
+    /// <param name="heldHere">The work is the previous callback's held work, found on this instance.</param>
     private CallTurn Hold(
-        IvrRequest request, IvrRequest input, CallSession? inputSession, CallSession? heldSession, int sequence, Task<CallTurn> work)
+        IvrRequest request, IvrRequest input, CallSession? inputSession, CallSession? heldSession, int sequence, Task<CallTurn> work,
+        bool heldHere)
     {
         // A Session always names a step, so a first callback's hold is signed as the start step, marked to start afresh.
         var held = heldSession ?? new CallSession { Step = CallFlow.StartStep }.With(HeldWithoutSessionKey, "1");
-        var holds = int.TryParse(held.Get(HoldCountKey), out var h) ? h : 0;
+        var holds = HoldCount(held);
         if (holds >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt))
         {
             Log.HoldsExhausted(_logger, request.UniqueCallId, held.Step, holds);
             Abandon(work);
             ObserveLater(work);
+            RecordAbandonedElsewhere(request.UniqueCallId, sequence, holds, heldHere);
             return FallbackTurn(request, inputSession ?? new CallSession { Step = CallFlow.StartStep }, sequence, "slow work did not finish in time");
         }
 
         _pending.Keep(request.UniqueCallId, sequence, work);
+        // From now on the replay may land elsewhere; the work then learns of a give-up only through the call state.
+        if (_workCancellation.TryGetValue(work, out var cancellation)) cancellation.MarkHeld();
         Log.Holding(_logger, request.UniqueCallId, held.Step, holds + 1);
         var session = held
             .With(HoldCountKey, (holds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
@@ -294,7 +319,7 @@ public sealed partial class CallEngine
     }
 
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
-        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn };
+        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, AbandonedTurns = _abandonedTurns };
 
     private void ObserveLater(Task<CallTurn> work) =>
         work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

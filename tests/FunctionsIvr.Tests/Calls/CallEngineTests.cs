@@ -1,6 +1,9 @@
 using FunctionsIvr.Calls;
+using Azure;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
 
@@ -240,6 +243,105 @@ public class CallEngineTests
         Assert.True(module.SlowContext!.TurnAbandoned);
     }
 
+    [Fact]
+    public async Task HeldHere_PlatformErrorOnAnotherInstance_CountsAsAbandonedHere()
+    {
+        // The replay of a held callback may land on any instance; the one that gives up cannot cancel the work running here.
+        var (call, module) = await HeldAtTheSlowStepAsync();
+        using var _ = call;
+        using var other = OnAnotherInstance(call, new TestModule());
+
+        var turn = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(turn.IsFallback);
+        Assert.False(module.SlowContext!.TurnAbandoned);
+        Assert.True(await module.SlowContext.IsTurnAbandonedAsync());
+    }
+
+    [Fact]
+    public async Task HeldHere_GivenUpOnAnotherInstanceWhileTheCallStateChanges_StillCountsAsAbandonedHere()
+    {
+        var (call, module) = await HeldAtTheSlowStepAsync();
+        using var _ = call;
+        var store = new SavedInBetweenCallStateStore(call.Services.GetRequiredService<ICallStateStore>());
+        using var other = OnAnotherInstance(call, new TestModule(), store);
+
+        await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(store.SavedInBetween);
+        Assert.True(await module.SlowContext!.IsTurnAbandonedAsync());
+    }
+
+    [Fact]
+    public async Task HeldHere_ReplayAnsweredOnAnotherInstance_NotAbandonedHere()
+    {
+        var (call, module) = await HeldAtTheSlowStepAsync();
+        using var _ = call;
+        using var other = OnAnotherInstance(call, new TestModule(Task.FromResult<StepResult>(new StepResult.Goto(CallFlow.EndStep))));
+
+        var turn = await other.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Hangup, turn.Action.Type);
+        Assert.False(await module.SlowContext!.IsTurnAbandonedAsync());
+    }
+
+    [Fact]
+    public async Task WorkFinishedWithinTheBudget_AbandonmentCheckReadsNoCallState()
+    {
+        // Only held work can have been given up on elsewhere; an ordinary callback pays no storage round trip for it.
+        var store = new Mock<ICallStateStore>(MockBehavior.Strict);
+        var module = new TestModule();
+        using var call = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            s.AddSingleton(store.Object);
+        });
+        call.UseSession(new CallSession { Step = "checks_abandonment", Steps = 2 });
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.False(turn.IsFallback);
+        Assert.False(module.AbandonmentSeen);
+        store.VerifyNoOtherCalls();
+    }
+
+    /// <summary>
+    /// The same call on another instance of the app: its own engine and held work, the same call state (by default the
+    /// one <paramref name="call"/> uses), and the Session <paramref name="call"/> answered last.
+    /// </summary>
+    private static EngineHarness OnAnotherInstance(EngineHarness call, TestModule module, ICallStateStore? callState = null)
+    {
+        var shared = callState ?? call.Services.GetRequiredService<ICallStateStore>();
+        var other = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            s.AddSingleton(shared);
+        }, callId: call.CallId);
+        other.UseSession(call.Session);
+        return other;
+    }
+
+    /// <summary>Another callback of the call saves its state just before the first save through this store.</summary>
+    private sealed class SavedInBetweenCallStateStore(ICallStateStore inner) : ICallStateStore
+    {
+        public bool SavedInBetween { get; private set; }
+
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => inner.GetAsync(callId, cancellationToken);
+
+        public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
+        {
+            if (!SavedInBetween)
+            {
+                SavedInBetween = true;
+                var other = await inner.GetAsync(state.CallId, cancellationToken) ?? new CallState(state.CallId);
+                other.Values["top_products"] = "[]";
+                await inner.SaveAsync(other, cancellationToken);
+            }
+
+            return await inner.SaveAsync(state, cancellationToken);
+        }
+    }
+
     /// <summary>A call held at the slow step: its work never finishes, and the caller has heard the holding prompt once.</summary>
     private static async Task<(EngineHarness Call, TestModule Module)> HeldAtTheSlowStepAsync()
     {
@@ -260,6 +362,8 @@ public class CallEngineTests
 
         public CallContext? SlowContext { get; private set; }
 
+        public bool? AbandonmentSeen { get; private set; }
+
         private static StepResult Boom(CallContext context) => throw new InvalidOperationException("boom");
 
         public void Define(FlowBuilder flow)
@@ -272,6 +376,11 @@ public class CallEngineTests
                 SlowToken = ctx.CancellationToken;
                 SlowContext = ctx;
                 return slow!;
+            });
+            flow.Step("checks_abandonment").Enter(ctx => ctx.Hangup()).Resume(async ctx =>
+            {
+                AbandonmentSeen = await ctx.IsTurnAbandonedAsync();
+                return CallContext.Goto(CallFlow.EndStep);
             });
             flow.Step("echo_digits").Enter(ctx => ctx.Hangup()).Resume(ctx =>
             {

@@ -93,9 +93,12 @@ public sealed class EngineHarness : IDisposable
     private readonly IHost _host;
 
     /// <param name="configure">More of the app's own wiring (e.g. <c>b => b.AddOrders()</c>), applied after the call flow.</param>
+    /// <param name="callId">The call's id: another harness's, to serve the same call on a second instance of the app.</param>
     public EngineHarness(
-        Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<IHostApplicationBuilder>? configure = null)
+        Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<IHostApplicationBuilder>? configure = null,
+        string? callId = null)
     {
+        CallId = callId ?? "call-" + Guid.NewGuid().ToString("N")[..8];
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(DefaultSettings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
@@ -133,7 +136,7 @@ public sealed class EngineHarness : IDisposable
 
     public CallSession? Session { get; private set; }
 
-    public string CallId { get; } = "call-" + Guid.NewGuid().ToString("N")[..8];
+    public string CallId { get; }
 
     public IServiceProvider Services => _host.Services;
 
