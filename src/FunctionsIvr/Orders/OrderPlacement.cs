@@ -16,9 +16,10 @@ namespace FunctionsIvr.Orders;
 /// sweep re-sends it. Repeating the same basket (a repeated callback, a replay on another instance) prepares nothing new:
 /// the ERP answers the same transaction to the same Idempotency-Key, the outbox already holds it and duplicate detection
 /// drops the second message.
-/// When the engine gives up on the caller's turn while this runs (the caller hears the apology, not "accepted"), the
-/// order is withdrawn instead: the outbox entry is closed as Aborted and the ERP transaction aborted, so a person who
-/// takes the call over does not find the same order placed behind their back.
+/// When the engine gives up on the caller's turn while this runs (the caller hears the apology, not "accepted"), on this
+/// instance or on the one that took the replay of a held turn, the order is withdrawn instead: the outbox entry is
+/// closed as Aborted and the ERP transaction aborted, so a person who takes the call over does not find the same order
+/// placed behind their back.
 /// </summary>
 public sealed class OrderPlacement(
     ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OrderPlacement> logger)
@@ -26,13 +27,17 @@ public sealed class OrderPlacement(
     // The withdrawal runs after the call's own cancellation has fired, so it gets its own bound.
     private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(10);
 
-    /// <param name="turnAbandoned">True once the caller will not hear this placement's outcome (see <c>CallContext.TurnAbandoned</c>).</param>
+    /// <param name="turnAbandoned">
+    /// True once the caller will not hear this placement's outcome (see <c>CallContext.IsTurnAbandonedAsync</c>: on this
+    /// instance, or for a held turn, on the instance that took the replay).
+    /// </param>
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
     /// nothing is in the outbox then and the caller must not hear "accepted".
     /// </exception>
     /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
-    public async Task<PlacedOrder> PlaceAsync(OrderBasket basket, CancellationToken cancellationToken = default, Func<bool>? turnAbandoned = null)
+    public async Task<PlacedOrder> PlaceAsync(
+        OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null)
     {
         ArgumentNullException.ThrowIfNull(basket);
         var prepared = await erp.PrepareTransactionAsync(
@@ -45,15 +50,15 @@ public sealed class OrderPlacement(
         {
             entry = await RecordAsync(basket, prepared, cancellationToken);
         }
-        catch (OperationCanceledException) when (turnAbandoned?.Invoke() == true)
+        catch (OperationCanceledException) when (turnAbandoned is not null)
         {
             // Cut while writing: the store may have applied the write all the same.
-            await WithdrawAsync(prepared.TransactionId, basket.CallId);
+            if (await turnAbandoned()) await WithdrawAsync(prepared.TransactionId, basket.CallId);
             throw;
         }
 
         var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
-        if (turnAbandoned?.Invoke() == true)
+        if (turnAbandoned is not null && await turnAbandoned())
         {
             await WithdrawAsync(entry.TransactionId, basket.CallId);
             throw new OperationCanceledException("The caller's turn was abandoned; the order was withdrawn.", cancellationToken);

@@ -233,7 +233,7 @@ public class OrderPlacementTests
         var abandoned = false;
         queue.OnSend = _ => abandoned = true;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
 
         Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
         erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
@@ -253,7 +253,7 @@ public class OrderPlacementTests
             abandoned = true;
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
 
         Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))!.Status);
         erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -270,7 +270,7 @@ public class OrderPlacementTests
         var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
             NullLogger<OrderPlacement>.Instance);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => abandoned));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
 
         Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
         Assert.Empty(queue.Accepted);
@@ -286,7 +286,7 @@ public class OrderPlacementTests
         using var timeLimit = new CancellationTokenSource();
         queue.OnSend = _ => timeLimit.Cancel();
 
-        var placed = await Sut().PlaceAsync(Basket(), timeLimit.Token, turnAbandoned: () => false);
+        var placed = await Sut().PlaceAsync(Basket(), timeLimit.Token, turnAbandoned: () => Task.FromResult(false));
 
         Assert.Equal("tx-0001", placed.TransactionId);
         Assert.Single(queue.Accepted);

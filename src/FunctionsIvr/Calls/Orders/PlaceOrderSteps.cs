@@ -57,7 +57,7 @@ internal static class PlaceOrderSteps
         try
         {
             var placed = await ctx.Service<OrderPlacement>().PlaceAsync(
-                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, () => ctx.TurnAbandoned);
+                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, ctx.IsTurnAbandonedAsync);
             ctx.Set(OrderKeys.AcceptedDigits, SpokenNumbers.OrderNumberDigits(placed.OrderNumber));
             ctx.Note(placed.Queued ? "order accepted, commit queued" : "order accepted, commit left for the sweep");
             return CallContext.Goto(Accepted(prefix));

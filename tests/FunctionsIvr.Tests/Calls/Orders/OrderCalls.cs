@@ -21,9 +21,20 @@ internal sealed class OrderCalls : IDisposable
 
     public static readonly DateTimeOffset Now = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
 
+    private readonly Dictionary<string, string?>? _settings;
+
     /// <param name="callState">The call state store; the real in-memory one when null.</param>
     public OrderCalls(Dictionary<string, string?>? settings = null, ICallStateStore? callState = null)
+        : this(settings, callState, new InMemoryOutboxStore(), new CapturingWorkQueue(), callId: null)
     {
+    }
+
+    private OrderCalls(
+        Dictionary<string, string?>? settings, ICallStateStore? callState, InMemoryOutboxStore outbox, CapturingWorkQueue queue, string? callId)
+    {
+        _settings = settings;
+        Outbox = outbox;
+        Queue = queue;
         Call = new EngineHarness(
             settings,
             services: s =>
@@ -33,14 +44,15 @@ internal sealed class OrderCalls : IDisposable
                 s.AddSingleton<IOutboxStore>(Outbox);
                 s.AddSingleton<IWorkQueue>(Queue);
             },
-            configure: b => b.AddOrders());
+            configure: b => b.AddOrders(),
+            callId);
     }
 
     public EngineHarness Call { get; }
 
-    public InMemoryOutboxStore Outbox { get; } = new();
+    public InMemoryOutboxStore Outbox { get; }
 
-    public CapturingWorkQueue Queue { get; } = new();
+    public CapturingWorkQueue Queue { get; }
 
     public Mock<ErpClient> Erp => Call.Erp;
 
@@ -62,6 +74,17 @@ internal sealed class OrderCalls : IDisposable
         turn.Action.Type + ":" + (turn.Action["Prompt"] ?? turn.Action["Destination"] ?? turn.Action.Parameters.FirstOrDefault().Value ?? "");
 
     public static string[] Heard(IEnumerable<CallTurn> turns) => turns.Select(Heard).ToArray();
+
+    /// <summary>
+    /// The same call served by another instance of the app: its own engine, held work and ERP client; the same call state,
+    /// outbox and queue. Its next callback carries the Session this one answered last, as the platform's would.
+    /// </summary>
+    public OrderCalls OnAnotherInstance()
+    {
+        var other = new OrderCalls(_settings, Call.Services.GetRequiredService<ICallStateStore>(), Outbox, Queue, Call.CallId);
+        other.Call.UseSession(Call.Session);
+        return other;
+    }
 
     public void Dispose() => Call.Dispose();
 

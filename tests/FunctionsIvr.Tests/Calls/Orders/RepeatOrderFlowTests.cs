@@ -4,6 +4,7 @@ using FunctionsIvr.Ivr;
 using FunctionsIvr.Orders;
 using FunctionsIvr.State;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
 
@@ -126,6 +127,81 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldHere_PlatformErrorOnAnotherInstance_OrderWithdrawnHere()
+    {
+        // The replay after the holding prompt lands on another instance, which hears of a platform error: the caller gets
+        // the apology and a person, so the placement still running here must not leave the order standing.
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        calls.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        using var other = calls.OnAnotherInstance();
+
+        var apology = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        prepare.SetResult(Prepared("tx-0001"));
+        await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(apology.IsFallback);
+        Assert.Equal(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        calls.Erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Repeat_HeldHere_HoldsRunOutOnAnotherInstance_OrderWithdrawnHere()
+    {
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        calls.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (PrepareTransactionRequest _, string? _, CancellationToken ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return Prepared("tx-0001");
+            });
+
+        // The replay there is slow as well: one more holding prompt, then the apology.
+        CallTurn apology = null!;
+        for (var i = 0; i < 2; i++)
+        {
+            var pending = other.NextAsync();
+            other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+            apology = await pending;
+        }
+
+        prepare.SetResult(Prepared("tx-0001"));
+        await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(apology.IsFallback);
+        Assert.Equal(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        calls.Erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Repeat_HeldHere_GivenUpOnAnotherInstanceButCommittedFirst_OrderStands()
+    {
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        using var other = calls.OnAnotherInstance();
+        await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        calls.Queue.OnSend = m =>
+        {
+            // The commit processor ran at once and committed the order before the placement looked for the give-up.
+            var entry = calls.Outbox.GetAsync(m.MessageId).GetAwaiter().GetResult()!;
+            entry.Status = OutboxStatus.Committed;
+            calls.Outbox.UpdateAsync(entry).GetAwaiter().GetResult();
+        };
+
+        prepare.SetResult(Prepared("tx-0001"));
+        await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(OutboxStatus.Committed, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
@@ -192,6 +268,24 @@ public class RepeatOrderFlowTests
 
         Assert.Equal("GetDTMF:2", Heard(menu));
         calls.Erp.Verify(e => e.GetOrdersAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>?>(), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>
+    /// The caller confirmed, the ERP's prepare outlived the budget and the caller heard the holding prompt; the prepare
+    /// answers when the test sets the returned source. The held placement is returned to wait for.
+    /// </summary>
+    private static async Task<(TaskCompletionSource<PreparedTransaction> Prepare, Task<CallTurn> Held)> HeldWhilePreparingAsync(OrderCalls calls)
+    {
+        var prepare = new TaskCompletionSource<PreparedTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Returns(prepare.Task);
+        var pending = calls.KeysAsync("1");
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps);
+        Assert.NotNull(held);
+        return (prepare, held);
     }
 
     private static async Task<OrderCalls> AtConfirmation()
