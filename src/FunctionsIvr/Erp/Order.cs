@@ -60,4 +60,7 @@ public static class OrderStatuses
 
     /// <summary>Orders still on their way: what a caller asking "where is my order" means.</summary>
     public static IReadOnlyList<string> Active { get; } = [Confirmed, InPreparation, Shipped];
+
+    /// <summary>Only confirmed orders may have their lines changed or be cancelled; the ERP answers any other 409 <c>order-not-changeable</c>.</summary>
+    public static bool Changeable(string status) => status == Confirmed;
 }

@@ -7,10 +7,11 @@ namespace FunctionsIvr.Calls.Orders;
 
 /// <summary>
 /// Change or cancel an order (main menu 4, or key 2 while hearing an order's status). With several active orders the
-/// caller hears them ("option 1: order number …, status, delivery") and presses its number. Orders already shipped (or
-/// otherwise past changing) are refused. Then: 1 cancel (confirmed with 1), 2 change a line's quantity (the lines are
-/// read: position, product code digits, quantity; the caller picks one, enters the new quantity and confirms; all
-/// lines are sent), 9 the main menu. An ERP refusal is said and the caller is back in the change menu.
+/// caller hears them ("option 1: order number …, status, delivery") and presses its number. Only confirmed orders can be
+/// changed: one in preparation or shipped is refused ("can no longer be changed", the main menu). Then: 1 cancel
+/// (confirmed with 1), 2 change a line's quantity (the lines are read: position, product code digits, quantity; the
+/// caller picks one, enters the new quantity and confirms; all lines are sent), 9 the main menu. An ERP refusal is said
+/// and the caller is back in the change menu.
 /// </summary>
 public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModule
 {
@@ -268,7 +269,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
             return null;
         }
 
-        if (order.Status is not (OrderStatuses.Confirmed or OrderStatuses.InPreparation))
+        if (!OrderStatuses.Changeable(order.Status))
         {
             ctx.Note($"order is {order.Status}: cannot be changed");
             return null;

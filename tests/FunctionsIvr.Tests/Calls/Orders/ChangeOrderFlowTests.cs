@@ -11,7 +11,7 @@ public class ChangeOrderFlowTests
     private static readonly Order Newer = Order("o-2", "ZS/2026/001234", OrderStatuses.Confirmed, daysAgo: 1, Delivery,
         Line("CEM-325-25", 10, 21.90m));
 
-    private static readonly Order Older = Order("o-1", "ZS/2026/001111", OrderStatuses.InPreparation, daysAgo: 9, delivery: null,
+    private static readonly Order Older = Order("o-1", "ZS/2026/001111", OrderStatuses.Confirmed, daysAgo: 9, delivery: null,
         Line("CEM-325-25", 10, 21.90m), Line("PUST-CER-25", 200, 9.85m));
 
     [Fact]
@@ -25,7 +25,7 @@ public class ChangeOrderFlowTests
 
         Assert.Equal(
             ["Play:110", "SayNumber:1", "Play:101", "SayDigits:1234", "Play:102", "Play:106", "SayDate:2026-11-05",
-             "Play:110", "SayNumber:2", "Play:101", "SayDigits:1111", "Play:103", "Play:107", "GetDTMF:111"],
+             "Play:110", "SayNumber:2", "Play:101", "SayDigits:1111", "Play:102", "Play:107", "GetDTMF:111"],
             Heard([first, .. rest]));
     }
 
@@ -83,15 +83,34 @@ public class ChangeOrderFlowTests
         Assert.Equal("GetDTMF:2", Heard(menu));
     }
 
-    [Fact]
-    public async Task ChangeOrder_ShippedOrder_CannotBeChangedThenMainMenu()
+    [Theory]
+    [InlineData(OrderStatuses.InPreparation)]
+    [InlineData(OrderStatuses.Shipped)]
+    public async Task ChangeOrder_OrderPastConfirmed_CannotBeChangedThenMainMenu(string status)
     {
         using var calls = new OrderCalls();
-        var shipped = Newer with { Status = OrderStatuses.Shipped };
-        calls.OrdersAre(shipped);
-        calls.OrderIs(shipped);
+        var pastConfirmed = Newer with { Status = status };
+        calls.OrdersAre(pastConfirmed);
+        calls.OrderIs(pastConfirmed);
 
         var refused = await calls.FromMainMenuAsync('4');
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:112", Heard(refused));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_InPreparationChosenFromTheList_CannotBeChangedThenMainMenu()
+    {
+        using var calls = new OrderCalls();
+        var inPreparation = Older with { Status = OrderStatuses.InPreparation };
+        calls.OrdersAre(inPreparation, Newer);
+        calls.OrderIs(inPreparation);
+        await calls.FromMainMenuAsync('4');
+        await calls.ListenUntilAskedAsync();
+
+        var refused = await calls.KeysAsync("2");
         var menu = await calls.NextAsync();
 
         Assert.Equal("Play:112", Heard(refused));
@@ -132,7 +151,8 @@ public class ChangeOrderFlowTests
     {
         using var calls = await AtChangeMenu(Newer);
         calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "not changeable", 409));
+            .ThrowsAsync(new ErpException(ErpErrorKind.NotFound, "no such order", 404,
+                new ErpProblem { Type = ErpProblemTypes.NotFound, Status = 404 }));
         await calls.KeysAsync("1");
 
         var rejected = await calls.KeysAsync("1");
@@ -207,7 +227,8 @@ public class ChangeOrderFlowTests
     {
         using var calls = await AtChangeMenu(Older);
         calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "insufficient stock", 409));
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "insufficient stock", 409,
+                new ErpProblem { Type = ErpProblemTypes.InsufficientStock, Status = 409 }));
         await calls.KeysAsync("2");
         await calls.ListenUntilAskedAsync();
         await calls.KeysAsync("2");
