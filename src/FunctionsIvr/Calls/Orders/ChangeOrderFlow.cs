@@ -10,8 +10,9 @@ namespace FunctionsIvr.Calls.Orders;
 /// caller hears them ("option 1: order number …, status, delivery") and presses its number. Only confirmed orders can be
 /// changed: one in preparation or shipped is refused ("can no longer be changed", the main menu). Then: 1 cancel
 /// (confirmed with 1), 2 change a line's quantity (the lines are read: position, product code digits, quantity; the
-/// caller picks one, enters the new quantity and confirms; all lines are sent), 9 the main menu. An ERP refusal is said
-/// and the caller is back in the change menu.
+/// caller picks one, enters the new quantity and confirms; all lines are sent), 9 the main menu. The ERP answering
+/// <c>order-not-changeable</c> is refused the same way; any other ERP refusal is said and the caller is back in the
+/// change menu.
 /// </summary>
 public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModule
 {
@@ -134,7 +135,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
                 catch (ErpException e) when (e.Kind is ErpErrorKind.Rejected or ErpErrorKind.NotFound)
                 {
                     ctx.Note($"cancel refused by the ERP: {e.Problem?.Type ?? e.Kind.ToString()}");
-                    return CallContext.Goto(Rejected);
+                    return CallContext.Goto(RefusalStep(e));
                 }
 
                 return CallContext.Goto(Cancelled);
@@ -242,7 +243,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
         catch (ErpException e) when (e.Kind is ErpErrorKind.Rejected or ErpErrorKind.NotFound)
         {
             ctx.Note($"change refused by the ERP: {e.Problem?.Type ?? e.Kind.ToString()}");
-            return CallContext.Goto(Rejected);
+            return CallContext.Goto(RefusalStep(e));
         }
 
         return CallContext.Goto(Changed);
@@ -277,6 +278,13 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
 
         return order;
     }
+
+    /// <summary>
+    /// Where an ERP refusal of a cancel or change leads. An order that moved past confirmed since it was read cannot be
+    /// changed however often the caller tries, so it gets the same refusal as one read that way, not the change menu again.
+    /// </summary>
+    private static string RefusalStep(ErpException e) =>
+        e.Problem?.Type == ErpProblemTypes.OrderNotChangeable ? Locked : Rejected;
 
     private static void SelectLine(CallContext ctx, OrderLineSummary line, int index)
     {

@@ -14,6 +14,9 @@ public class ChangeOrderFlowTests
     private static readonly Order Older = Order("o-1", "ZS/2026/001111", OrderStatuses.Confirmed, daysAgo: 9, delivery: null,
         Line("CEM-325-25", 10, 21.90m), Line("PUST-CER-25", 200, 9.85m));
 
+    private static readonly ErpException NotChangeable = new(ErpErrorKind.Rejected, "The order can no longer be changed.", 409,
+        new ErpProblem { Type = ErpProblemTypes.OrderNotChangeable, Status = 409 });
+
     [Fact]
     public async Task ChangeOrder_SeveralOrders_ReadsEachWithItsPositionThenAsksWhich()
     {
@@ -163,6 +166,20 @@ public class ChangeOrderFlowTests
     }
 
     [Fact]
+    public async Task ChangeOrder_CancelAnsweredNotChangeable_CannotBeChangedThenMainMenu()
+    {
+        using var calls = await AtChangeMenu(Newer);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(NotChangeable);
+        await calls.KeysAsync("1");
+
+        var refused = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:112", Heard(refused));
+        Assert.Equal("GetDTMF:2", Heard(menu));
+    }
+
+    [Fact]
     public async Task ChangeOrder_ChangeKey_ReadsEachLineThenAsksWhichLine()
     {
         using var calls = await AtChangeMenu(Older);
@@ -240,6 +257,25 @@ public class ChangeOrderFlowTests
 
         Assert.Equal("Play:120", Heard(rejected));
         Assert.Equal("GetDTMF:113", Heard(menu));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChangeAnsweredNotChangeable_CannotBeChangedThenMainMenu()
+    {
+        using var calls = await AtChangeMenu(Older);
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(NotChangeable);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("2");
+        await calls.KeysAsync("150#");
+        await calls.ListenUntilAskedAsync();
+
+        var refused = await calls.KeysAsync("1");
+        var menu = await calls.NextAsync();
+
+        Assert.Equal("Play:112", Heard(refused));
+        Assert.Equal("GetDTMF:2", Heard(menu));
     }
 
     [Theory]
