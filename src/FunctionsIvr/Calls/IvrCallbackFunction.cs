@@ -47,6 +47,11 @@ public static partial class IvrCallbackFunction
         // The CallId reaches every log line and dependency of this request in Application Insights through this tag
         // (CallTelemetryInitializer); the call path's own log lines name the call themselves.
         CallTelemetry.TagInvocation(FunctionName, request.UniqueCallId);
+        if (request.EmptyErrorIgnored)
+        {
+            Log.EmptyErrorIgnored(logger, request.UniqueCallId, request.EventName);
+        }
+
         using var trace = ErpCallTrace.Begin();
         var stepsSoFar = 0;
         try
@@ -188,6 +193,10 @@ public static partial class IvrCallbackFunction
 
         [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Callback not usable ({Reason}): transferring to the team queue")]
         public static partial void Unusable(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 2109, Level = LogLevel.Debug,
+            Message = "Call {CallId}: {EventName} carried an Error with neither ErrorNo nor ErrorMsg; read as no Error")]
+        public static partial void EmptyErrorIgnored(ILogger logger, string callId, string eventName);
 
         [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Call {CallId}: Session too large after step {Step}")]
         public static partial void SessionTooLarge(ILogger logger, Exception exception, string callId, string step);

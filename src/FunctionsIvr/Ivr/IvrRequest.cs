@@ -21,6 +21,9 @@ public sealed record IvrRequest
 
     /// <summary>Present when the platform reports a failure (app timeout, invalid response, no SIP account...).</summary>
     public IvrError? Error { get; init; }
+
+    /// <summary>The callback had an Error with neither ErrorNo nor ErrorMsg, read as no Error (<see cref="Error"/> is null).</summary>
+    public bool EmptyErrorIgnored { get; init; }
 }
 
 /// <summary>The platform's Error object; ErrorNo arrives as a string or a number and is kept as text.</summary>

@@ -128,6 +128,8 @@ public static class IvrRequestParser
             }
         }
 
+        var hasError = TryGetProperty(request, "Error", out var errorValue);
+        var error = hasError ? ReadError(errorValue) : null;
         return IvrParseResult.Success(new IvrRequest
         {
             UniqueCallId = callId,
@@ -138,7 +140,8 @@ public static class IvrRequestParser
             EventName = eventName,
             EventData = eventData,
             Session = TryGetProperty(request, "Session", out var session) ? ReadSession(session) : null,
-            Error = TryGetProperty(request, "Error", out var error) ? ReadError(error) : null,
+            Error = error,
+            EmptyErrorIgnored = hasError && error is null && errorValue.ValueKind != JsonValueKind.Null,
         });
     }
 
@@ -166,12 +169,22 @@ public static class IvrRequestParser
         }
     }
 
-    private static IvrError? ReadError(JsonElement error) => error.ValueKind switch
+    /// <summary>
+    /// The platform sends Error only on failures, carrying ErrorNo and ErrorMsg. One with neither (<c>{}</c>, <c>""</c>,
+    /// <c>[]</c>, <c>false</c>, blank fields) reports nothing, so it counts as no Error: were the platform to send such
+    /// a field on healthy callbacks, reading it as a failure would send every call to the apology.
+    /// </summary>
+    private static IvrError? ReadError(JsonElement error)
     {
-        JsonValueKind.Null or JsonValueKind.Undefined => null,
-        JsonValueKind.Object => new IvrError(Text(error, "ErrorNo") ?? "", Text(error, "ErrorMsg") ?? ""),
-        _ => new IvrError("", AsText(error) ?? ""),
-    };
+        var read = error.ValueKind switch
+        {
+            JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False => null,
+            JsonValueKind.Array when error.GetArrayLength() == 0 => null,
+            JsonValueKind.Object => new IvrError(Text(error, "ErrorNo") ?? "", Text(error, "ErrorMsg") ?? ""),
+            _ => new IvrError("", AsText(error) ?? ""),
+        };
+        return read is not null && string.IsNullOrWhiteSpace(read.ErrorNo) && string.IsNullOrWhiteSpace(read.ErrorMsg) ? null : read;
+    }
 
     private static string? Text(JsonElement parent, string name) =>
         TryGetProperty(parent, name, out var value) ? AsText(value) : null;

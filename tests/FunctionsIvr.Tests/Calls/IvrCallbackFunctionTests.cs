@@ -68,6 +68,28 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
         Assert.Equal("8", IvrApp.Text(body, "Prompt"));
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("\"\"")]
+    public async Task EmptyErrorOnAHealthyCallback_CallGoesOnAndItIsLoggedOnce(string emptyError)
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = new IvrApp(new() { ["Logging:LogLevel:IvrCallback"] = "Debug" })
+            .WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var (_, answer) = await app.PostAsync(IvrApp.Callback("Connected", callId: callId));
+
+        var request = IvrApp.Callback("Answer", "", answer!["Session"], callId);
+        request["Error"] = JsonNode.Parse(emptyError);
+        var (status, welcome) = await app.PostAsync(request);
+
+        Assert.Equal(200, status);
+        Assert.Equal("Play", IvrApp.Text(welcome, "Type"));
+        Assert.Equal("1", IvrApp.Text(welcome, "Prompt"));
+        var noted = Assert.Single(logs.Lines, l => l.EventId.Id == 2109);
+        Assert.Equal((LogLevel.Debug, callId), (noted.Level, noted.Find("CallId")));
+    }
+
     [Fact]
     public async Task FormEncodedCallback_Answered()
     {

@@ -178,7 +178,35 @@ public class IvrRequestParserTests
         Assert.Equal(expected, ParseOk($$"""{"UniqueCallId":"c-1","Error":{{errorJson}}}""").Error!.ErrorNo);
 
     [Fact]
-    public void Parse_ErrorNull_NoError() => Assert.Null(ParseOk("""{"UniqueCallId":"c-1","Error":null}""").Error);
+    public void Parse_ErrorNull_NoError()
+    {
+        var request = ParseOk("""{"UniqueCallId":"c-1","Error":null}""");
+        Assert.Equal((null, false), (request.Error, request.EmptyErrorIgnored));
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("\"\"")]
+    [InlineData("\"  \"")]
+    [InlineData("[]")]
+    [InlineData("false")]
+    [InlineData("""{"ErrorNo":"","ErrorMsg":""}""")]
+    [InlineData("""{"ErrorNo":null,"ErrorMsg":" "}""")]
+    public void Parse_ErrorWithNeitherErrorNoNorErrorMsg_NoErrorButNoted(string errorJson)
+    {
+        var request = ParseOk($$"""{"UniqueCallId":"c-1","Error":{{errorJson}}}""");
+        Assert.Equal((null, true), (request.Error, request.EmptyErrorIgnored));
+    }
+
+    [Theory]
+    [InlineData("""{"ErrorNo":"4"}""", "4", "")]
+    [InlineData("""{"ErrorMsg":"no SIP account"}""", "", "no SIP account")]
+    [InlineData("\"app timeout\"", "", "app timeout")]
+    public void Parse_ErrorWithErrorNoOrErrorMsg_IsAnError(string errorJson, string errorNo, string errorMsg)
+    {
+        var request = ParseOk($$"""{"UniqueCallId":"c-1","Error":{{errorJson}}}""");
+        Assert.Equal((new IvrError(errorNo, errorMsg), false), (request.Error, request.EmptyErrorIgnored));
+    }
 
     [Fact]
     public void Parse_PropertyNamesInOtherCasing_Read()
