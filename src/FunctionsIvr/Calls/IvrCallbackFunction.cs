@@ -9,7 +9,8 @@ namespace FunctionsIvr.Calls;
 
 /// <summary>
 /// The <c>IvrCallback</c> function: <c>POST /api/ivr</c>, forwarded by the Functions host as is. The request filter
-/// has already enforced the body limit and the Hash; from here on every answer is 200 with one valid action.
+/// has already enforced the body limit and the Hash; from here on every answer to a usable callback is 200 with one
+/// valid action. A callback that is not usable (no UniqueCallId) is answered 400, so the platform takes its own fallback.
 /// </summary>
 public static partial class IvrCallbackFunction
 {
@@ -39,9 +40,12 @@ public static partial class IvrCallbackFunction
         var parsed = http.GetIvrParseResult();
         if (parsed.Request is not { } request)
         {
-            // Only reachable without a configured Hash (Development): a caller may still be on the line.
+            // The right Hash but no UniqueCallId (or, with no Hash configured, any unreadable body). An action here could
+            // carry no Session tied to the call: the callback after it would be unusable again (the team queue dialled
+            // again, with no step count to stop it) or start over at the greeting. An error status, as for a wrong Hash,
+            // has the platform take the panel's fallback instead.
             Log.Unusable(logger, parsed.Error?.Reason ?? "no request");
-            return new IvrActionResult(SafeAction(transfer.Value));
+            return TypedResults.StatusCode(StatusCodes.Status400BadRequest);
         }
 
         // The CallId reaches every log line and dependency of this request in Application Insights through this tag
@@ -191,7 +195,7 @@ public static partial class IvrCallbackFunction
         public static partial void AnsweredRoutine(ILogger logger, string callId, string eventName, string step, string nextStep, string action,
             double elapsedMs, double erpMs, int erpCalls);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Callback not usable ({Reason}): transferring to the team queue")]
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Callback not usable ({Reason}): answered 400, the platform takes its fallback")]
         public static partial void Unusable(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 2109, Level = LogLevel.Debug,

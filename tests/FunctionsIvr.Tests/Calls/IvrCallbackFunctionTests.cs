@@ -113,6 +113,19 @@ public class IvrCallbackFunctionTests : IClassFixture<IvrAppFixture>
     }
 
     [Fact]
+    public async Task RightHashButNoUniqueCallId_400SoThePlatformTakesItsFallback()
+    {
+        // An action here could not carry a Session for the call: a queue busy after it would come back just as unusable.
+        var request = IvrApp.Callback("CallStatus", "Busy");
+        request.Remove("UniqueCallId");
+
+        var (status, body) = await _app.PostAsync(request);
+
+        Assert.Equal(400, status);
+        Assert.Null(body);
+    }
+
+    [Fact]
     public async Task ForgedSessionStep_ApologyInsteadOfTheForgedStep()
     {
         var callId = "call-" + Guid.NewGuid().ToString("N");
