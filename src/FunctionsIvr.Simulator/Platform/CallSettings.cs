@@ -7,7 +7,8 @@ public sealed record CallSettings
     public const string DefaultFromNumber = "48600100200";
     public const string DefaultToNumber = "48221234567";
     public static readonly TimeSpan DefaultBudget = TimeSpan.FromMilliseconds(1500);
-    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(10);
+    /// <summary>The panel's max wait as docs/deploy.md sets it: past it the real platform takes its fallback.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromMilliseconds(3000);
 
     public Uri Url { get; init; } = DefaultUrl;
 
