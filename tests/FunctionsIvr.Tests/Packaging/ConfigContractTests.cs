@@ -129,6 +129,16 @@ public partial class ConfigContractTests
     }
 
     [Fact]
+    public void IvrSayParameterNames_Documented()
+    {
+        // The platform does not publish them: whoever deploys must find the setting to put the confirmed names in.
+        var say = Documented.Where(d => d.Name.StartsWith("Ivr__SayParameterNames__", StringComparison.Ordinal)).ToList();
+
+        Assert.True(say.Count > 0, "docs/configuration.md has no Ivr__SayParameterNames__<action> row");
+        Assert.All(say, d => Assert.True(BindsToProperty(d.Name), $"{d.Name} binds to no IvrOptions property"));
+    }
+
+    [Fact]
     public void IvrAnswerModeParameter_AllowsOnlyValuesTheAppAccepts()
     {
         // A value the enum does not know stops the app at start, after a successful deployment.
@@ -150,13 +160,22 @@ public partial class ConfigContractTests
         [FunctionsIvr.Escalations.EscalationOptions.SectionName] = typeof(FunctionsIvr.Escalations.EscalationOptions),
     };
 
-    /// <summary>Walks <c>Section__Property__Property</c> through the options type, ignoring case as the configuration binder does.</summary>
+    /// <summary>
+    /// Walks <c>Section__Property__Property</c> through the options type, ignoring case as the configuration binder does.
+    /// Below a dictionary property any name is a key (<c>Ivr__SayParameterNames__SayNumber</c>).
+    /// </summary>
     private static bool BindsToProperty(string setting)
     {
         var parts = setting.Split("__");
         var type = AppSections[parts[0]];
         foreach (var part in parts.Skip(1))
         {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) && type.GetGenericArguments()[0] == typeof(string))
+            {
+                type = type.GetGenericArguments()[1];
+                continue;
+            }
+
             var property = type.GetProperty(part, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
             if (property is null || !property.CanWrite) return false;
             type = property.PropertyType;
