@@ -24,9 +24,9 @@ param principalType string = 'User'
 @minLength(1)
 param erpBaseUrl string
 
-@description('App: the app answers the call itself (Answer action; panel auto-answer off). Auto: the IVR object auto-answers.')
+@description('Auto: the IVR object auto-answers (only documented callbacks follow). App: the app answers the call itself (Answer action; panel auto-answer off), relying on a callback after Answer that the platform does not document (docs/deploy.md, section 3).')
 @allowed(['Auto', 'App'])
-param ivrAnswerMode string = 'App'
+param ivrAnswerMode string = 'Auto'
 
 @description('PBX object login of the first person callers are transferred to, and of the team queue (both or neither).')
 param transferAgentLogin string = ''

@@ -152,6 +152,19 @@ public partial class ConfigContractTests
         Assert.All(values, v => Assert.True(Enum.TryParse<FunctionsIvr.Ivr.IvrAnswerMode>(v, ignoreCase: true, out _), $"ivrAnswerMode '{v}' is not an IvrAnswerMode"));
     }
 
+    [Fact]
+    public void IvrAnswerModeDeploymentDefault_IsTheAppsDefault()
+    {
+        // Auto moves on documented callbacks only; App waits for a callback after Answer that the platform does not document.
+        var expected = new FunctionsIvr.Ivr.IvrOptions().AnswerMode.ToString();
+        var bicep = AnswerModeBicepDefault().Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep")));
+        var parameters = AnswerModeAzdDefault().Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.parameters.json")));
+        Assert.True(bicep.Success, "main.bicep has no default on param ivrAnswerMode");
+        Assert.True(parameters.Success, "main.parameters.json has no ${IVR_ANSWER_MODE=...} default");
+
+        Assert.Equal((expected, expected), (bicep.Groups["value"].Value, parameters.Groups["value"].Value));
+    }
+
     /// <summary>The sections the app binds to options classes, by their section name.</summary>
     private static readonly IReadOnlyDictionary<string, Type> AppSections = new Dictionary<string, Type>(StringComparer.Ordinal)
     {
@@ -236,6 +249,12 @@ public partial class ConfigContractTests
 
     [GeneratedRegex(@"@allowed\(\[(?<values>[^\]]*)\]\)\s*param ivrAnswerMode\b")]
     private static partial Regex AnswerModeAllowed();
+
+    [GeneratedRegex(@"\bparam ivrAnswerMode string = '(?<value>[^']*)'")]
+    private static partial Regex AnswerModeBicepDefault();
+
+    [GeneratedRegex(@"\$\{IVR_ANSWER_MODE=(?<value>[^}]*)\}")]
+    private static partial Regex AnswerModeAzdDefault();
 
     [GeneratedRegex(@"^\|\s*`(?<name>[^`]+)`\s*\|")]
     private static partial Regex DocumentedRow();
