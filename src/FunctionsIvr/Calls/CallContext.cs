@@ -99,6 +99,9 @@ public sealed class CallContext
 
     public string? Get(string key) => Session.Get(key);
 
+    /// <summary>On the fallback path: the step whose callback failed (null before any failure).</summary>
+    public string? FailedStep => Get(CallEngine.InFallbackKey);
+
     public void Set(string key, string? value) => Session = Session.With(key, value);
 
     /// <summary>The call's larger state, loaded once per callback (a new one if the call has none yet).</summary>

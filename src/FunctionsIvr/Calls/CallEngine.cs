@@ -16,12 +16,16 @@ public sealed partial class CallEngine
     /// <summary>Holding prompt played while slow work goes on.</summary>
     public const string HoldPrompt = "please_wait";
 
+    /// <summary>"Sorry, nobody is available": the last thing a caller hears when the fallback path itself fails.</summary>
+    public const string FinalPrompt = "sorry_unavailable";
+
     // Session keys the engine owns (short: the Session travels on every callback).
     internal const string HoldCountKey = "_h";
     internal const string HeldEventKey = "_he";
     internal const string HeldDataKey = "_hd";
     // Marks a hold of the call's first callback, which came without a Session: its replay starts the call afresh.
     internal const string HeldWithoutSessionKey = "_hn";
+    // Set once the call takes the fallback; holds the step that failed, so the fallback does not lead back into it.
     internal const string InFallbackKey = "_fb";
 
     private readonly CallFlow _flow;
@@ -287,19 +291,20 @@ public sealed partial class CallEngine
     }
 
     /// <summary>
-    /// Enters the fallback step; if the call is already on its way out (or the fallback itself fails) it hangs up,
-    /// so a failing transfer can never loop back into another apology.
+    /// Enters the fallback step. If the call is already on its way out (or the fallback itself fails) it plays the final
+    /// message and moves to the end step, whose next callback hangs up; a failure at the end step hangs up at once. So a
+    /// failing transfer or prompt can never loop back into another apology.
     /// </summary>
     private CallTurn FallbackTurn(IvrRequest request, CallSession? session, int sequence, string reason)
     {
         Log.Fallback(_logger, request.UniqueCallId, session?.Step ?? "", reason);
         var baseSession = (session ?? new CallSession { Step = CallFlow.StartStep }) with { Steps = sequence };
         var fromStep = session?.Step ?? CallFlow.StartStep;
-        if (baseSession.Get(InFallbackKey) is null && baseSession.Steps < _options.MaxStepsPerCall + 3)
+        if (baseSession.Get(InFallbackKey) is null && fromStep != CallFlow.EndStep && baseSession.Steps < _options.MaxStepsPerCall + 3)
         {
             try
             {
-                var context = new CallContext(request, baseSession.With(InFallbackKey, "1") with { Step = CallFlow.FallbackStep, Tries = 0 },
+                var context = new CallContext(request, baseSession.With(InFallbackKey, fromStep) with { Step = CallFlow.FallbackStep, Tries = 0 },
                     _actions, _flow.Prompts, _services, _time, _stateStore, CancellationToken.None);
                 context.Note(reason);
                 var entered = _flow[CallFlow.FallbackStep].Enter(context);
@@ -315,7 +320,8 @@ public sealed partial class CallEngine
             }
         }
 
-        return new CallTurn(IvrAction.Hangup(), baseSession with { Step = CallFlow.EndStep, Tries = 0 }, fromStep, [reason]) { IsFallback = true };
+        var final = fromStep != CallFlow.EndStep && _flow.Prompts.Contains(FinalPrompt) ? _actions.Play(FinalPrompt) : IvrAction.Hangup();
+        return new CallTurn(final, baseSession with { Step = CallFlow.EndStep, Tries = 0 }, fromStep, [reason]) { IsFallback = true };
     }
 
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>

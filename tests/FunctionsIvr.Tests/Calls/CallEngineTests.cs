@@ -40,15 +40,31 @@ public class CallEngineTests
     }
 
     [Fact]
-    public async Task PlatformError_DuringFallback_HangsUpInsteadOfLooping()
+    public async Task PlatformError_DuringFallback_FinalMessageThenHangupInsteadOfLooping()
     {
         using var call = new EngineHarness();
         await call.SendAsync("Connected");
         await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
         await call.SendAsync("Play");
 
+        var final = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var end = await call.SendAsync("Play");
+
+        Assert.True(final.IsFallback);
+        Assert.Equal("9", final.Action["Prompt"]);
+        Assert.Equal(CallFlow.EndStep, final.Session.Step);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task PlatformError_AtTheEndStep_HangsUpWithoutAnotherApology()
+    {
+        using var call = new EngineHarness();
+        call.UseSession(new CallSession { Step = CallFlow.EndStep, Steps = 4 });
+
         var turn = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
 
+        Assert.True(turn.IsFallback);
         Assert.Equal(IvrActionTypes.Hangup, turn.Action.Type);
     }
 
