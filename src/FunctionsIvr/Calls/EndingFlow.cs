@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 namespace FunctionsIvr.Calls;
 
 /// <summary>
-/// How calls end: the hang-up, and the safe path every failure takes (an apology, then the team queue or a hang-up).
+/// How calls end: the hang-up, and the safe path every failure takes: an apology, then the team queue (or a hang-up),
+/// and when the queue does not answer, the same "nobody available" ending as the transfer chain. The path never leads
+/// back into the step that failed: a failed team-queue transfer is not dialled again.
 /// The fallback's Enter must answer at once, without I/O: it is what the caller hears when everything else failed.
 /// </summary>
 public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
@@ -19,15 +21,24 @@ public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
 
         flow.Step(CallFlow.FallbackStep)
             .Enter(ctx => ctx.Play(Prompts.Apology))
-            .Then(transfer.FallbackToQueue ? FallbackQueue : CallFlow.EndStep);
+            .Resume(ctx => CallContext.Goto(AfterApology(ctx.FailedStep)));
 
         flow.Step(FallbackQueue)
             .Enter(ctx => ctx.TransferWithCardAsync(transfer.TeamQueue, transfer.QueueRingSeconds))
-            .Then(CallFlow.EndStep);
+            .Resume(ctx => TransferFlow.AfterTransferAsync(ctx, transfer.TeamQueue, notAnswered: TransferFlow.NobodyAvailable));
 
         // A callback after Hangup (the platform may send one) gets another Hangup, never a new conversation.
         flow.Step(CallFlow.EndStep)
             .Enter(ctx => ctx.Hangup())
             .Resume(ctx => ctx.Hangup());
+
+        string AfterApology(string? failedStep) => failedStep switch
+        {
+            // The team queue itself failed: its "nobody available" ending, not a second dial of the same queue.
+            TransferFlow.ToQueue => TransferFlow.NobodyAvailable,
+            // The ending itself failed (its escalation is queued before its prompt): the apology was the last word.
+            TransferFlow.NobodyAvailable => CallFlow.EndStep,
+            _ => transfer.FallbackToQueue ? FallbackQueue : CallFlow.EndStep,
+        };
     }
 }

@@ -26,16 +26,18 @@ public class CallEngineTests
     }
 
     [Fact]
-    public async Task Fallback_ThenTeamQueue_ThenHangup()
+    public async Task Fallback_TeamQueueNotAnswered_NobodyAvailableThenHangup()
     {
         using var call = new EngineHarness();
         await call.SendAsync("Connected");
         await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
 
         var queue = await call.SendAsync("Play");
-        var end = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
 
         Assert.Equal("kolejka_sprzedaz", queue.Action["Destination"]);
+        Assert.Equal("9", sorry.Action["Prompt"]);
         Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
     }
 

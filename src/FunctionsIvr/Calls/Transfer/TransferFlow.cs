@@ -13,6 +13,7 @@ namespace FunctionsIvr.Calls.Transfer;
 /// Routing in layers, never in a loop: the caller's account manager (or the duty agent), then the team queue,
 /// then an apology, an escalation so someone calls back, and a hang-up.
 /// Each layer moves on for Busy, Noanswer, Cancel and Error alike. A bridged call is noted on the ERP call record.
+/// The fallback path (<see cref="EndingFlow"/>) ends in the same <see cref="NobodyAvailable"/> step.
 /// </summary>
 public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModule
 {
@@ -37,14 +38,20 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         flow.Step(NobodyAvailable)
             .Enter(async ctx =>
             {
-                var detail = $"Transferred to {AgentOf(ctx)}, then to the team queue {transfer.TeamQueue}; the queue call ended with {Status(ctx)}.";
-                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, detail, ToQueue);
+                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, NobodyAnsweredDetail(ctx), UnansweredStep(ctx));
                 await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned, "Nobody answered the transfer; a call back was escalated.");
                 return ctx.Play(Prompts.SorryUnavailable);
             })
             .Then(CallFlow.EndStep);
 
         string AgentOf(CallContext ctx) => ctx.Get(CallerKeys.AccountManagerLogin) ?? transfer.AgentLogin;
+
+        string NobodyAnsweredDetail(CallContext ctx) => ctx.FailedStep switch
+        {
+            null => $"Transferred to {AgentOf(ctx)}, then to the team queue {transfer.TeamQueue}; the queue call ended with {Status(ctx)}.",
+            ToQueue => $"Transferred to {AgentOf(ctx)}, then to the team queue {transfer.TeamQueue}; the queue call failed, so it was not dialled again.",
+            var failed => $"The call failed in step {failed}; after an apology it was transferred to the team queue {transfer.TeamQueue}, and the queue call ended with {Status(ctx)}.",
+        };
     }
 
     /// <summary>
@@ -58,6 +65,9 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         await CallRecordUpdates.TransferredAsync(ctx, destination);
         return CallContext.Goto(CallFlow.EndStep);
     }
+
+    /// <summary>The step whose transfer went unanswered: the chain's queue step, or the fallback's when it dialled the queue.</summary>
+    private static string UnansweredStep(CallContext ctx) => ctx.FailedStep is null or ToQueue ? ToQueue : EndingFlow.FallbackQueue;
 
     private static string Status(CallContext ctx) => ctx.CallStatus.Length == 0 ? "no status" : ctx.CallStatus;
 }

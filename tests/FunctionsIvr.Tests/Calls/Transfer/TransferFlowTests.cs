@@ -95,6 +95,98 @@ public class TransferFlowTests
         Assert.Equal("kolejka_sprzedaz", update.TransferredTo);
     }
 
+    [Fact]
+    public async Task AccountManagerDialFails_FallbackQueueNotAnswered_NobodyAvailableAndEscalated()
+    {
+        using var call = await AtAccountManager();
+
+        var apology = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var queue = await call.SendAsync("Play");
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 8", Listening.Heard(apology.Action));
+        Assert.Equal("CallByObjectLogin kolejka_sprzedaz", Listening.Heard(queue.Action));
+        Assert.Equal("Play 9", Listening.Heard(sorry.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        var message = Assert.Single(call.Work.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal(EscalationReason.NobodyAnswered, escalation.Reason);
+        Assert.Equal("fallback_queue", escalation.Step);
+        Assert.Equal("Anna Nowak", escalation.Recipient?.Name);
+        Assert.Contains("transfer_agent", escalation.Detail, StringComparison.Ordinal);
+        Assert.Contains("Noanswer", escalation.Detail, StringComparison.Ordinal);
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Abandoned, update.Outcome);
+        Assert.NotNull(update.EndedAt);
+    }
+
+    [Fact]
+    public async Task TeamQueueDialFails_ApologyThenNobodyAvailable_QueueNotDialledAgain()
+    {
+        using var call = await AtTeamQueue();
+
+        var apology = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var sorry = await call.SendAsync("Play");
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 8", Listening.Heard(apology.Action));
+        Assert.Equal("Play 9", Listening.Heard(sorry.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        var message = Assert.Single(call.Work.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal(EscalationReason.NobodyAnswered, escalation.Reason);
+        Assert.Equal("transfer_queue", escalation.Step);
+        Assert.Contains("not dialled again", escalation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccountManagerDialFails_FallbackQueueAnswers_CallRecordTransferredToTheQueue()
+    {
+        using var call = await AtAccountManager();
+        await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        await call.SendAsync("Play");
+
+        var end = await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Equal(CallOutcomes.Transferred, update.Outcome);
+        Assert.Equal("kolejka_sprzedaz", update.TransferredTo);
+        Assert.Empty(call.Work.On(QueueNames.Escalations));
+    }
+
+    [Fact]
+    public async Task NobodyAvailablePromptFails_ApologyThenHangup_NotTheQueueAgain()
+    {
+        using var call = await AtTeamQueue();
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        var apology = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 8", Listening.Heard(apology.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Single(call.Work.On(QueueNames.Escalations));
+    }
+
+    [Fact]
+    public async Task FallbackNobodyAvailablePromptFails_FinalMessageThenHangup_NoLoop()
+    {
+        using var call = await AtAccountManager();
+        await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        await call.SendAsync("Play");
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        var final = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
+        var end = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
+
+        Assert.Equal("Play 9", Listening.Heard(final.Action));
+        Assert.Equal("end", final.Session.Step);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Single(call.Work.On(QueueNames.Escalations));
+    }
+
     private static async Task<EngineHarness> AtAccountManager()
     {
         var contact = EngineHarness.RegularCustomer with
