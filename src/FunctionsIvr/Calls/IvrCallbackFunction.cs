@@ -112,6 +112,9 @@ public static partial class IvrCallbackFunction
     /// <summary>
     /// The safe action's Session: the call's end step, so a callback after it (the team queue busy, say) gets a hangup,
     /// not a new call from the start. None when even that cannot be signed.
+    /// Not the fallback's "nobody available" ending: this answer means the engine, the Session or the call log threw, so
+    /// the call's own data (caller, call record) cannot be trusted, and a callback sent back into the flow could fail the
+    /// same way and be answered with the queue again.
     /// </summary>
     private static byte[]? EndSession(SessionCodec codec, string callId, int steps)
     {
