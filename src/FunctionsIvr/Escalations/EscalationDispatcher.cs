@@ -36,7 +36,8 @@ public sealed class EscalationDispatcher
     }
 
     /// <param name="deliveryCount">The queue's delivery count (1 on the first attempt); from
-    /// <see cref="EscalationOptions.FallbackAfterDeliveries"/> on, transient failures fall back too.</param>
+    /// <see cref="EscalationOptions.FallbackAfterDeliveries"/> on, a transient failure falls back to a channel not yet
+    /// tried, and at <see cref="EscalationOptions.MaxDeliveryCount"/> it is given up so the ticket is still created.</param>
     /// <exception cref="EscalationDeliveryException">Transient: try again later. Permanent: the ticket was rejected.</exception>
     public async Task<EscalationDispatchResult> DispatchAsync(Escalation escalation, int deliveryCount = 1, CancellationToken cancellationToken = default)
     {
@@ -110,7 +111,7 @@ public sealed class EscalationDispatcher
         }
 
         var name = EscalationText.ChannelName(channel);
-        var address = channel == EscalationChannel.Email ? recipient.Email : recipient.WhatsAppNumber;
+        var address = AddressOn(recipient, channel);
         if (string.IsNullOrWhiteSpace(address))
         {
             var missing = channel == EscalationChannel.Email ? "e-mail address" : "WhatsApp number";
@@ -125,7 +126,7 @@ public sealed class EscalationDispatcher
             var instead = channel == recipient.PreferredChannel ? "" : " instead";
             return Remember(key, new ChannelOutcome(true, $"Sent to {recipient.Name} by {name}{instead} ({receipt})."));
         }
-        catch (EscalationDeliveryException e) when (!e.IsTransient || deliveryCount >= _options.FallbackAfterDeliveries)
+        catch (EscalationDeliveryException e) when (!e.IsTransient || GivesUpTransientFailure(escalation, recipient, fallback, deliveryCount))
         {
             var kind = e.IsTransient ? $"still failing on delivery {deliveryCount}" : "permanent";
             if (fallback is { } next) Log.FallingBack(_logger, maskedId, channel, kind, next, e.Message);
@@ -137,6 +138,21 @@ public sealed class EscalationDispatcher
             throw;
         }
     }
+
+    /// <summary>
+    /// A transient failure counts as final only where that still reaches the person: from FallbackAfterDeliveries on
+    /// when a channel not yet tried has an address, otherwise the queue's backoff retries it. At the last delivery
+    /// it is given up, so the ticket is created (saying so) rather than the message dead-lettered without one.
+    /// </summary>
+    private bool GivesUpTransientFailure(Escalation escalation, EscalationRecipient recipient, EscalationChannel? fallback, int deliveryCount)
+    {
+        if (deliveryCount >= _options.MaxDeliveryCount) return true;
+        if (deliveryCount < _options.FallbackAfterDeliveries || fallback is not { } next) return false;
+        return !string.IsNullOrWhiteSpace(AddressOn(recipient, next)) && !_outcomes.ContainsKey((escalation.EscalationId, next));
+    }
+
+    private static string? AddressOn(EscalationRecipient recipient, EscalationChannel channel) =>
+        channel == EscalationChannel.Email ? recipient.Email : recipient.WhatsAppNumber;
 
     private async Task<string> DeliverTicketAsync(EscalationDelivery delivery, int deliveryCount, CancellationToken cancellationToken)
     {

@@ -24,9 +24,17 @@ public sealed class EscalationOptions
 
     /// <summary>
     /// From this delivery of a message on, a transient failure of the preferred channel also falls back to the other
-    /// one, so a long WhatsApp or SMTP outage still reaches the person before the message is dead-lettered.
+    /// one when the recipient has an address there, so a long WhatsApp or SMTP outage still reaches the person. Without
+    /// one the message keeps being redelivered with backoff.
     /// </summary>
     public int FallbackAfterDeliveries { get; set; } = 3;
+
+    /// <summary>
+    /// The <c>escalations</c> queue's maxDeliveryCount (10 in infra/app/servicebus.bicep and for the in-process queue).
+    /// At this delivery a transient failure with no channel left is given up, so the ticket is still created and says
+    /// so, instead of the message being dead-lettered without one.
+    /// </summary>
+    public int MaxDeliveryCount { get; set; } = 10;
 
     public TicketChannelOptions Ticket { get; set; } = new();
     public EmailChannelOptions Email { get; set; } = new();

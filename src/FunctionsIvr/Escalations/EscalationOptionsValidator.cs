@@ -19,6 +19,8 @@ internal sealed partial class EscalationOptionsValidator : IValidateOptions<Esca
             errors.Add($"{Section}:PublicBaseUrl must be an absolute http(s) URL, e.g. https://ivr.example.com.");
         if (options.FallbackAfterDeliveries < 1)
             errors.Add($"{Section}:FallbackAfterDeliveries must be 1 or more.");
+        if (options.MaxDeliveryCount < 1)
+            errors.Add($"{Section}:MaxDeliveryCount must be 1 or more (the escalations queue's maxDeliveryCount, 10).");
         if (string.IsNullOrWhiteSpace(options.TimeZone))
             errors.Add($"{Section}:TimeZone must name a time zone, e.g. Europe/Warsaw.");
 

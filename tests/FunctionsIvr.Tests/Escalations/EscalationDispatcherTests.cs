@@ -69,6 +69,79 @@ public sealed class EscalationDispatcherTests
     }
 
     [Fact]
+    public async Task Dispatch_EmailOnlyRecipientStillFailingTransientlyAtFallbackDelivery_ThrowsForRedeliveryWithoutTicket()
+    {
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var sut = CreateSut(new EscalationOptions { FallbackAfterDeliveries = 3 });
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EmailOnly(), deliveryCount: 3));
+
+        Assert.True(error.IsTransient);
+        Assert.Empty(_ticket.Deliveries);
+    }
+
+    [Fact]
+    public async Task Dispatch_FallbackFailedForGoodAndItStillFailsTransientlyAtFallbackDelivery_ThrowsForRedelivery()
+    {
+        _whatsApp.FailNext(transient: false, "not a WhatsApp user");
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var sut = CreateSut(new EscalationOptions { FallbackAfterDeliveries = 3 });
+        var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, deliveryCount: 2));
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, deliveryCount: 3));
+        var result = await sut.DispatchAsync(escalation, deliveryCount: 4);
+
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        Assert.Equal(3, _email.Attempts);
+    }
+
+    [Fact]
+    public async Task Dispatch_EmailOnlyRecipientStillFailingTransientlyAtLastDelivery_TicketIsCreatedAndSaysTheEmailFailed()
+    {
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var sut = CreateSut();
+
+        var result = await sut.DispatchAsync(EmailOnly(), deliveryCount: 10);
+
+        Assert.Null(result.NotifiedBy);
+        var ticket = Assert.Single(_ticket.Deliveries);
+        Assert.Equal("anna.nowak@example.com", ticket.To);
+        Assert.Contains(ticket.Notes, n => n.StartsWith("E-mail to Anna Nowak failed (still failing on delivery 10): SMTP 421", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Dispatch_EmailOnlyRecipientWhileTheRelayAnswers421_TheEmailIsSentWhenTheRelayRecovers()
+    {
+        await using var smtp = SmtpTestServer.Start();
+        smtp.DataReply = "421 4.3.2 Service not available, try later";
+        var folder = EscalationTestData.NewTempFolder();
+        try
+        {
+            var email = new SmtpEmailChannel(
+                new EmailChannelOptions { Host = "127.0.0.1", Port = smtp.Port, EnableSsl = false, From = "FunctionsIvr <ivr@functionsivr.test>" },
+                folder, new EscalationText(new EscalationOptions()), NullLogger<SmtpEmailChannel>.Instance);
+            var sut = new EscalationDispatcher(
+                [_ticket, email, _whatsApp], Options.Create(new EscalationOptions { FallbackAfterDeliveries = 3 }), NullLogger<EscalationDispatcher>.Instance);
+            var escalation = EmailOnly();
+
+            for (var delivery = 1; delivery <= 4; delivery++)
+                await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, delivery));
+            smtp.DataReply = null;
+            var result = await sut.DispatchAsync(escalation, deliveryCount: 5);
+
+            Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+            Assert.Contains("anna.nowak@example.com", Assert.Single(smtp.Messages).Raw, StringComparison.Ordinal);
+            Assert.Contains(Assert.Single(_ticket.Deliveries).Notes, n => n.StartsWith("Sent to Anna Nowak by e-mail", StringComparison.Ordinal));
+        }
+        finally
+        {
+            EscalationTestData.DeleteFolder(folder);
+        }
+    }
+
+    [Fact]
     public async Task Dispatch_RedeliveredAfterTicketFailed_DoesNotMessageTheRecipientTwice()
     {
         _ticket.FailNext(transient: true, "Helpdesk answered 503");
@@ -178,6 +251,13 @@ public sealed class EscalationDispatcherTests
         Assert.False(error.IsTransient);
         Assert.Equal(EscalationChannel.Ticket, error.Channel);
         Assert.Single(_email.Deliveries);
+    }
+
+    /// <summary>A rep reachable by e-mail only: there is no other channel to fall back to.</summary>
+    private static Escalation EmailOnly()
+    {
+        var escalation = EscalationTestData.VipNobodyAnswered();
+        return escalation with { Recipient = escalation.Recipient! with { WhatsAppNumber = null } };
     }
 
     private EscalationDispatcher CreateSut(EscalationOptions? options = null) =>
