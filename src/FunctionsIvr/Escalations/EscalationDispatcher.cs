@@ -7,7 +7,7 @@ namespace FunctionsIvr.Escalations;
 
 /// <summary>
 /// Delivers one escalation: first tells the recipient on their preferred channel (e-mail or WhatsApp), falling back to
-/// the other one when it fails for good, then creates the ticket, the record of truth for support, which says how the
+/// the other one when it fails for good (or, free-text WhatsApp, cannot be confirmed), then creates the ticket, the record of truth for support, which says how the
 /// recipient was told. Without a recipient the ticket goes to the team.
 /// <para>
 /// Idempotent per (EscalationId, channel) within the process: a channel that delivered (or failed for good) is not
@@ -84,14 +84,23 @@ public sealed class EscalationDispatcher
         var preferred = recipient.PreferredChannel;
         var fallback = preferred == EscalationChannel.Email ? EscalationChannel.WhatsApp : EscalationChannel.Email;
 
-        var first = await TryNotifyAsync(escalation, recipient, preferred, fallback, deliveryCount, notes, cancellationToken);
+        var first = await TryNotifyAsync(escalation, recipient, preferred, fallback, deliveryCount, notes, "", cancellationToken);
         notes.Add(first.Note);
-        if (first.Delivered) return preferred;
+        if (first.Delivered && !IsUnconfirmed(preferred)) return preferred;
 
-        var second = await TryNotifyAsync(escalation, recipient, fallback, null, deliveryCount, notes, cancellationToken);
+        var second = await TryNotifyAsync(
+            escalation, recipient, fallback, null, deliveryCount, notes, first.Delivered ? " as well" : " instead", cancellationToken);
         notes.Add(second.Note);
-        return second.Delivered ? fallback : null;
+        return second.Delivered ? fallback : first.Delivered ? preferred : null;
     }
+
+    /// <summary>
+    /// Free-text WhatsApp through the Cloud API: accepted with 200 even outside the 24-hour window, where it then fails
+    /// (error 131047) and only the status webhook, which this app does not have, hears of it. So the other channel
+    /// is used as well, and it is no fallback that would justify giving up a transiently failing channel.
+    /// </summary>
+    private bool IsUnconfirmed(EscalationChannel channel) =>
+        channel == EscalationChannel.WhatsApp && _options.WhatsApp.IsConfigured && string.IsNullOrWhiteSpace(_options.WhatsApp.TemplateName);
 
     private async Task<ChannelOutcome> TryNotifyAsync(
         Escalation escalation,
@@ -100,6 +109,7 @@ public sealed class EscalationDispatcher
         EscalationChannel? fallback,
         int deliveryCount,
         IReadOnlyList<string> notesSoFar,
+        string asFallback,
         CancellationToken cancellationToken)
     {
         var maskedId = Redact.Id(escalation.EscalationId);
@@ -123,8 +133,10 @@ public sealed class EscalationDispatcher
         {
             var delivery = new EscalationDelivery(escalation, address, recipient.Name) { Notes = notesSoFar.ToArray() };
             var receipt = await ChannelFor(channel).DeliverAsync(delivery, cancellationToken);
-            var instead = channel == recipient.PreferredChannel ? "" : " instead";
-            return Remember(key, new ChannelOutcome(true, $"Sent to {recipient.Name} by {name}{instead} ({receipt})."));
+            var note = IsUnconfirmed(channel)
+                ? $"Sent to {recipient.Name} by {name}{asFallback} as free text ({receipt}), unconfirmed: it arrives only if they wrote to the business number in the last 24 hours."
+                : $"Sent to {recipient.Name} by {name}{asFallback} ({receipt}).";
+            return Remember(key, new ChannelOutcome(true, note));
         }
         catch (EscalationDeliveryException e) when (!e.IsTransient || GivesUpTransientFailure(escalation, recipient, fallback, deliveryCount))
         {
@@ -141,14 +153,15 @@ public sealed class EscalationDispatcher
 
     /// <summary>
     /// A transient failure counts as final only where that still reaches the person: from FallbackAfterDeliveries on
-    /// when a channel not yet tried has an address, otherwise the queue's backoff retries it. At the last delivery
+    /// when a channel not yet tried has an address and confirms delivery, otherwise the queue's backoff retries it. At the last delivery
     /// it is given up, so the ticket is created (saying so) rather than the message dead-lettered without one.
     /// </summary>
     private bool GivesUpTransientFailure(Escalation escalation, EscalationRecipient recipient, EscalationChannel? fallback, int deliveryCount)
     {
         if (deliveryCount >= _options.MaxDeliveryCount) return true;
         if (deliveryCount < _options.FallbackAfterDeliveries || fallback is not { } next) return false;
-        return !string.IsNullOrWhiteSpace(AddressOn(recipient, next)) && !_outcomes.ContainsKey((escalation.EscalationId, next));
+        return !string.IsNullOrWhiteSpace(AddressOn(recipient, next)) && !_outcomes.ContainsKey((escalation.EscalationId, next))
+            && !IsUnconfirmed(next);
     }
 
     private static string? AddressOn(EscalationRecipient recipient, EscalationChannel channel) =>

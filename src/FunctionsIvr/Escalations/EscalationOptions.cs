@@ -92,8 +92,9 @@ public sealed class WhatsAppChannelOptions
 
     /// <summary>
     /// An approved template with three body parameters (what happened, the caller, the call log link). Free text is
-    /// only delivered inside the 24-hour window after the recipient last wrote to the business number; a template
-    /// is delivered any time.
+    /// only delivered inside the 24-hour window after the recipient last wrote to the business number, and a failure
+    /// is reported only to a status webhook, so without a template the e-mail is sent as well; a template is
+    /// delivered any time.
     /// </summary>
     public string? TemplateName { get; set; }
     public string TemplateLanguage { get; set; } = "en";

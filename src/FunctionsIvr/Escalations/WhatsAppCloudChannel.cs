@@ -10,8 +10,10 @@ namespace FunctionsIvr.Escalations;
 /// <summary>
 /// Sends a WhatsApp message through the Cloud API: <c>POST {BaseUrl}/{ApiVersion}/{PhoneNumberId}/messages</c> with a
 /// bearer token; free text, or the configured template. Errors come back as Graph API error objects; 429, 5xx and
-/// the throttling codes are transient, the rest (expired token, re-engagement window closed, not a WhatsApp user)
-/// permanent, which makes the dispatcher fall back to e-mail.
+/// the throttling codes are transient, the rest (expired token, invalid number, template not found) permanent, which
+/// makes the dispatcher fall back to e-mail. A 200 means accepted, not delivered: a free-text message outside the
+/// recipient's 24-hour window fails afterwards (131047), reported only to a status webhook, so the dispatcher does
+/// not count free text as confirmed.
 /// </summary>
 internal sealed class WhatsAppCloudChannel(
     IHttpClientFactory httpClientFactory,

@@ -27,6 +27,46 @@ public sealed class EscalationDispatcherTests
     }
 
     [Fact]
+    public async Task Dispatch_PreferredWhatsAppAsFreeTextThroughTheCloudApi_EmailIsSentAsWell()
+    {
+        var sut = CreateSut(CloudApiWhatsApp(templateName: null));
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp));
+
+        Assert.Single(_whatsApp.Deliveries);
+        Assert.Equal("anna.nowak@example.com", Assert.Single(_email.Deliveries).To);
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        var notes = Assert.Single(_ticket.Deliveries).Notes;
+        Assert.Contains(notes, n => n.StartsWith("Sent to Anna Nowak by WhatsApp as free text (WhatsApp receipt 1), unconfirmed", StringComparison.Ordinal));
+        Assert.Contains("Sent to Anna Nowak by e-mail as well (e-mail receipt 1).", notes);
+    }
+
+    [Fact]
+    public async Task Dispatch_PreferredWhatsAppAsTemplateThroughTheCloudApi_NoEmail()
+    {
+        var sut = CreateSut(CloudApiWhatsApp(templateName: "ivr_escalation"));
+
+        var result = await sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp));
+
+        Assert.Equal(EscalationChannel.WhatsApp, result.NotifiedBy);
+        Assert.Empty(_email.Deliveries);
+    }
+
+    [Fact]
+    public async Task Dispatch_EmailStillFailingTransientlyAndFallbackIsFreeTextWhatsApp_ThrowsForRedeliveryInsteadOfFallingBack()
+    {
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var options = CloudApiWhatsApp(templateName: null);
+        options.FallbackAfterDeliveries = 3;
+        var sut = CreateSut(options);
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EscalationTestData.VipNobodyAnswered(), deliveryCount: 3));
+
+        Assert.Empty(_whatsApp.Deliveries);
+        Assert.Empty(_ticket.Deliveries);
+    }
+
+    [Fact]
     public async Task Dispatch_PreferredFailsPermanently_FallsBackToEmailAndTicketSaysWhy()
     {
         _whatsApp.FailNext(transient: false, "WhatsApp Cloud API answered 400 (#131047) Re-engagement message");
@@ -252,6 +292,11 @@ public sealed class EscalationDispatcherTests
         Assert.Equal(EscalationChannel.Ticket, error.Channel);
         Assert.Single(_email.Deliveries);
     }
+
+    private static EscalationOptions CloudApiWhatsApp(string? templateName) => new()
+    {
+        WhatsApp = new WhatsAppChannelOptions { PhoneNumberId = "106540352242922", AccessToken = "token", TemplateName = templateName },
+    };
 
     /// <summary>A rep reachable by e-mail only: there is no other channel to fall back to.</summary>
     private static Escalation EmailOnly()
