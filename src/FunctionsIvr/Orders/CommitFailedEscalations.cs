@@ -23,7 +23,7 @@ internal static class CommitFailedEscalations
         OrderId = NullIfEmpty(orderNumber),
         TransactionId = transactionId,
         RaisedAt = raisedAt,
-        Recipient = Recipient(contact?.AccountManager),
+        Recipient = AccountManagerRecipients.From(contact?.AccountManager),
         Notes = "The caller was told on the phone that this order was accepted. Place it again or call the customer back.",
     };
 
@@ -40,21 +40,6 @@ internal static class CommitFailedEscalations
             return null;
         }
     }
-
-    private static EscalationRecipient? Recipient(AccountManager? manager) => manager is null || string.IsNullOrWhiteSpace(manager.Name)
-        ? null
-        : new EscalationRecipient
-        {
-            Name = manager.Name,
-            Email = manager.Email,
-            WhatsAppNumber = manager.WhatsApp,
-            PreferredChannel = manager.PreferredChannel switch
-            {
-                ContactChannels.WhatsApp when manager.WhatsApp is not null => EscalationChannel.WhatsApp,
-                _ when manager.Email is not null => EscalationChannel.Email,
-                _ => EscalationChannel.Ticket,
-            },
-        };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

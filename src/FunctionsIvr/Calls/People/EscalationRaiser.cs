@@ -65,32 +65,10 @@ public static partial class EscalationRaiser
                 ? DateTimeOffset.FromUnixTimeSeconds(t0)
                 : null,
             RaisedAt = ctx.Time.GetUtcNow(),
-            Recipient = RecipientOf(contact?.AccountManager),
+            Recipient = AccountManagerRecipients.From(contact?.AccountManager),
             Notes = notes,
         };
     }
-
-    /// <summary>The account manager as a recipient; null (the team) when the contact has none.</summary>
-    public static EscalationRecipient? RecipientOf(AccountManager? manager) => manager is null
-        ? null
-        : new EscalationRecipient
-        {
-            Name = manager.Name,
-            Email = manager.Email,
-            WhatsAppNumber = manager.WhatsApp,
-            PreferredChannel = ChannelOf(manager),
-        };
-
-    /// <summary>
-    /// E-mail and WhatsApp as the rep prefers. Phone and SMS have no channel here: they become WhatsApp (a message on the
-    /// phone) when the rep has a WhatsApp number, else e-mail.
-    /// </summary>
-    private static EscalationChannel ChannelOf(AccountManager manager) => manager.PreferredChannel.ToLowerInvariant() switch
-    {
-        ContactChannels.WhatsApp => EscalationChannel.WhatsApp,
-        ContactChannels.Phone or ContactChannels.Sms when !string.IsNullOrWhiteSpace(manager.WhatsApp) => EscalationChannel.WhatsApp,
-        _ => EscalationChannel.Email,
-    };
 
     private static ILogger Logger(CallContext ctx) =>
         ctx.Services.GetService<ILoggerFactory>()?.CreateLogger(typeof(EscalationRaiser).FullName!) ?? NullLogger.Instance;

@@ -82,6 +82,21 @@ public class CallbackFlowTests
         Assert.Equal("C-1001", escalation.ContactId);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task CallbackConfirmed_AccountManagerWithoutName_EscalationToTheTeamThatCanBeRead(string name)
+    {
+        using var call = await AtConfirm(WithAccountManager with { AccountManager = WithAccountManager.AccountManager! with { Name = name } });
+
+        var promised = await call.PressAsync("1");
+
+        Assert.Equal("Play 80", Listening.Heard(promised.Action));
+        var escalation = Escalation(call);
+        Assert.Null(escalation.Recipient);
+        Assert.Equal("C-1001", escalation.ContactId);
+    }
+
     [Fact]
     public async Task CallbackConfirmed_ErpCannotSayWhoManagesTheAccount_TeamIsToldWhy()
     {
