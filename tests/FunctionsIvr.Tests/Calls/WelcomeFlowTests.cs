@@ -1,7 +1,9 @@
 using FunctionsIvr.Calls;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.Work;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -188,6 +190,30 @@ public class WelcomeFlowTests
 
         Assert.Equal("12", declined.Action["Prompt"]);
         Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task BlockedCaller_AccountManagerIsToldBeforeTheRefusal()
+    {
+        using var call = new EngineHarness();
+        var blocked = EngineHarness.RegularCustomer with
+        {
+            Blocked = true,
+            AccountManager = new AccountManager { Login = "am_nowak", Name = "Anna Nowak", Email = "anna.nowak@example.com" },
+        };
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(blocked);
+        call.Erp.Setup(e => e.GetContactAsync(blocked.Id, It.IsAny<CancellationToken>())).ReturnsAsync(blocked);
+
+        var declined = await call.SendAsync("Connected");
+
+        Assert.Equal("12", declined.Action["Prompt"]);
+        var message = Assert.Single(call.Work.On(QueueNames.Escalations));
+        var escalation = EscalationMessages.Parse(message.Body, message.MessageId);
+        Assert.Equal(EscalationReason.BlockedCaller, escalation.Reason);
+        Assert.Equal($"blocked-caller-{call.CallId}", message.MessageId);
+        Assert.Equal("C-1001", escalation.ContactId);
+        Assert.Equal(Steps.Blocked, escalation.Step);
+        Assert.Equal("Anna Nowak", escalation.Recipient?.Name);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using FunctionsIvr.CallRecords;
+using FunctionsIvr.Calls.People;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Escalations;
 using FunctionsIvr.Ivr;
 using Microsoft.Extensions.Options;
 
@@ -66,8 +68,14 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             .On('0', Steps.TransferToPerson)
             .MaxTries(3, thenGoTo: Steps.TransferToPerson);
 
+        // The account manager (or the team) hears that a blocked customer called; the refusal is played whether or
+        // not the escalation could be queued, since nothing was promised to the caller.
         flow.Step(Steps.Blocked)
-            .Enter(ctx => ctx.Play(BlockedPrompt))
+            .Enter(async ctx =>
+            {
+                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.BlockedCaller, "A blocked customer called and was refused.");
+                return ctx.Play(BlockedPrompt);
+            })
             .Then(CallFlow.EndStep);
     }
 
