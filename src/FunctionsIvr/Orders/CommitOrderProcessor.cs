@@ -110,11 +110,23 @@ public sealed class CommitOrderProcessor(
     }
 
     /// <summary>
-    /// Escalates first, then marks the entry Failed: if marking fails the message is redelivered and escalates again,
+    /// Reads the entry again (it may have been closed meanwhile), escalates, then marks the entry Failed: if marking fails the message is redelivered and escalates again,
     /// which the stable escalation id turns into the same ticket; the other order could lose the escalation.
     /// </summary>
     private async Task FailAsync(CommitOrder command, OutboxEntry? entry, string detail, CancellationToken cancellationToken)
     {
+        if (entry is not null)
+        {
+            // Closed while the commit was on its way, by a withdrawal (the caller heard the apology) or the sweep: the ERP's
+            // refusal is that closing, and a "place it again" escalation would invite a second order.
+            entry = await outbox.GetAsync(command.TransactionId, cancellationToken) ?? entry;
+            if (entry.Status is OutboxStatus.Aborted or OutboxStatus.Failed or OutboxStatus.Committed)
+            {
+                Log.AlreadyClosed(logger, Redact.Id(command.TransactionId), entry.Status);
+                return;
+            }
+        }
+
         var contact = await CommitFailedEscalations.TryGetContactAsync(erp, command.ContactId, cancellationToken);
         var escalation = CommitFailedEscalations.Create(
             command.TransactionId, command.CallId, command.ContactId, command.OrderNumber, detail, contact, time.GetUtcNow());

@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} could not be withdrawn; an open outbox entry is aborted by the sweep at its expiry")]
     public static partial void WithdrawFailed(ILogger logger, Exception exception, string transactionId, string callId);
 
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} was placed again but is already {Status}: not accepted, the caller hears 'try later'")]
+    public static partial void PlacedAgainButClosed(ILogger logger, string transactionId, string callId, OutboxStatus status);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Transaction {TransactionId} committed as order {OrderNumber} (delivery {DeliveryCount})")]
     public static partial void Committed(ILogger logger, string transactionId, string orderNumber, int deliveryCount);
 

@@ -35,6 +35,7 @@ public sealed class OrderPlacement(
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
     /// nothing is in the outbox then and the caller must not hear "accepted".
     /// </exception>
+    /// <exception cref="OrderClosedException">This basket was placed before and then withdrawn or refused at commit.</exception>
     /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
     public async Task<PlacedOrder> PlaceAsync(
         OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null)
@@ -55,6 +56,13 @@ public sealed class OrderPlacement(
             // Cut while writing: the store may have applied the write all the same.
             if (await turnAbandoned()) await WithdrawAsync(prepared.TransactionId, basket.CallId);
             throw;
+        }
+
+        if (entry.Status is OutboxStatus.Aborted or OutboxStatus.Failed)
+        {
+            // A repeat of a placement that was withdrawn, or whose commit was refused: only a person can still place it.
+            Log.PlacedAgainButClosed(logger, Redact.Id(entry.TransactionId), Redact.Id(basket.CallId), entry.Status);
+            throw new OrderClosedException(entry.TransactionId, entry.Status);
         }
 
         var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);

@@ -45,6 +45,29 @@ public class CommitOrderProcessorTests
         Assert.Empty(queue.Accepted);
     }
 
+    /// <summary>
+    /// The caller heard the apology and the order was withdrawn while this commit was on its way: the ERP refuses the
+    /// aborted transaction, and a "place it again" escalation would invite a second order.
+    /// </summary>
+    [Fact]
+    public async Task Process_WithdrawnWhileTheCommitWasOnItsWay_NotEscalated()
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                var now = (await outbox.GetAsync("tx-0001"))!;
+                await OutboxChanges.ApplyAsync(outbox, now, OutboxChanges.Closed(OutboxStatus.Aborted, time.GetUtcNow(), "withdrawn"), CancellationToken.None);
+                throw new ErpException(ErpErrorKind.Rejected, "aborted", 409,
+                    new ErpProblem { Type = ErpProblemTypes.TransactionAborted, Title = "The transaction was aborted.", Status = 409 });
+            });
+
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))?.Status);
+        Assert.Empty(queue.On(QueueNames.Escalations));
+    }
+
     [Fact]
     public async Task Process_ErpRejectsTheCommit_FailedAndEscalatedWithTheCallsContext()
     {

@@ -223,6 +223,30 @@ public class OrderPlacementTests
         Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
     }
 
+    /// <summary>
+    /// The platform repeats the confirmation after the order was withdrawn (the caller heard the apology) or refused at
+    /// commit: the ERP replays the same transaction, but nothing will commit it, so "accepted" would be untrue.
+    /// </summary>
+    [Theory]
+    [InlineData(OutboxStatus.Aborted)]
+    [InlineData(OutboxStatus.Failed)]
+    public async Task Place_RepeatAfterTheOrderWasClosed_NotAcceptedAndNothingSent(OutboxStatus closed)
+    {
+        SetupPrepare(Prepared());
+        var sut = Sut();
+        await sut.PlaceAsync(Basket());
+        var entry = (await outbox.GetAsync("tx-0001"))!;
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Closed(closed, Now, "closed"), CancellationToken.None);
+        var sentBefore = queue.Accepted.Count;
+
+        var error = await Assert.ThrowsAsync<OrderClosedException>(() => sut.PlaceAsync(Basket()));
+
+        Assert.Equal(closed, error.Status);
+        Assert.Equal(sentBefore, queue.Accepted.Count);
+        Assert.Empty(queue.Duplicates);
+        Assert.Equal(closed, (await outbox.GetAsync("tx-0001"))!.Status);
+    }
+
     [Fact]
     public async Task Place_TurnAbandonedWhileTheCommitIsSent_OrderWithdrawnInTheOutboxAndTheErp()
     {

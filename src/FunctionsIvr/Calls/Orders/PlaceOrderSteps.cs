@@ -72,5 +72,10 @@ internal static class PlaceOrderSteps
             ctx.Note($"order not placed: ERP {e.Kind}");
             return CallContext.Goto(TryLater(prefix));
         }
+        catch (OrderClosedException e)
+        {
+            ctx.Note($"order not placed: this basket was placed before and is {e.Status}");
+            return CallContext.Goto(TryLater(prefix));
+        }
     }
 }

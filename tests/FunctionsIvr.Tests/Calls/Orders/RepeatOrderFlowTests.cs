@@ -241,6 +241,23 @@ public class RepeatOrderFlowTests
         Assert.DoesNotContain(calls.Queue.Accepted, m => m.QueueName == QueueNames.OrderCommits);
     }
 
+    /// <summary>The same confirmation repeated after its order was withdrawn: "accepted" would promise an order nobody commits.</summary>
+    [Fact]
+    public async Task Repeat_ConfirmationRepeatedAfterTheOrderWasWithdrawn_OffersAPersonInsteadOfAccepting()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareReturns(Prepared("tx-0001"));
+        var first = await calls.Call.StartAsync("GetDTMF", "1");
+        var entry = (await calls.Outbox.GetAsync("tx-0001"))!;
+        await OutboxChanges.ApplyAsync(calls.Outbox, entry, OutboxChanges.Closed(OutboxStatus.Aborted, entry.PreparedAt, "withdrawn"), CancellationToken.None);
+
+        var repeat = await calls.Call.StartAsync("GetDTMF", "1");
+
+        Assert.Equal("Play:129", Heard(first));
+        Assert.Equal("GetDTMF:131", Heard(repeat));
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+    }
+
     [Fact]
     public async Task Repeat_QueueUnreachable_CallerStillHearsAcceptedAndTheEntryWaitsForTheSweep()
     {
