@@ -79,7 +79,10 @@ public sealed class CallContext
     {
         if (Turn is not { } turn) return false;
         if (turn.Abandoned) return true;
-        return turn.Held && AbandonedTurns is { } abandonedTurns && await abandonedTurns.WasAbandonedAsync(CallId, turn.Sequence).ConfigureAwait(false);
+        if (!turn.Held || AbandonedTurns is not { } abandonedTurns) return false;
+        var elsewhere = await abandonedTurns.WasAbandonedAsync(CallId, turn.Sequence).ConfigureAwait(false);
+        // This instance may have given up on the turn while the read was on its way.
+        return elsewhere || turn.Abandoned;
     }
 
     internal TurnCancellation? Turn { get; init; }
