@@ -119,7 +119,7 @@ public sealed class CommitOrderProcessor(
         {
             // Closed while the commit was on its way, by a withdrawal (the caller heard the apology) or the sweep: the ERP's
             // refusal is that closing, and a "place it again" escalation would invite a second order.
-            entry = await outbox.GetAsync(command.TransactionId, cancellationToken) ?? entry;
+            entry = await ReadAgainAsync(command.TransactionId, entry, cancellationToken);
             if (entry.Status is OutboxStatus.Aborted or OutboxStatus.Failed or OutboxStatus.Committed)
             {
                 Log.AlreadyClosed(logger, Redact.Id(command.TransactionId), entry.Status);
@@ -134,6 +134,20 @@ public sealed class CommitOrderProcessor(
         if (entry is not null)
             await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Closed(OutboxStatus.Failed, time.GetUtcNow(), detail), cancellationToken);
         Log.CommitFailed(logger, Redact.Id(command.TransactionId), Redact.Id(command.OrderNumber), Redact.Id(escalation.EscalationId));
+    }
+
+    /// <summary>The entry as stored now; the one read before when storage fails, so the escalation still goes out first.</summary>
+    private async Task<OutboxEntry> ReadAgainAsync(string transactionId, OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await outbox.GetAsync(transactionId, cancellationToken) ?? entry;
+        }
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+        {
+            Log.OutboxUnreadableBeforeEscalating(logger, e, Redact.Id(transactionId), StorageFailures.Status(e));
+            return entry;
+        }
     }
 
     private static string Describe(ErpException e) =>

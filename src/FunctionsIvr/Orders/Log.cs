@@ -24,7 +24,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} was committed before it could be withdrawn: the order stands though the caller heard the apology")]
     public static partial void WithdrawnTooLate(ILogger logger, string transactionId, string callId);
 
-    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} could not be withdrawn; an open outbox entry is aborted by the sweep at its expiry")]
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} could not be withdrawn: if its outbox entry is still open the order gets committed though the caller heard the apology (worth a call back); an ERP reservation left behind expires")]
     public static partial void WithdrawFailed(ILogger logger, Exception exception, string transactionId, string callId);
 
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} was placed again but is already {Status}: not accepted, the caller hears 'try later'")]
@@ -56,6 +56,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7018, Level = LogLevel.Warning, Message = "Transaction {TransactionId} is committed but the outbox could not record it (status {Status}); the sweep will")]
     public static partial void CommittedNotRecorded(ILogger logger, Exception exception, string transactionId, int status);
+
+    [LoggerMessage(EventId = 7019, Level = LogLevel.Warning, Message = "Transaction {TransactionId}: the ERP refused the commit and the outbox cannot be read again (status {Status}); escalating with the entry read before")]
+    public static partial void OutboxUnreadableBeforeEscalating(ILogger logger, Exception exception, string transactionId, int status);
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} re-sent (send #{SendAttempts})")]
     public static partial void Resent(ILogger logger, string transactionId, int sendAttempts);

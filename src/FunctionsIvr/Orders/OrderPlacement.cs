@@ -78,7 +78,7 @@ public sealed class OrderPlacement(
     /// <summary>
     /// The outbox entry is closed first, so neither the commit processor nor the sweep commits it from then on; then the
     /// ERP transaction is aborted. A commit that got there first stands (and is recorded). Whatever fails here is logged:
-    /// an entry left open is aborted by the sweep at its expiry, an ERP reservation left behind expires in the ERP.
+    /// an entry left open is committed like any other (7007 says so), an ERP reservation left behind expires in the ERP.
     /// </summary>
     private async Task WithdrawAsync(string transactionId, string callId)
     {
