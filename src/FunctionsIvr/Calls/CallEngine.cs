@@ -16,8 +16,11 @@ public sealed partial class CallEngine
     /// <summary>Holding prompt played while slow work goes on.</summary>
     public const string HoldPrompt = "please_wait";
 
-    /// <summary>"Sorry, nobody is available": the last thing a caller hears when the fallback path itself fails.</summary>
-    public const string FinalPrompt = "sorry_unavailable";
+    /// <summary>
+    /// The apology: the last thing a caller hears when the fallback path itself fails. It promises nothing, since this
+    /// path answers at once and raises no escalation ("sorry, nobody is available" promises a call back).
+    /// </summary>
+    public const string FinalPrompt = "apology";
 
     // Session keys the engine owns (short: the Session travels on every callback).
     internal const string HoldCountKey = "_h";

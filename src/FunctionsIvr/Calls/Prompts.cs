@@ -7,7 +7,7 @@ namespace FunctionsIvr.Calls;
 public static class Prompts
 {
     public const string MenuRetry = "menu_retry";
-    public const string SorryUnavailable = CallEngine.FinalPrompt;
-    public const string Apology = "apology";
+    public const string SorryUnavailable = "sorry_unavailable";
+    public const string Apology = CallEngine.FinalPrompt;
     public const string PleaseWait = CallEngine.HoldPrompt;
 }

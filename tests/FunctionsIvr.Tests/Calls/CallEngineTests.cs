@@ -53,7 +53,7 @@ public class CallEngineTests
         var end = await call.SendAsync("Play");
 
         Assert.True(final.IsFallback);
-        Assert.Equal("9", final.Action["Prompt"]);
+        Assert.Equal("8", final.Action["Prompt"]);
         Assert.Equal(CallFlow.EndStep, final.Session.Step);
         Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
     }

@@ -181,7 +181,7 @@ public class TransferFlowTests
         var final = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
         var end = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
 
-        Assert.Equal("Play 9", Listening.Heard(final.Action));
+        Assert.Equal("Play 8", Listening.Heard(final.Action));
         Assert.Equal("end", final.Session.Step);
         Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
         Assert.Single(call.Work.On(QueueNames.Escalations));
