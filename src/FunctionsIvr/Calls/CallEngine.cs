@@ -205,7 +205,9 @@ public sealed partial class CallEngine
             Abandon(work);
             ObserveLater(work);
             RecordAbandonedElsewhere(request.UniqueCallId, sequence, holds, heldHere);
-            return FallbackTurn(request, inputSession ?? new CallSession { Step = CallFlow.StartStep }, sequence, "slow work did not finish in time");
+            // Without the hold count: the callback after the apology is not a replay of held work.
+            var given = (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null);
+            return FallbackTurn(request, given, sequence, "slow work did not finish in time");
         }
 
         _pending.Keep(request.UniqueCallId, sequence, work);

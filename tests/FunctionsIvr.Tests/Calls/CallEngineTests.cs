@@ -91,6 +91,7 @@ public class CallEngineTests
 
         Assert.True(turn.IsFallback);
         Assert.Equal("8", turn.Action["Prompt"]);
+        Assert.Null(turn.Session.Get(CallEngine.HoldCountKey));
     }
 
     [Fact]
