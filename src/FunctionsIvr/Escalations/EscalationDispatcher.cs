@@ -152,13 +152,20 @@ public sealed class EscalationDispatcher
     }
 
     /// <summary>
+    /// The last deliveries are kept for the ticket, the record a person works from: a helpdesk that fails briefly then
+    /// still gets several tries before the message is dead-lettered (which only logs a lost escalation).
+    /// </summary>
+    internal const int DeliveriesKeptForTheTicket = 3;
+
+    /// <summary>
     /// A transient failure counts as final only where that still reaches the person: from FallbackAfterDeliveries on
-    /// when a channel not yet tried has an address and confirms delivery, otherwise the queue's backoff retries it. At the last delivery
-    /// it is given up, so the ticket is created (saying so) rather than the message dead-lettered without one.
+    /// when a channel not yet tried has an address and confirms delivery, otherwise the queue's backoff retries it. From
+    /// <see cref="DeliveriesKeptForTheTicket"/> deliveries before the last it is given up, so the ticket is created
+    /// (saying so), with tries to spare, rather than the message dead-lettered without one.
     /// </summary>
     private bool GivesUpTransientFailure(Escalation escalation, EscalationRecipient recipient, EscalationChannel? fallback, int deliveryCount)
     {
-        if (deliveryCount >= _options.MaxDeliveryCount) return true;
+        if (deliveryCount >= _options.MaxDeliveryCount - DeliveriesKeptForTheTicket) return true;
         if (deliveryCount < _options.FallbackAfterDeliveries || fallback is not { } next) return false;
         return !string.IsNullOrWhiteSpace(AddressOn(recipient, next)) && !_outcomes.ContainsKey((escalation.EscalationId, next))
             && !IsUnconfirmed(next);

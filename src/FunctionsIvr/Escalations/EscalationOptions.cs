@@ -31,8 +31,8 @@ public sealed class EscalationOptions
 
     /// <summary>
     /// The <c>escalations</c> queue's maxDeliveryCount (10 in infra/app/servicebus.bicep and for the in-process queue).
-    /// At this delivery a transient failure with no channel left is given up, so the ticket is still created and says
-    /// so, instead of the message being dead-lettered without one.
+    /// Three deliveries before it, a transient failure with no channel left is given up, so the ticket is still created
+    /// and says so, with tries left for a helpdesk that fails too, instead of the message being dead-lettered without one.
     /// </summary>
     public int MaxDeliveryCount { get; set; } = 10;
 

@@ -137,18 +137,36 @@ public sealed class EscalationDispatcherTests
         Assert.Equal(3, _email.Attempts);
     }
 
-    [Fact]
-    public async Task Dispatch_EmailOnlyRecipientStillFailingTransientlyAtLastDelivery_TicketIsCreatedAndSaysTheEmailFailed()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(10)]
+    public async Task Dispatch_EmailOnlyRecipientStillFailingTransientlyInTheLastDeliveries_TicketIsCreatedAndSaysTheEmailFailed(int deliveryCount)
     {
         _email.FailNext(transient: true, "SMTP 421: service not available");
         var sut = CreateSut();
 
-        var result = await sut.DispatchAsync(EmailOnly(), deliveryCount: 10);
+        var result = await sut.DispatchAsync(EmailOnly(), deliveryCount: deliveryCount);
 
         Assert.Null(result.NotifiedBy);
         var ticket = Assert.Single(_ticket.Deliveries);
         Assert.Equal("anna.nowak@example.com", ticket.To);
-        Assert.Contains(ticket.Notes, n => n.StartsWith("E-mail to Anna Nowak failed (still failing on delivery 10): SMTP 421", StringComparison.Ordinal));
+        Assert.Contains(ticket.Notes, n => n.StartsWith($"E-mail to Anna Nowak failed (still failing on delivery {deliveryCount}): SMTP 421", StringComparison.Ordinal));
+    }
+
+    /// <summary>The e-mail is given up three deliveries before the last, so a helpdesk failing at that moment gets three more tries.</summary>
+    [Fact]
+    public async Task Dispatch_EmailGivenUpAndTheTicketFailsTransiently_RedeliveryCreatesTheTicketWithoutTheEmail()
+    {
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        _ticket.FailNext(transient: true, "helpdesk 503");
+        var sut = CreateSut();
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EmailOnly(), deliveryCount: 7));
+        var result = await sut.DispatchAsync(EmailOnly(), deliveryCount: 8);
+
+        Assert.Null(result.NotifiedBy);
+        Assert.Single(_ticket.Deliveries);
+        Assert.Empty(_email.Deliveries);
     }
 
     [Fact]
