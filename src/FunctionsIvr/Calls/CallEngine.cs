@@ -298,18 +298,23 @@ public sealed partial class CallEngine
     /// <summary>
     /// Enters the fallback step. If the call is already on its way out (or the fallback itself fails) it plays the final
     /// message and moves to the end step, whose next callback hangs up; a failure at the end step hangs up at once. So a
-    /// failing transfer or prompt can never loop back into another apology.
+    /// failing transfer or prompt can never loop back into another apology. One exception: the fallback's own team-queue
+    /// dial failing with a platform Error goes through the fallback once more, as the failed team queue of the transfer
+    /// chain, so it ends in "nobody available" with its call-back escalation instead of a bare apology.
     /// </summary>
     private CallTurn FallbackTurn(IvrRequest request, CallSession? session, int sequence, string reason)
     {
         Log.Fallback(_logger, request.UniqueCallId, session?.Step ?? "", reason);
         var baseSession = (session ?? new CallSession { Step = CallFlow.StartStep }) with { Steps = sequence };
         var fromStep = session?.Step ?? CallFlow.StartStep;
-        if (baseSession.Get(InFallbackKey) is null && fromStep != CallFlow.EndStep && baseSession.Steps < _options.MaxStepsPerCall + 3)
+        var failedStep = baseSession.Get(InFallbackKey) is null ? fromStep
+            : fromStep == EndingFlow.FallbackQueue ? Transfer.TransferFlow.ToQueue
+            : null;
+        if (failedStep is not null && fromStep != CallFlow.EndStep && baseSession.Steps < _options.MaxStepsPerCall + 3)
         {
             try
             {
-                var context = new CallContext(request, baseSession.With(InFallbackKey, fromStep) with { Step = CallFlow.FallbackStep, Tries = 0 },
+                var context = new CallContext(request, baseSession.With(InFallbackKey, failedStep) with { Step = CallFlow.FallbackStep, Tries = 0 },
                     _actions, _flow.Prompts, _services, _time, _stateStore, CancellationToken.None);
                 context.Note(reason);
                 var entered = _flow[CallFlow.FallbackStep].Enter(context);

@@ -42,14 +42,32 @@ public class CallEngineTests
     }
 
     [Fact]
-    public async Task PlatformError_DuringFallback_FinalMessageThenHangupInsteadOfLooping()
+    public async Task PlatformError_OnTheFallbacksQueueDial_ApologyThenNobodyAvailableInsteadOfTheQueueAgain()
     {
         using var call = new EngineHarness();
         await call.SendAsync("Connected");
         await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
-        await call.SendAsync("Play");
+        var queue = await call.SendAsync("Play");
 
-        var final = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var apology = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var sorry = await call.SendAsync("Play");
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, queue.Action.Type);
+        Assert.True(apology.IsFallback);
+        Assert.Equal("8", apology.Action["Prompt"]);
+        Assert.Equal("9", sorry.Action["Prompt"]);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task PlatformError_DuringTheFallbacksApology_FinalMessageThenHangupInsteadOfLooping()
+    {
+        using var call = new EngineHarness();
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
+
+        var final = await call.SendAsync("Play", error: new IvrError("7", "prompt missing"));
         var end = await call.SendAsync("Play");
 
         Assert.True(final.IsFallback);

@@ -121,6 +121,28 @@ public class TransferFlowTests
         Assert.NotNull(update.EndedAt);
     }
 
+    /// <summary>Both dials fail the same way (the SIP set-up, say): the caller still ends with the call-back promise, and it is raised.</summary>
+    [Fact]
+    public async Task AccountManagerDialFails_FallbackQueueDialFailsToo_NobodyAvailableAndEscalated()
+    {
+        using var call = await AtAccountManager();
+
+        await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var queue = await call.SendAsync("Play");
+        var apology = await call.SendAsync("CallStatus", CallStatuses.Error, new IvrError("4", "no SIP account"));
+        var sorry = await call.SendAsync("Play");
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("CallByObjectLogin kolejka_sprzedaz", Listening.Heard(queue.Action));
+        Assert.Equal("Play 8", Listening.Heard(apology.Action));
+        Assert.Equal("Play 9", Listening.Heard(sorry.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        var message = Assert.Single(call.Work.On(QueueNames.Escalations));
+        Assert.Equal(EscalationReason.NobodyAnswered, EscalationMessages.Parse(message.Body, message.MessageId).Reason);
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Abandoned, update.Outcome);
+    }
+
     [Fact]
     public async Task TeamQueueDialFails_ApologyThenNobodyAvailable_QueueNotDialledAgain()
     {
