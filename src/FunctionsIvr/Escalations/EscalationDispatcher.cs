@@ -37,7 +37,8 @@ public sealed class EscalationDispatcher
 
     /// <param name="deliveryCount">The queue's delivery count (1 on the first attempt); from
     /// <see cref="EscalationOptions.FallbackAfterDeliveries"/> on, a transient failure falls back to a channel not yet
-    /// tried, and at <see cref="EscalationOptions.MaxDeliveryCount"/> it is given up so the ticket is still created.</param>
+    /// tried, and a few deliveries before <see cref="EscalationOptions.MaxDeliveryCount"/> it is given up so the ticket is
+    /// still created, with tries to spare.</param>
     /// <exception cref="EscalationDeliveryException">Transient: try again later. Permanent: the ticket was rejected.</exception>
     public async Task<EscalationDispatchResult> DispatchAsync(Escalation escalation, int deliveryCount = 1, CancellationToken cancellationToken = default)
     {
@@ -153,9 +154,10 @@ public sealed class EscalationDispatcher
 
     /// <summary>
     /// The last deliveries are kept for the ticket, the record a person works from: a helpdesk that fails briefly then
-    /// still gets several tries before the message is dead-lettered (which only logs a lost escalation).
+    /// still gets several tries before the message is dead-lettered (which only logs a lost escalation). Fewer when the
+    /// queue allows few deliveries, so the channels keep at least half of them.
     /// </summary>
-    internal const int DeliveriesKeptForTheTicket = 3;
+    private int DeliveriesKeptForTheTicket => Math.Min(3, (_options.MaxDeliveryCount - 1) / 2);
 
     /// <summary>
     /// A transient failure counts as final only where that still reaches the person: from FallbackAfterDeliveries on

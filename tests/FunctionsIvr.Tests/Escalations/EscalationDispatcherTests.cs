@@ -153,6 +153,21 @@ public sealed class EscalationDispatcherTests
         Assert.Contains(ticket.Notes, n => n.StartsWith($"E-mail to Anna Nowak failed (still failing on delivery {deliveryCount}): SMTP 421", StringComparison.Ordinal));
     }
 
+    /// <summary>A queue allowing four deliveries: the e-mail keeps two tries with backoff, the ticket keeps the last.</summary>
+    [Fact]
+    public async Task Dispatch_FewDeliveriesAllowed_TheEmailIsStillRetriedBeforeItIsGivenUp()
+    {
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        var sut = CreateSut(new EscalationOptions { MaxDeliveryCount = 4 });
+
+        await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(EmailOnly(), deliveryCount: 2));
+        var result = await sut.DispatchAsync(EmailOnly(), deliveryCount: 3);
+
+        Assert.Null(result.NotifiedBy);
+        Assert.Single(_ticket.Deliveries);
+    }
+
     /// <summary>The e-mail is given up three deliveries before the last, so a helpdesk failing at that moment gets three more tries.</summary>
     [Fact]
     public async Task Dispatch_EmailGivenUpAndTheTicketFailsTransiently_RedeliveryCreatesTheTicketWithoutTheEmail()
