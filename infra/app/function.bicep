@@ -62,6 +62,8 @@ var settings = {
   Ivr__SessionKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}ivr-session-key)'
   Agents__SigningKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}agents-signing-key)'
   Support__SigningKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}support-signing-key)'
+  // The call log links in tickets, e-mails and WhatsApp messages must open from there: absolute, on this app.
+  Escalations__PublicBaseUrl: 'https://${site.properties.defaultHostName}'
   Erp__ApiKey: '@Microsoft.KeyVault(SecretUri=${secretUriBase}erp-api-key)'
 }
 // Optional channels: given to the app only when configured, so the app can tell "off" from "secret missing".

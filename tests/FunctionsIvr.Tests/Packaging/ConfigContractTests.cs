@@ -23,6 +23,19 @@ public partial class ConfigContractTests
         Assert.True(Documented.Count >= 10, $"found only {Documented.Count} rows in docs/configuration.md");
     }
 
+    /// <summary>
+    /// The call log link travels in tickets, e-mails and WhatsApp messages: it carries no Functions key, so the page is
+    /// anonymous (its per-call token guards it), and it is made absolute on the app's own address.
+    /// </summary>
+    [Fact]
+    public void CallLogPage_OpensFromAnEscalationLink()
+    {
+        var binding = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.FunctionsFolder, "CallLogPage", "function.json")))!["bindings"]![0]!;
+
+        Assert.Equal("anonymous", (string?)binding["authLevel"]);
+        Assert.Equal("'https://${site.properties.defaultHostName}'", BicepSettings["Escalations__PublicBaseUrl"]);
+    }
+
     [Fact]
     public void BicepAppSettings_AreEachDocumented()
     {
