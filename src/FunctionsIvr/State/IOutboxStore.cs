@@ -15,4 +15,7 @@ public interface IOutboxStore
 
     /// <summary>Entries in one of the given states, for the sweep.</summary>
     Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default);
+
+    /// <summary>The entries of one call, oldest first, whatever their state: for the call log page.</summary>
+    Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default);
 }

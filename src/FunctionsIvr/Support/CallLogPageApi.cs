@@ -17,8 +17,6 @@ public static partial class CallLogPageApi
     public const string FunctionName = "CallLogPage";
     public const string Route = "/api/calls/{id}";
 
-    private static readonly OutboxStatus[] AllStatuses = Enum.GetValues<OutboxStatus>();
-
     public static IEndpointRouteBuilder MapCallLogPage(this IEndpointRouteBuilder app)
     {
         app.MapGet(Route, PageAsync).WithName(FunctionName);
@@ -41,7 +39,7 @@ public static partial class CallLogPageApi
         }
 
         var entries = await callLog.ReadAsync(id, http.RequestAborted);
-        var orders = (await outbox.ListAsync(AllStatuses, http.RequestAborted)).Where(o => o.CallId == id).OrderBy(o => o.PreparedAt).ToList();
+        var orders = await outbox.ListForCallAsync(id, http.RequestAborted);
         return HtmlPage.Result($"Call {id}", Render(id, entries, orders));
     }
 

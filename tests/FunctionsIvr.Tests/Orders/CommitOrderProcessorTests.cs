@@ -270,6 +270,9 @@ public class CommitOrderProcessorTests
         public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
             inner.ListAsync(statuses, cancellationToken);
 
+        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
+            inner.ListForCallAsync(callId, cancellationToken);
+
         public async Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
             if (!interfered)

@@ -339,6 +339,9 @@ public class OrderPlacementTests
 
         public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
             inner.ListAsync(statuses, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
+            inner.ListForCallAsync(callId, cancellationToken);
     }
 
     private OrderPlacement Sut() =>

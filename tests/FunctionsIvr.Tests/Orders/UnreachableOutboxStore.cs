@@ -44,6 +44,9 @@ internal sealed class UnreachableOutboxStore(IOutboxStore inner) : IOutboxStore
     public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
         ReadsFail ? Task.FromException<IReadOnlyList<OutboxEntry>>(Refused()) : inner.ListAsync(statuses, cancellationToken);
 
+    public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
+        ReadsFail ? Task.FromException<IReadOnlyList<OutboxEntry>>(Refused()) : inner.ListForCallAsync(callId, cancellationToken);
+
     public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) =>
         WritesFail ? Task.FromException(Refused()) : WritesHang ? HangAsync(cancellationToken) : inner.UpdateAsync(entry, cancellationToken);
 

@@ -15,16 +15,17 @@ public abstract class OutboxStoreContract
     /// <summary>A store ready for use (table created, if there is one).</summary>
     protected abstract Task<IOutboxStore> CreateStoreAsync();
 
-    protected static OutboxEntry NewEntry(OutboxStatus status = OutboxStatus.Prepared) => new("tx-" + Guid.NewGuid().ToString("N"))
+    protected static OutboxEntry NewEntry(OutboxStatus status = OutboxStatus.Prepared, string callId = "call-1", DateTimeOffset? preparedAt = null) =>
+        new("tx-" + Guid.NewGuid().ToString("N"))
     {
-        CallId = "call-1",
+        CallId = callId,
         ContactId = "C-1001",
         OrderNumber = "SO-2001",
         Total = 1234.56m,
         Currency = "EUR",
         Status = status,
         MessageBody = "{\"transactionId\":\"tx\",\"lines\":[{\"sku\":\"A-1\",\"qty\":2}]}",
-        PreparedAt = T0,
+        PreparedAt = preparedAt ?? T0,
         ExpiresAt = T0.AddMinutes(30),
         UpdatedAt = T0,
         SendAttempts = 0,
@@ -46,6 +47,25 @@ public abstract class OutboxStoreContract
         Assert.Equal(expected.UpdatedAt, actual.UpdatedAt);
         Assert.Equal(expected.SendAttempts, actual.SendAttempts);
         Assert.Equal(expected.LastError, actual.LastError);
+    }
+
+    [Fact]
+    public async Task ListForCallAsync_ThatCallsEntriesOnly_OldestFirstWhateverTheirState()
+    {
+        var store = await CreateStoreAsync();
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var later = NewEntry(OutboxStatus.Committed, callId, T0.AddMinutes(2));
+        var first = NewEntry(OutboxStatus.Aborted, callId);
+        var otherCall = NewEntry(callId: "call-" + Guid.NewGuid().ToString("N"));
+        await store.AddAsync(later);
+        await store.AddAsync(first);
+        await store.AddAsync(otherCall);
+
+        var listed = await store.ListForCallAsync(callId);
+
+        Assert.Equal([first.TransactionId, later.TransactionId], listed.Select(e => e.TransactionId));
+        Assert.Equal([OutboxStatus.Aborted, OutboxStatus.Committed], listed.Select(e => e.Status));
+        Assert.Empty(await store.ListForCallAsync("call-" + Guid.NewGuid().ToString("N")));
     }
 
     [Fact]

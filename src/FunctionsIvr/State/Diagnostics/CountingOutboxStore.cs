@@ -26,4 +26,10 @@ public sealed class CountingOutboxStore(IOutboxStore inner, StorageCounters coun
         counters.OutboxOperation();
         return inner.ListAsync(statuses, cancellationToken);
     }
+
+    public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default)
+    {
+        counters.OutboxOperation();
+        return inner.ListForCallAsync(callId, cancellationToken);
+    }
 }

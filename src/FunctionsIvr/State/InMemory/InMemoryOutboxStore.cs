@@ -77,6 +77,22 @@ public sealed class InMemoryOutboxStore : IOutboxStore
         }
     }
 
+    public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            IReadOnlyList<OutboxEntry> result = entries.Values
+                .Where(e => e.CallId == callId)
+                .OrderBy(e => e.PreparedAt)
+                .ThenBy(e => e.TransactionId, StringComparer.Ordinal)
+                .Select(Copy)
+                .ToList();
+            return Task.FromResult(result);
+        }
+    }
+
     private void Store(OutboxEntry entry)
     {
         var stored = Copy(entry);

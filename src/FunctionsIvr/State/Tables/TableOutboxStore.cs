@@ -74,6 +74,21 @@ public sealed class TableOutboxStore : IOutboxStore
         return entries;
     }
 
+    /// <summary>Filtered on the call by the service, so a page view does not read the whole outbox.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callId);
+        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<OutboxEntry>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey} and CallId eq {callId}");
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(FromEntity(entity));
+        }
+
+        return entries.OrderBy(e => e.PreparedAt).ThenBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary><c>PartitionKey eq 'outbox' and (Status eq 'Prepared' or …)</c>; at most 6 comparisons, under the service's 15.</summary>
     internal static string StatusFilter(IReadOnlyList<OutboxStatus> statuses)
     {
