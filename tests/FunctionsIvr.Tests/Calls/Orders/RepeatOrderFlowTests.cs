@@ -133,8 +133,7 @@ public class RepeatOrderFlowTests
         // the apology and a person, so the placement still running here must not leave the order standing.
         using var calls = await AtConfirmation();
         var (prepare, held) = await HeldWhilePreparingAsync(calls);
-        calls.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        AbortSucceeds(calls);
         using var other = calls.OnAnotherInstance();
 
         var apology = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
@@ -142,8 +141,7 @@ public class RepeatOrderFlowTests
         await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(apology.IsFallback);
-        Assert.Equal(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
-        calls.Erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        await AssertWithdrawnAsync(calls);
     }
 
     [Fact]
@@ -151,8 +149,7 @@ public class RepeatOrderFlowTests
     {
         using var calls = await AtConfirmation();
         var (prepare, held) = await HeldWhilePreparingAsync(calls);
-        calls.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        AbortSucceeds(calls);
         using var other = calls.OnAnotherInstance();
         other.OrderIs(Last);
         other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
@@ -175,8 +172,7 @@ public class RepeatOrderFlowTests
         await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.True(apology.IsFallback);
-        Assert.Equal(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
-        calls.Erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+        await AssertWithdrawnAsync(calls);
     }
 
     [Fact]
@@ -291,6 +287,17 @@ public class RepeatOrderFlowTests
     /// The caller confirmed, the ERP's prepare outlived the budget and the caller heard the holding prompt; the prepare
     /// answers when the test sets the returned source. The held placement is returned to wait for.
     /// </summary>
+    private static void AbortSucceeds(OrderCalls calls) =>
+        calls.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+
+    /// <summary>The order is withdrawn: closed as Aborted in the outbox, its ERP transaction aborted once.</summary>
+    private static async Task AssertWithdrawnAsync(OrderCalls calls)
+    {
+        Assert.Equal(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        calls.Erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     private static async Task<(TaskCompletionSource<PreparedTransaction> Prepare, Task<CallTurn> Held)> HeldWhilePreparingAsync(OrderCalls calls)
     {
         var prepare = new TaskCompletionSource<PreparedTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
