@@ -87,9 +87,10 @@ public sealed class EscalationText
         if (string.IsNullOrWhiteSpace(escalation.CallerNumber))
         {
             // Raised out of band (a commit, a dead letter) the number was simply not at hand; only a call's own
-            // escalation without one means the caller withheld it.
+            // escalation without one means the caller withheld it. The call log does not keep numbers; the ERP's
+            // call record of the call (its fromNumber) does.
             return escalation.Reason is EscalationReason.CommitFailed or EscalationReason.DeadLettered
-                ? "not known here (see the call log)"
+                ? "not known here (the ERP's call record of this call has it)"
                 : "withheld";
         }
 

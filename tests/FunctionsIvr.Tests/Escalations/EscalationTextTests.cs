@@ -51,8 +51,8 @@ public sealed class EscalationTextTests
 
     [Theory]
     [InlineData(EscalationReason.CallbackRequested, "withheld")]
-    [InlineData(EscalationReason.CommitFailed, "not known here (see the call log)")]
-    [InlineData(EscalationReason.DeadLettered, "not known here (see the call log)")]
+    [InlineData(EscalationReason.CommitFailed, "not known here (the ERP's call record of this call has it)")]
+    [InlineData(EscalationReason.DeadLettered, "not known here (the ERP's call record of this call has it)")]
     public void PlainText_NoCallerNumber_WithheldOnlyWhenTheCallItselfHadNone(EscalationReason reason, string shown)
     {
         // A commit or a dead letter carries no caller number: support must not read that the caller hid it.
