@@ -64,27 +64,23 @@ public sealed class InMemoryOutboxStore : IOutboxStore
     public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (gate)
-        {
-            IReadOnlyList<OutboxEntry> result = entries.Values
-                .Where(e => statuses.Contains(e.Status))
-                .OrderBy(e => e.PreparedAt)
-                .ThenBy(e => e.TransactionId, StringComparer.Ordinal)
-                .Select(Copy)
-                .ToList();
-            return Task.FromResult(result);
-        }
+        return List(e => statuses.Contains(e.Status), cancellationToken);
     }
 
     public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callId);
+        return List(e => e.CallId == callId, cancellationToken);
+    }
+
+    /// <summary>Copies of the wanted entries, oldest first.</summary>
+    private Task<IReadOnlyList<OutboxEntry>> List(Func<OutboxEntry, bool> wanted, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             IReadOnlyList<OutboxEntry> result = entries.Values
-                .Where(e => e.CallId == callId)
+                .Where(wanted)
                 .OrderBy(e => e.PreparedAt)
                 .ThenBy(e => e.TransactionId, StringComparer.Ordinal)
                 .Select(Copy)

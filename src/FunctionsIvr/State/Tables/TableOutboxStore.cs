@@ -63,30 +63,29 @@ public sealed class TableOutboxStore : IOutboxStore
         ArgumentNullException.ThrowIfNull(statuses);
         var wanted = statuses.Distinct().ToList();
         if (wanted.Count == 0) return [];
-
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var entries = new List<OutboxEntry>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(StatusFilter(wanted), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(FromEntity(entity));
-        }
-
-        return entries;
+        return await QueryAsync(StatusFilter(wanted), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Filtered on the call by the service, so a page view does not read the whole outbox.</summary>
     public async Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callId);
+        var entries = await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey} and CallId eq {callId}"), cancellationToken)
+            .ConfigureAwait(false);
+        return entries.OrderBy(e => e.PreparedAt).ThenBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Every page of the query (the client follows the continuation tokens).</summary>
+    private async Task<List<OutboxEntry>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<OutboxEntry>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey} and CallId eq {callId}");
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             entries.Add(FromEntity(entity));
         }
 
-        return entries.OrderBy(e => e.PreparedAt).ThenBy(e => e.TransactionId, StringComparer.Ordinal).ToList();
+        return entries;
     }
 
     /// <summary><c>PartitionKey eq 'outbox' and (Status eq 'Prepared' or …)</c>; at most 6 comparisons, under the service's 15.</summary>
