@@ -35,6 +35,7 @@ public sealed partial class CallEngine
     private readonly CallActions _actions;
     private readonly CallEngineOptions _options;
     private readonly int _budgetMs;
+    private readonly IvrOptions _ivr;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly PendingTurns _pending;
@@ -58,7 +59,8 @@ public sealed partial class CallEngine
         _flow = flow;
         _actions = actions;
         _options = options.Value;
-        _budgetMs = ivrOptions.Value.CallbackBudgetMs;
+        _ivr = ivrOptions.Value;
+        _budgetMs = _ivr.CallbackBudgetMs;
         _services = services;
         _time = time;
         _pending = pending;
@@ -239,8 +241,9 @@ public sealed partial class CallEngine
 
             if (request.Error is { } error)
             {
-                Log.PlatformError(_logger, request.UniqueCallId, session.Step, error.ErrorNo, error.ErrorMsg);
-                return FallbackTurn(request, session, sequence, $"platform error {error.ErrorNo}: {error.ErrorMsg}");
+                var category = _ivr.ErrorCategoryOf(error);
+                Log.PlatformError(_logger, PlatformErrorLevel(category), request.UniqueCallId, error.ErrorNo, category, error.ErrorMsg, session.Step);
+                return FallbackTurn(request, session, sequence, $"platform error {error.ErrorNo} ({category}): {error.ErrorMsg}");
             }
 
             if (session.Steps >= _options.MaxStepsPerCall) return FallbackTurn(request, session, sequence, "too many steps in one call");
@@ -337,6 +340,14 @@ public sealed partial class CallEngine
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
         new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, AbandonedTurns = _abandonedTurns };
 
+    /// <summary>
+    /// The platform rejected our answer (<see cref="IvrErrorCategories.InvalidResponse"/>) or could not reach us over TLS
+    /// (<see cref="IvrErrorCategories.Ssl"/>): every call fails the same way until someone fixes it, so it is an Error.
+    /// A timeout, an agent without a SIP account or an unmapped code concerns this call and stays a Warning.
+    /// </summary>
+    private static LogLevel PlatformErrorLevel(string category) =>
+        category is IvrErrorCategories.InvalidResponse or IvrErrorCategories.Ssl ? LogLevel.Error : LogLevel.Warning;
+
     private void ObserveLater(Task<CallTurn> work) =>
         work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
@@ -348,8 +359,8 @@ public sealed partial class CallEngine
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Call {CallId}: step {Step} failed")]
         public static partial void StepFailed(ILogger logger, Exception exception, string callId, string step);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Call {CallId}: platform reported error {ErrorNo} ({ErrorMsg}) in step {Step}")]
-        public static partial void PlatformError(ILogger logger, string callId, string step, string errorNo, string errorMsg);
+        [LoggerMessage(EventId = 2003, Message = "Call {CallId}: platform reported error {ErrorNo} ({ErrorCategory}: {ErrorMsg}) in step {Step}")]
+        public static partial void PlatformError(ILogger logger, LogLevel level, string callId, string errorNo, string errorCategory, string errorMsg, string step);
 
         [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Call {CallId}: step {Step} is slow, holding prompt #{Hold}")]
         public static partial void Holding(ILogger logger, string callId, string step, int hold);

@@ -3,6 +3,8 @@ using Azure;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.State;
 using Microsoft.Extensions.DependencyInjection;
+using FunctionsIvr.Tests.Fakes;
+using Microsoft.Extensions.Logging;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -23,6 +25,37 @@ public class CallEngineTests
         Assert.Equal(IvrActionTypes.Play, turn.Action.Type);
         Assert.Equal("8", turn.Action["Prompt"]);
         Assert.Contains(turn.Notes, n => n.Contains("no SIP account", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("3", "InvalidResponse", LogLevel.Error)]
+    [InlineData("5", "Ssl", LogLevel.Error)]
+    [InlineData("4", "NoSipAccount", LogLevel.Warning)]
+    [InlineData("1", "AppTimeout", LogLevel.Warning)]
+    [InlineData("99", "Unknown", LogLevel.Warning)]
+    public async Task PlatformError_NamedByTheConfiguredCategory_RejectedAnswersAreErrors(string errorNo, string category, LogLevel level)
+    {
+        // Whoever is on call must tell "the platform rejects what we answer" (every call fails) from one slow answer.
+        var logs = new CapturingLoggerProvider();
+        using var call = new EngineHarness(
+            new()
+            {
+                ["Ivr:ErrorCategories:1"] = "AppTimeout",
+                ["Ivr:ErrorCategories:3"] = "InvalidResponse",
+                ["Ivr:ErrorCategories:4"] = "NoSipAccount",
+                ["Ivr:ErrorCategories:5"] = "Ssl",
+            },
+            configure: b => b.Logging.AddProvider(logs));
+        await call.SendAsync("Connected");
+
+        var turn = await call.SendAsync("Play", error: new IvrError(errorNo, "from the panel"));
+
+        Assert.True(turn.IsFallback);
+        Assert.Contains(turn.Notes, n => n.Contains($"platform error {errorNo} ({category})", StringComparison.Ordinal));
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 2003);
+        Assert.Equal(level, line.Level);
+        Assert.Equal(category, line.Find("ErrorCategory"));
+        Assert.Equal(errorNo, line.Find("ErrorNo"));
     }
 
     [Fact]
