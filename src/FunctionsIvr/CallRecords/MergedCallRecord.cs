@@ -13,8 +13,11 @@ internal static class MergedCallRecord
 {
     private const string NumberSuffix = "#";
 
+    /// <summary>What every <see cref="StoreKey"/> starts with: the retention purge keeps these rows longer than call state.</summary>
+    public const string StoreKeyPrefix = "callrecord-";
+
     /// <summary>The call state key: beside the call's own state, never the same row.</summary>
-    public static string StoreKey(string callId) => "callrecord-" + callId;
+    public static string StoreKey(string callId) => StoreKeyPrefix + callId;
 
     /// <summary>Sets every field the update carries unless a higher-numbered update already set it.</summary>
     public static void Merge(Dictionary<string, string> fields, UpdateCallRecord update, int number)

@@ -184,6 +184,7 @@ public partial class ConfigContractTests
         [FunctionsIvr.Erp.ErpClientOptions.SectionName] = typeof(FunctionsIvr.Erp.ErpClientOptions),
         [FunctionsIvr.Ivr.IvrOptions.SectionName] = typeof(FunctionsIvr.Ivr.IvrOptions),
         [FunctionsIvr.Escalations.EscalationOptions.SectionName] = typeof(FunctionsIvr.Escalations.EscalationOptions),
+        [FunctionsIvr.State.StateOptions.SectionName] = typeof(FunctionsIvr.State.StateOptions),
     };
 
     /// <summary>

@@ -32,6 +32,31 @@ public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultC
         return Task.CompletedTask;
     }
 
+    /// <summary>The retention purge: removes lines written before <paramref name="cutoff"/>, and calls left without lines; the number of lines removed.</summary>
+    internal int Purge(DateTimeOffset cutoff)
+    {
+        lock (gate)
+        {
+            var removed = 0;
+            foreach (var (callId, entries) in calls.ToList())
+            {
+                foreach (var sequence in entries.Where(e => e.Value.Time < cutoff).Select(e => e.Key).ToList())
+                {
+                    entries.Remove(sequence);
+                    removed++;
+                }
+
+                if (entries.Count == 0) calls.Remove(callId);
+            }
+
+            // Keeps the eviction order to the calls still here, so a call logged again later is not evicted by its old place.
+            var kept = callsOldestFirst.Where(calls.ContainsKey).ToList();
+            callsOldestFirst.Clear();
+            foreach (var callId in kept) callsOldestFirst.Enqueue(callId);
+            return removed;
+        }
+    }
+
     public Task<IReadOnlyList<CallLogEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);

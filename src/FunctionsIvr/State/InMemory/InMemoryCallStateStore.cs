@@ -74,6 +74,17 @@ public sealed class InMemoryCallStateStore : ICallStateStore
         }
     }
 
+    /// <summary>The retention purge: removes states last saved before their cutoff; the number removed.</summary>
+    internal int Purge(RetentionCutoffs cutoffs)
+    {
+        lock (gate)
+        {
+            var due = states.Where(s => s.Value.UpdatedAt < cutoffs.ForCallStateKey(s.Key)).Select(s => s.Key).ToList();
+            foreach (var callId in due) states.Remove(callId);
+            return due.Count;
+        }
+    }
+
     private bool TryGetLive(string callId, DateTimeOffset now, [NotNullWhen(true)] out StoredState? stored)
     {
         if (states.TryGetValue(callId, out stored) && !IsExpired(stored, now)) return true;

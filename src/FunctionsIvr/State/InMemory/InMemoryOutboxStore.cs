@@ -73,6 +73,20 @@ public sealed class InMemoryOutboxStore : IOutboxStore
         return List(e => e.CallId == callId, cancellationToken);
     }
 
+    /// <summary>The retention purge: removes closed entries last updated before <paramref name="cutoff"/>, never open ones; the number removed.</summary>
+    internal int Purge(DateTimeOffset cutoff)
+    {
+        lock (gate)
+        {
+            var due = entries.Values
+                .Where(e => e.Status is OutboxStatus.Committed or OutboxStatus.Aborted or OutboxStatus.Failed && e.UpdatedAt < cutoff)
+                .Select(e => e.TransactionId)
+                .ToList();
+            foreach (var transactionId in due) entries.Remove(transactionId);
+            return due.Count;
+        }
+    }
+
     /// <summary>Copies of the wanted entries, oldest first.</summary>
     private Task<IReadOnlyList<OutboxEntry>> List(Func<OutboxEntry, bool> wanted, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace FunctionsIvr.State.InMemory;
 public static class InMemoryStateRegistration
 {
     /// <summary>
-    /// Registers the in-memory call state store, call log, outbox and unsent work store (the local default when no
+    /// Registers the in-memory call state store, call log, outbox, unsent work store and retention purge (the local default when no
     /// <c>StateStorage</c> connection is configured). Settings: section <see cref="InMemoryStateOptions.SectionName"/>.
     /// </summary>
     public static IHostApplicationBuilder AddInMemoryState(this IHostApplicationBuilder builder)
@@ -22,10 +22,15 @@ public static class InMemoryStateRegistration
                 $"{InMemoryStateOptions.SectionName}:{nameof(InMemoryStateOptions.CallLogMaxCalls)} must be at least 1.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ICallStateStore, InMemoryCallStateStore>();
-        builder.Services.AddSingleton<ICallLog>(services =>
+        // Registered as themselves too, for the retention purge of the same instances.
+        builder.Services.AddSingleton<InMemoryCallStateStore>();
+        builder.Services.AddSingleton<ICallStateStore>(services => services.GetRequiredService<InMemoryCallStateStore>());
+        builder.Services.AddSingleton(services =>
             new InMemoryCallLog(services.GetRequiredService<IOptions<InMemoryStateOptions>>().Value.CallLogMaxCalls));
-        builder.Services.AddSingleton<IOutboxStore, InMemoryOutboxStore>();
+        builder.Services.AddSingleton<ICallLog>(services => services.GetRequiredService<InMemoryCallLog>());
+        builder.Services.AddSingleton<InMemoryOutboxStore>();
+        builder.Services.AddSingleton<IOutboxStore>(services => services.GetRequiredService<InMemoryOutboxStore>());
+        builder.Services.AddSingleton<IStatePurge, InMemoryStatePurge>();
         builder.Services.AddSingleton<IUnsentWorkStore, InMemoryUnsentWorkStore>();
         return builder;
     }

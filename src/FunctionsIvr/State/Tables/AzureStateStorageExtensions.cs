@@ -12,8 +12,8 @@ public static class AzureStateStorageExtensions
     public const string ConnectionName = "StateStorage";
 
     /// <summary>
-    /// Registers the Table Storage <see cref="ICallStateStore"/>, <see cref="ICallLog"/>, <see cref="IOutboxStore"/> and
-    /// <see cref="IUnsentWorkStore"/>
+    /// Registers the Table Storage <see cref="ICallStateStore"/>, <see cref="ICallLog"/>, <see cref="IOutboxStore"/>,
+    /// <see cref="IUnsentWorkStore"/> and retention purge (<see cref="IStatePurge"/>)
     /// when <c>StateStorage</c> (a connection string such as <c>UseDevelopmentStorage=true</c>, also read from
     /// <c>ConnectionStrings:StateStorage</c>) or <c>StateStorage__tableServiceUri</c> (+ optional <c>__clientId</c>,
     /// managed identity) is configured. Returns false and registers nothing otherwise, so the caller can fall back
@@ -68,6 +68,8 @@ public static class AzureStateStorageExtensions
             s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableOutboxStore>>()));
         services.AddSingleton<IUnsentWorkStore>(s => new TableUnsentWorkStore(
             s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableUnsentWorkStore>>()));
+        services.AddSingleton<IStatePurge>(s => new TableStatePurge(
+            s.GetRequiredService<TableServiceClient>(), s.GetRequiredService<ILogger<TableStatePurge>>()));
         return true;
     }
 

@@ -29,6 +29,7 @@ public sealed class AzureStateStorageExtensionsTests(AzuriteFixture azurite)
         Assert.IsType<TableCallStateStore>(store);
         Assert.IsType<TableCallLog>(services.GetRequiredService<ICallLog>());
         Assert.IsType<TableOutboxStore>(services.GetRequiredService<IOutboxStore>());
+        Assert.IsType<TableStatePurge>(services.GetRequiredService<IStatePurge>());
 
         var callId = "di-" + Guid.NewGuid().ToString("N");
         await store.SaveAsync(new CallState(callId) { Values = { ["k"] = "v" } });

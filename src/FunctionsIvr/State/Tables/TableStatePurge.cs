@@ -1,0 +1,136 @@
+using Azure;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsIvr.State.Tables;
+
+/// <summary>
+/// The retention purge in Table Storage. Each table is read page by page (following the continuation), only keys and
+/// the age property; a row's age is the time the app wrote on it (call state and outbox <c>UpdatedAt</c>, call log
+/// <c>Time</c>), or the server's Timestamp on a row written before the app wrote one. Due rows are deleted per partition
+/// in entity group transactions of at most 100, If-Match the version read, so a row written meanwhile stays. A failed
+/// delete is logged and its rows are left for the next run; the rest goes on.
+/// </summary>
+public sealed partial class TableStatePurge : IStatePurge
+{
+    private const int MaxPerTransaction = 100;
+
+    private readonly TableServiceClient _service;
+    private readonly ILogger<TableStatePurge> _logger;
+    private readonly int _pageSize;
+    private readonly string _callStateTable;
+    private readonly string _callLogTable;
+    private readonly string _outboxTable;
+
+    public TableStatePurge(
+        TableServiceClient service, ILogger<TableStatePurge> logger, int pageSize = 1000,
+        string callStateTable = TableCallStateStore.DefaultTableName, string callLogTable = TableCallLog.DefaultTableName,
+        string outboxTable = TableOutboxStore.DefaultTableName)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        _service = service;
+        _logger = logger;
+        _pageSize = pageSize;
+        _callStateTable = callStateTable;
+        _callLogTable = callLogTable;
+        _outboxTable = outboxTable;
+    }
+
+    public async Task<IReadOnlyList<PurgedTable>> PurgeAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+        return
+        [
+            await PurgeTableAsync(_callStateTable, filter: null, "UpdatedAt", row => cutoffs.ForCallStateKey(row.PartitionKey), cancellationToken),
+            await PurgeTableAsync(_callLogTable, filter: null, "Time", _ => cutoffs.Records, cancellationToken),
+            // Closed entries only, chosen by the service: an open one (Prepared, Queued) is an order not yet settled.
+            await PurgeTableAsync(_outboxTable, TableOutboxStore.StatusFilter(ClosedStatuses), "UpdatedAt", _ => cutoffs.Records, cancellationToken),
+        ];
+    }
+
+    internal static readonly OutboxStatus[] ClosedStatuses = [OutboxStatus.Committed, OutboxStatus.Aborted, OutboxStatus.Failed];
+
+    private async Task<PurgedTable> PurgeTableAsync(
+        string tableName, string? filter, string ageProperty, Func<TableEntity, DateTimeOffset> cutoffOf, CancellationToken cancellationToken)
+    {
+        var table = _service.GetTableClient(tableName);
+        int deleted = 0, failed = 0;
+        try
+        {
+            var pages = table.QueryAsync<TableEntity>(filter, _pageSize, ["PartitionKey", "RowKey", "Timestamp", ageProperty], cancellationToken).AsPages();
+            await foreach (var page in pages.ConfigureAwait(false))
+            {
+                var due = page.Values.Where(row => (row.GetDateTimeOffset(ageProperty) ?? row.Timestamp) < cutoffOf(row));
+                foreach (var rows in due.GroupBy(row => row.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(MaxPerTransaction)))
+                {
+                    try
+                    {
+                        deleted += await DeleteAsync(table, rows, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        if (failed == 0) Log.DeleteFailed(_logger, e, tableName, rows.Length);
+                        failed += rows.Length;
+                    }
+                }
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The table was never created: nothing was ever stored in it.
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.ReadFailed(_logger, e, tableName);
+        }
+
+        return new PurgedTable(tableName, deleted, failed);
+    }
+
+    /// <summary>The rows of one partition in one transaction; the number actually deleted.</summary>
+    private static async Task<int> DeleteAsync(TableClient table, TableEntity[] rows, CancellationToken cancellationToken)
+    {
+        if (rows.Length > 1)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag)),
+                    cancellationToken).ConfigureAwait(false);
+                return rows.Length;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
+            {
+                // One row went or changed since it was read, so nothing was applied: the rows one by one instead.
+            }
+        }
+
+        var count = 0;
+        foreach (var row in rows)
+        {
+            try
+            {
+                // A row already gone (404) counts as deleted.
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false);
+                count++;
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // Written since it was read, so no longer due.
+            }
+        }
+
+        return count;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3202, Level = LogLevel.Warning,
+            Message = "Retention purge could not delete {Count} rows of table {Table}; they are left for the next run, the rest goes on")]
+        public static partial void DeleteFailed(ILogger logger, Exception exception, string table, int count);
+
+        [LoggerMessage(EventId = 3203, Level = LogLevel.Warning,
+            Message = "Retention purge could not read table {Table}; the next run tries again")]
+        public static partial void ReadFailed(ILogger logger, Exception exception, string table);
+    }
+}

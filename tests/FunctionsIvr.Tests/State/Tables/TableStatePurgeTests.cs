@@ -1,0 +1,116 @@
+using System.Net;
+using Azure.Core.Pipeline;
+using FunctionsIvr.State;
+using FunctionsIvr.State.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FunctionsIvr.Tests.State.Tables;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeContract, IAsyncLifetime
+{
+    // Pages smaller than one call's 120 log lines, so the purge follows continuations and a partition spans pages.
+    private const int PageSize = 150;
+
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+
+    protected override string TableName(string table) => table + _suffix;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        var service = azurite.CreateServiceClient();
+        foreach (var table in new[] { "callstate", "calllog", "outbox" }) await service.DeleteTableAsync(TableName(table));
+    }
+
+    protected override Task<Stores> CreateAsync() => Task.FromResult(CreateStores(azurite.CreateServiceClient()));
+
+    private Stores CreateStores(TableServiceClient service) => new(
+        new TableCallStateStore(service, Time, NullLogger<TableCallStateStore>.Instance, TableName("callstate")),
+        new TableCallLog(service, NullLogger<TableCallLog>.Instance, TableName("calllog")),
+        new TableOutboxStore(service, NullLogger<TableOutboxStore>.Instance, TableName("outbox")),
+        CreatePurge(service));
+
+    private TableStatePurge CreatePurge(TableServiceClient service) => new(
+        service, new LoggerFactory([Logs]).CreateLogger<TableStatePurge>(), PageSize, TableName("callstate"), TableName("calllog"), TableName("outbox"));
+
+    [Fact]
+    public async Task Purge_FailingDelete_LogsAWarningAndTheRestGoes_TheNextRunDeletesWhatWasLeft()
+    {
+        var stores = await CreateAsync();
+        foreach (var call in new[] { "call-a", "call-b", "call-c" })
+        {
+            for (var sequence = 1; sequence <= 3; sequence++) await stores.CallLog.AppendAsync(Line(call, sequence));
+        }
+
+        Time.Advance(31 * Day);
+        var failing = new FailFirstBatchHandler();
+        var options = AzuriteFixture.FastRetryOptions();
+        options.Transport = new HttpClientTransport(new HttpClient(failing));
+        var purge = CreatePurge(new TableServiceClient(azurite.ConnectionString, options));
+        var cutoffs = new RetentionCutoffs(Time.GetUtcNow() - Day, Time.GetUtcNow() - 30 * Day);
+
+        var first = await purge.PurgeAsync(cutoffs);
+
+        Assert.Equal(new PurgedTable(TableName("calllog"), 6, 3), first.Single(t => t.Table == TableName("calllog")));
+        Assert.Empty(await stores.CallLog.ReadAsync("call-b"));
+        Assert.Empty(await stores.CallLog.ReadAsync("call-c"));
+        Assert.Equal(3, (await stores.CallLog.ReadAsync("call-a")).Count);
+        var warning = Assert.Single(Logs.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Equal(3202, warning.EventId.Id);
+        Assert.DoesNotContain("call-a", warning.Message, StringComparison.Ordinal);
+
+        var second = await purge.PurgeAsync(cutoffs);
+
+        Assert.Equal(new PurgedTable(TableName("calllog"), 3, 0), second.Single(t => t.Table == TableName("calllog")));
+        Assert.Empty(await stores.CallLog.ReadAsync("call-a"));
+    }
+
+    [Fact]
+    public async Task Purge_RowWithoutTheAppsTime_IsAgedByTheServerTimestamp()
+    {
+        var service = azurite.CreateServiceClient();
+        var table = service.GetTableClient(TableName("callstate"));
+        await table.CreateIfNotExistsAsync();
+        await table.AddEntityAsync(new TableEntity("call-before-updatedat", "state") { ["Values"] = "{}" });
+        var purge = CreatePurge(service);
+        // The server stamps rows with the real time.
+        var serverNow = TimeProvider.System.GetUtcNow();
+
+        var tooEarly = await purge.PurgeAsync(new RetentionCutoffs(serverNow - TimeSpan.FromHours(1), serverNow - TimeSpan.FromHours(1)));
+        Assert.Equal(0, tooEarly[0].Deleted);
+
+        var due = await purge.PurgeAsync(new RetentionCutoffs(serverNow + TimeSpan.FromMinutes(5), serverNow - TimeSpan.FromHours(1)));
+        Assert.Equal(1, due[0].Deleted);
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>("call-before-updatedat", "state")).HasValue);
+    }
+
+    [Fact]
+    public async Task Purge_TablesNeverCreated_NothingToDeleteAndNoWarning()
+    {
+        var purge = CreatePurge(azurite.CreateServiceClient());
+
+        var purged = await purge.PurgeAsync(new RetentionCutoffs(Time.GetUtcNow(), Time.GetUtcNow()));
+
+        Assert.All(purged, t => Assert.Equal((0, 0), (t.Deleted, t.Failed)));
+        Assert.DoesNotContain(Logs.Lines, l => l.Level >= LogLevel.Warning);
+    }
+
+    /// <summary>Refuses the first entity group transaction (403: not retried), passes everything else to Azurite.</summary>
+    private sealed class FailFirstBatchHandler() : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _batches;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri!.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _batches) == 1)
+            {
+                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden) { RequestMessage = request });
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
