@@ -4,6 +4,7 @@ using FunctionsIvr.Calls;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Orders;
 using FunctionsIvr.Support;
+using FunctionsIvr.State;
 using FunctionsIvr.State.Diagnostics;
 using FunctionsIvr.Work;
 
@@ -27,7 +28,15 @@ public static class FunctionEndpoints
         app.MapServiceBusFunction(FunctionNames.RecordCall, QueueNames.CallRecords);
         app.MapServiceBusFunction(FunctionNames.HandleDeadLetters, QueueNames.DeadLetters);
         app.MapTimerFunction(FunctionNames.SweepOutbox, (_, services, cancellationToken) => SweepAsync(services, cancellationToken));
+        app.MapTimerFunction(FunctionNames.PurgeState, (_, services, cancellationToken) => PurgeAsync(services, cancellationToken));
         return app;
+    }
+
+    /// <summary>One PurgeState run: the state storage rows past their retention go (<see cref="StateRetention"/>).</summary>
+    internal static async Task<IReadOnlyList<string>> PurgeAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<StateRetention>().PurgeAsync(cancellationToken);
     }
 
     /// <summary>

@@ -12,4 +12,5 @@ public static class FunctionNames
     public const string RecordCall = "RecordCall";
     public const string HandleDeadLetters = "HandleDeadLetters";
     public const string SweepOutbox = "SweepOutbox";
+    public const string PurgeState = "PurgeState";
 }

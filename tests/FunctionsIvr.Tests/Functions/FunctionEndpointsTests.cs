@@ -228,6 +228,36 @@ public class FunctionEndpointsTests
         Assert.Empty(await parked.ListAsync());
     }
 
+    [Fact]
+    public void PurgeState_RunsOnceADayOnTheHostsTimer()
+    {
+        var binding = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsFolder, "PurgeState", "function.json")))!["bindings"]![0]!;
+
+        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("timer", binding["name"]!.GetValue<string>());
+        Assert.Equal("0 30 3 * * *", binding["schedule"]!.GetValue<string>());
+        Assert.False(binding["runOnStartup"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task PurgeState_TimerPayload_DeletesASettledOrderPastRetentionAndKeepsAnOpenOne()
+    {
+        using var app = new FunctionsApp();
+        var open = await app.PrepareAsync("tx-6006");
+        var settled = await app.PrepareAsync("tx-6007");
+        settled.Status = OutboxStatus.Committed;
+        await app.Outbox.UpdateAsync(settled);
+        app.Time.Advance(TimeSpan.FromDays(31));
+        var timer = """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"PurgeState"}}}""";
+
+        var result = await app.InvokeAsync("PurgeState", timer);
+
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        Assert.Contains("outbox: 1 deleted, 0 left after a failure", result.Body["Logs"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Null(await app.Outbox.GetAsync("tx-6007"));
+        Assert.Equal(OutboxStatus.Prepared, (await app.Outbox.GetAsync(open.TransactionId))!.Status);
+    }
+
     private static WorkMessage DeadCallRecord(string subject)
     {
         var open = new OpenCallRecord
