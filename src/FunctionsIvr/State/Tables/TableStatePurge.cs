@@ -40,16 +40,29 @@ public sealed partial class TableStatePurge : IStatePurge
     public async Task<IReadOnlyList<PurgedTable>> PurgeAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(cutoffs);
+        var latest = cutoffs.CallState > cutoffs.Records ? cutoffs.CallState : cutoffs.Records;
         return
         [
-            await PurgeTableAsync(_callStateTable, filter: null, "UpdatedAt", row => cutoffs.ForCallStateKey(row.PartitionKey), cancellationToken),
-            await PurgeTableAsync(_callLogTable, filter: null, "Time", _ => cutoffs.Records, cancellationToken),
+            await PurgeTableAsync(_callStateTable, OlderThan("UpdatedAt", latest), "UpdatedAt", row => cutoffs.ForCallStateKey(row.PartitionKey), cancellationToken),
+            await PurgeTableAsync(_callLogTable, OlderThan("Time", cutoffs.Records), "Time", _ => cutoffs.Records, cancellationToken),
             // Closed entries only, chosen by the service: an open one (Prepared, Queued) is an order not yet settled.
-            await PurgeTableAsync(_outboxTable, TableOutboxStore.StatusFilter(ClosedStatuses), "UpdatedAt", _ => cutoffs.Records, cancellationToken),
+            await PurgeTableAsync(_outboxTable, TableOutboxStore.StatusFilter(ClosedStatuses) + " and " + OlderThan("UpdatedAt", cutoffs.Records),
+                "UpdatedAt", _ => cutoffs.Records, cancellationToken),
         ];
     }
 
     internal static readonly OutboxStatus[] ClosedStatuses = [OutboxStatus.Committed, OutboxStatus.Aborted, OutboxStatus.Failed];
+
+    /// <summary>
+    /// Lets the service skip rows written after <paramref name="cutoff"/>, so a run reads the due rows, not the table. A
+    /// superset: a row whose age property is recent but whose server Timestamp is older still comes back, and the age
+    /// check on each row decides.
+    /// </summary>
+    private static string OlderThan(string ageProperty, DateTimeOffset cutoff)
+    {
+        var literal = TableOdataFilter.Literal(cutoff);
+        return $"({ageProperty} lt {literal} or Timestamp lt {literal})";
+    }
 
     private async Task<PurgedTable> PurgeTableAsync(
         string tableName, string? filter, string ageProperty, Func<TableEntity, DateTimeOffset> cutoffOf, CancellationToken cancellationToken)

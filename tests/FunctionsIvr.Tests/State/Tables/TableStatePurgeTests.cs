@@ -98,6 +98,38 @@ public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeCon
         Assert.DoesNotContain(Logs.Lines, l => l.Level >= LogLevel.Warning);
     }
 
+    [Fact]
+    public async Task Purge_RecentRows_AreLeftOutByTheServiceNotReadAndSkipped()
+    {
+        var stores = await CreateAsync();
+        await stores.CallLog.AppendAsync(Line("call-old", 1));
+        Time.Advance(31 * Day);
+        for (var sequence = 1; sequence <= 2 * PageSize; sequence++) await stores.CallLog.AppendAsync(Line("call-recent", sequence));
+        var counting = new CountingHandler();
+        var options = AzuriteFixture.FastRetryOptions();
+        options.Transport = new HttpClientTransport(new HttpClient(counting));
+
+        var purged = await CreatePurge(new TableServiceClient(azurite.ConnectionString, options))
+            .PurgeAsync(new RetentionCutoffs(Time.GetUtcNow() - Day, Time.GetUtcNow() - 30 * Day));
+
+        Assert.Equal(1, purged.Single(t => t.Table == TableName("calllog")).Deleted);
+        Assert.Equal(1, counting.Queries(TableName("calllog")));
+        Assert.Equal(2 * PageSize, (await stores.CallLog.ReadAsync("call-recent")).Count);
+    }
+
+    private sealed class CountingHandler() : DelegatingHandler(new HttpClientHandler())
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _gets = new();
+
+        public int Queries(string table) => _gets.Count(path => path.EndsWith("/" + table + "()", StringComparison.Ordinal));
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Get) _gets.Enqueue(request.RequestUri!.AbsolutePath);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     /// <summary>Refuses the first entity group transaction (403: not retried), passes everything else to Azurite.</summary>
     private sealed class FailFirstBatchHandler() : DelegatingHandler(new HttpClientHandler())
     {
