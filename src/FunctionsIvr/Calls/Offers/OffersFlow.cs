@@ -47,7 +47,8 @@ public sealed class OffersFlow : IFlowModule
             .Enter(ctx => ctx.Play(NoOffersPrompt))
             .Then(Steps.MainMenu);
 
-        // Offers are a courtesy: when the ERP cannot say, an apology and the menu (where 0 still reaches a person).
+        // Offers are a courtesy: when the ERP cannot say (or could answer only part and that part is empty), an apology
+        // and the menu (where 0 still reaches a person).
         flow.Step(Unavailable)
             .Enter(ctx => ctx.Play(Prompts.Apology))
             .Then(Steps.MainMenu);
@@ -69,7 +70,9 @@ public sealed class OffersFlow : IFlowModule
         var parts = new List<Spoken>();
         foreach (var promotion in promotionList.Select(Say).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(promotion);
         foreach (var recommendation in recommendationList.Select(Say).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(recommendation);
-        return parts.Count == 0 ? CallContext.Goto(NoOffers) : await Announcement.StartAsync(ctx, ReadOut, parts);
+        if (parts.Count > 0) return await Announcement.StartAsync(ctx, ReadOut, parts);
+        // "No offers today" only when both lists were read: with one unread, the caller hears the apology instead.
+        return promotionFailure is null && recommendationFailure is null ? CallContext.Goto(NoOffers) : CallContext.Goto(Unavailable);
     }
 
     /// <summary>

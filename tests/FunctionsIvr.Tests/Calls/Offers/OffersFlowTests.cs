@@ -119,6 +119,20 @@ public class OffersFlowTests
     }
 
     [Fact]
+    public async Task Offers_PromotionsFailAndNoRecommendations_ApologyNotNoOffers()
+    {
+        // "We have no promotions for you today" would be untrue: the promotions could not be read.
+        using var call = WithOffers([], []);
+        call.Erp.Setup(e => e.GetPromotionsAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Timeout, "slow"));
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(["Play 8", "GetDTMF 2"], heard);
+    }
+
+    [Fact]
     public async Task Offers_ErpDown_ApologyThenMainMenu()
     {
         using var call = WithOffers([], []);
