@@ -5,6 +5,7 @@ public sealed class FlowBuilder
 {
     private readonly Dictionary<string, FlowStep> _steps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _prompts = new(StringComparer.Ordinal);
+    private readonly List<(string Step, string Setting)> _configuredTargets = [];
 
     public StepBuilder Step(string name)
     {
@@ -28,12 +29,28 @@ public sealed class FlowBuilder
         return this;
     }
 
+    /// <summary>
+    /// A step the flow goes to because a setting names it: checked at startup, so a misspelt name fails there, naming
+    /// <paramref name="setting"/>, instead of sending every call that reaches it to the apology.
+    /// </summary>
+    public FlowBuilder GoesTo(string step, string setting)
+    {
+        _configuredTargets.Add((step, setting));
+        return this;
+    }
+
     public CallFlow Build()
     {
         foreach (var step in _steps.Values)
         {
             if (step.ExhaustedStep is { } exhausted && !_steps.ContainsKey(exhausted))
                 throw new InvalidOperationException($"Step '{step.Name}' goes to unknown step '{exhausted}' when exhausted.");
+        }
+
+        foreach (var (target, setting) in _configuredTargets)
+        {
+            if (!_steps.ContainsKey(target))
+                throw new InvalidOperationException($"{setting} is '{target}', which is no step of the call flow (e.g. {Steps.MainMenu}, {Steps.Offers}, {Steps.TopProducts}).");
         }
 
         foreach (var required in CallFlow.RequiredSteps)

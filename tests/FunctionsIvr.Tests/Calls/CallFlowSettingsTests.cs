@@ -89,6 +89,43 @@ public class CallFlowSettingsTests
             && inner.Message.Contains("Calls:MaxStepsPerCall (env Calls__MaxStepsPerCall) is 0", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void CampaignStartStepMisspelt_StartRefusedNamingTheKey()
+    {
+        // Without the check, every known caller on the campaign number heard the welcome and then the apology.
+        using var host = Build(new(Transfer)
+        {
+            ["Campaigns:Numbers:0:Id"] = "autumn", ["Campaigns:Numbers:0:DialledNumber"] = "221234567", ["Campaigns:Numbers:0:StartStep"] = "offer",
+        });
+
+        var e = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Campaigns:Numbers:0:StartStep (env Campaigns__Numbers__0__StartStep) is 'offer', which is no step of the call flow",
+            e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CampaignWithoutANumber_StartRefused()
+    {
+        // A blank number matches every dialled number: every call would be greeted as the campaign's.
+        using var host = Build(new(Transfer) { ["Campaigns:Numbers:0:Id"] = "autumn", ["Campaigns:Numbers:0:StartStep"] = "offers" });
+
+        var e = Assert.ThrowsAny<Exception>(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Campaigns:Numbers:0:DialledNumber (env Campaigns__Numbers__0__DialledNumber) is ''", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CampaignStartingAtAFlowStep_Valid()
+    {
+        using var host = Build(new(Transfer)
+        {
+            ["Campaigns:Numbers:0:Id"] = "autumn", ["Campaigns:Numbers:0:DialledNumber"] = "221234567", ["Campaigns:Numbers:0:StartStep"] = "offers",
+        });
+
+        Assert.NotNull(host.Services.GetRequiredService<CallFlow>().Find("offers"));
+    }
+
     private static IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -25,6 +25,15 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
     {
         flow.UsesPrompts(WelcomePrompt, WelcomeGuestPrompt, VipOfferPrompt, BlockedPrompt);
         foreach (var campaign in campaigns.Value.Numbers.Where(c => c.WelcomePrompt.Length > 0)) flow.UsesPrompts(campaign.WelcomePrompt);
+        for (var i = 0; i < campaigns.Value.Numbers.Count; i++)
+        {
+            var campaign = campaigns.Value.Numbers[i];
+            var key = $"Campaigns:Numbers:{i}";
+            // A number without digits is matched by every dialled number: every call would be greeted as the campaign's.
+            if (!campaign.DialledNumber.Any(char.IsAsciiDigit))
+                throw new InvalidOperationException($"{key}:DialledNumber (env Campaigns__Numbers__{i}__DialledNumber) is '{campaign.DialledNumber}': set the number callers dial for campaign '{campaign.Id}'.");
+            flow.GoesTo(campaign.StartStep, $"{key}:StartStep (env Campaigns__Numbers__{i}__StartStep)");
+        }
 
         flow.Step(CallFlow.StartStep)
             .Enter(ctx => ivr.Value.AnswerMode == IvrAnswerMode.App ? ctx.Answer() : CallContext.Goto(Steps.Identify))
