@@ -26,9 +26,13 @@ public sealed class CallEngineOptions
     /// <remarks>Allowed: 100–30,000.</remarks>
     public int ParkWorkTimeoutMs { get; set; } = 500;
 
-    /// <summary>Callbacks one call may have before it is ended politely; stops loops and abuse.</summary>
+    /// <summary>
+    /// Callbacks one call may have before it is ended politely; stops loops and abuse. Every part of a read-out (a prompt,
+    /// a number, a date) is one callback, so the offers alone take up to 34: the limit leaves room for a caller who hears
+    /// them twice and then orders.
+    /// </summary>
     /// <remarks>Allowed: 5–1,000.</remarks>
-    public int MaxStepsPerCall { get; set; } = 80;
+    public int MaxStepsPerCall { get; set; } = 200;
 
     /// <summary>Holding prompts in a row while waiting for slow work, before the call takes the fallback.</summary>
     /// <remarks>Allowed: 0–10.</remarks>

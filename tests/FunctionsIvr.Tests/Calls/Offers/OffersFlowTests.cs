@@ -4,6 +4,7 @@ using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Calls.Orders;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
@@ -190,6 +191,34 @@ public class OffersFlowTests
         var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
 
         Assert.Equal("Play 60", heard[0]);
+    }
+
+    [Fact]
+    public async Task Offers_HeardTwiceThenOrderedByCodeAsTheMenuSays_CallGoesOnToTheConfirmation()
+    {
+        // Each spoken part of a read-out is one callback: the longest offers (three promotions with a price, three
+        // recommendations) take 34, so hearing them twice and then ordering must stay within the call's step limit.
+        using var calls = new OrderCalls();
+        calls.Erp.Setup(e => e.GetPromotionsAsync(OrderCalls.ContactId, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Enumerable.Range(1, 3).Select(i => PromoPrice with { Id = $"PR-{i}" }).ToList());
+        calls.Erp.Setup(e => e.GetRecommendationsAsync(OrderCalls.ContactId, It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([Tea with { Price = 45.50m }, Tea with { Price = 45.50m }, Tea with { Price = 45.50m }]);
+        calls.ProductsAre("32525", OrderCalls.Product("CEM-325-25", 21.90m, 1200));
+
+        var turns = new List<CallTurn> { await calls.FromMainMenuAsync('6') };
+        turns.AddRange(await calls.ListenUntilAskedAsync());
+        turns.Add(await calls.KeysAsync("1"));
+        turns.AddRange(await calls.ListenUntilAskedAsync());
+        turns.Add(await calls.KeysAsync("9"));
+        turns.Add(await calls.KeysAsync("3"));
+        turns.Add(await calls.KeysAsync("32525"));
+        turns.AddRange(await calls.ListenUntilAskedAsync());
+        turns.Add(await calls.KeysAsync("1"));
+        turns.Add(await calls.KeysAsync("10"));
+        turns.AddRange(await calls.ListenUntilAskedAsync());
+
+        Assert.DoesNotContain(turns, t => t.IsFallback);
+        Assert.Equal("GetDTMF:128", OrderCalls.Heard(turns[^1]));
     }
 
     /// <summary>The first save of a call's state finds it written already by another instance (the same content).</summary>
