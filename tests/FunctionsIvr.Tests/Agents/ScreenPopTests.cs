@@ -65,6 +65,21 @@ public sealed class ScreenPopTests
     }
 
     [Fact]
+    public async Task ComplaintsHeardThenLeftForTheMenu_CardDoesNotSayTheCallerIsOnTheComplaint()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            [new Complaint { Id = "k-1", Number = "RK/2026/0042", ContactId = Caller.Id, Status = "open", Subject = "Broken pallet", AssignedTo = "rk_lis" }]);
+
+        var transfer = await ToPersonAsync(call, "2", "7", "9"); // past the VIP offer, complaints, back to the menu, then 0
+
+        Assert.Equal("am_nowak", transfer.Action["Destination"]);
+        var card = Assert.Single(await Store(call).ListAsync("am_nowak"));
+        Assert.Null(card.LookingAt);
+        Assert.Equal("RK/2026/0042 open Broken pallet", Assert.Single(card.OpenComplaints));
+    }
+
+    [Fact]
     public async Task ErpDown_TransferStillAnswered_CardSaysWhatIsMissing()
     {
         using var call = Harness();

@@ -24,6 +24,7 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
     public const string Menu = Steps.Complaints + "_menu";
     public const string ToHandler = Steps.Complaints + "_transfer";
     public const string NoComplaints = Steps.Complaints + "_none";
+    public const string Leave = Steps.Complaints + "_leave";
     public const string Unavailable = Steps.Complaints + "_unavailable";
 
     /// <summary>Session key: PBX login of the person handling the first complaint read that has one.</summary>
@@ -48,8 +49,18 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
 
         flow.Menu(Menu, MenuPrompt, Prompts.MenuRetry)
             .On('1', ctx => ctx.Get(HandlerKey) is null ? Steps.TransferToPerson : ToHandler)
-            .On('9', Steps.MainMenu)
-            .MaxTries(3, thenGoTo: Steps.MainMenu);
+            .On('9', Leave)
+            .MaxTries(3, thenGoTo: Leave);
+
+        // Back to the menu, the call is no longer about the complaint: a later transfer's card must not say it is.
+        flow.Step(Leave)
+            .Enter(ctx =>
+            {
+                ctx.Set(HandlerKey, null);
+                ctx.Set(ComplaintKey, null);
+                return CallContext.Goto(Steps.MainMenu);
+            })
+            .Then(Steps.MainMenu);
 
         // The person handling it first; if they do not pick up, the usual chain (account manager, team queue, call back).
         // When the handler is the caller's account manager, the chain starts at the queue: the caller is not made to
