@@ -237,6 +237,29 @@ public class WelcomeFlowTests
     }
 
     [Fact]
+    public async Task Vip_OnACampaignNumber_DecliningTheAccountManagerGoesWhereTheCampaignStarts()
+    {
+        using var call = new EngineHarness(new()
+        {
+            ["Campaigns:Numbers:0:Id"] = "autumn",
+            ["Campaigns:Numbers:0:DialledNumber"] = "221234567",
+            ["Campaigns:Numbers:0:StartStep"] = Steps.Faq,
+        });
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(EngineHarness.RegularCustomer with
+            {
+                Segment = ContactSegments.Vip,
+                AccountManager = new AccountManager { Login = "am_nowak", Name = "Anna Nowak" },
+            });
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+
+        var next = await call.SendAsync("GetDTMF", "");
+
+        Assert.Equal("GetDTMF 74", Listening.Heard(next.Action));
+    }
+
+    [Fact]
     public async Task CampaignNumber_PlaysCampaignWelcome()
     {
         using var call = new EngineHarness(new()

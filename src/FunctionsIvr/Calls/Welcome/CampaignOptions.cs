@@ -30,6 +30,9 @@ public sealed class Campaign
     /// <summary>Prompt played instead of the usual welcome; must be mapped in Prompts.</summary>
     public string WelcomePrompt { get; set; } = "";
 
-    /// <summary>Where known callers go after the welcome (a step from <see cref="Steps"/>), e.g. <c>offers</c>.</summary>
+    /// <summary>
+    /// Where known callers go after the welcome (a step from <see cref="Steps"/>), e.g. <c>offers</c>; VIPs once they let
+    /// the account-manager offer pass.
+    /// </summary>
     public string StartStep { get; set; } = Steps.MainMenu;
 }

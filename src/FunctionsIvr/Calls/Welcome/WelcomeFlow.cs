@@ -49,13 +49,14 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             {
                 CallerKinds.Vip => Steps.VipOffer,
                 CallerKinds.Guest => Steps.GuestMenu,
-                _ => campaigns.Value.Numbers.FirstOrDefault(c => c.Id == ctx.Get(CallerKeys.Campaign))?.StartStep ?? Steps.MainMenu,
+                _ => StartStep(ctx),
             }));
 
-        // VIPs are offered their account manager before anything else; any other key or silence is the menu.
+        // VIPs are offered their account manager before anything else; any other key or silence is where every other
+        // known caller goes (the menu, or the campaign's start).
         flow.Step(Steps.VipOffer)
             .Enter(ctx => ctx.Ask(VipOfferPrompt, maxDigits: 1, timeoutMs: 4000))
-            .Resume(ctx => CallContext.Goto(ctx.Digits == "1" ? Steps.TransferToPerson : Steps.MainMenu));
+            .Resume(ctx => CallContext.Goto(ctx.Digits == "1" ? Steps.TransferToPerson : StartStep(ctx)));
 
         flow.Menu(Steps.MainMenu, MainMenuPrompt, MenuRetryPrompt)
             .On('1', Steps.OrderStatus)
@@ -94,6 +95,10 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
         var campaign = campaigns.Value.Numbers.FirstOrDefault(c => c.Id == ctx.Get(CallerKeys.Campaign));
         return campaign is null || campaign.WelcomePrompt.Length == 0 ? WelcomePrompt : campaign.WelcomePrompt;
     }
+
+    /// <summary>Where a known caller goes after the welcome: the campaign's start step, or the main menu.</summary>
+    private string StartStep(CallContext ctx) =>
+        campaigns.Value.Numbers.FirstOrDefault(c => c.Id == ctx.Get(CallerKeys.Campaign))?.StartStep ?? Steps.MainMenu;
 
     /// <summary>The menu that fits the caller: guests (no ERP contact) have their own.</summary>
     public static string MenuFor(CallContext ctx)
