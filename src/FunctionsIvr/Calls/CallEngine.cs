@@ -246,7 +246,7 @@ public sealed partial class CallEngine
                 return FallbackTurn(request, session, sequence, $"platform error {error.ErrorNo} ({category}): {error.ErrorMsg}");
             }
 
-            if (session.Steps >= _options.MaxStepsPerCall) return FallbackTurn(request, session, sequence, "too many steps in one call");
+            if (session.Steps >= StepLimit(session)) return FallbackTurn(request, session, sequence, "too many steps in one call");
 
             if (_flow.Find(session.Step) is not { } step) return FallbackTurn(request, session, sequence, $"unknown step '{session.Step}'");
 
@@ -313,7 +313,7 @@ public sealed partial class CallEngine
         var failedStep = baseSession.Get(InFallbackKey) is null ? fromStep
             : fromStep == EndingFlow.FallbackQueue ? Transfer.TransferFlow.ToQueue
             : null;
-        if (failedStep is not null && fromStep != CallFlow.EndStep && baseSession.Steps < _options.MaxStepsPerCall + 3)
+        if (failedStep is not null && fromStep != CallFlow.EndStep && baseSession.Steps < _options.MaxStepsPerCall + FallbackSteps)
         {
             try
             {
@@ -336,6 +336,16 @@ public sealed partial class CallEngine
         var final = fromStep != CallFlow.EndStep && _flow.Prompts.Contains(FinalPrompt) ? _actions.Play(FinalPrompt) : IvrAction.Hangup();
         return new CallTurn(final, baseSession with { Step = CallFlow.EndStep, Tries = 0 }, fromStep, [reason]) { IsFallback = true };
     }
+
+    /// <summary>
+    /// Callbacks a call may still have once it is on the fallback path: the apology, the team queue, "nobody
+    /// available", the hang-up. So a call ended by the step limit still reaches a person or a call-back promise, and a
+    /// fallback that goes on and on is still ended.
+    /// </summary>
+    private const int FallbackSteps = 5;
+
+    private int StepLimit(CallSession session) =>
+        session.Get(InFallbackKey) is null ? _options.MaxStepsPerCall : _options.MaxStepsPerCall + FallbackSteps;
 
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
         new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, AbandonedTurns = _abandonedTurns };

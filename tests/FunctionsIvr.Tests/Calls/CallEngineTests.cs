@@ -171,6 +171,39 @@ public class CallEngineTests
     }
 
     [Fact]
+    public async Task TooManyStepsInOneCall_FallbackStillReachesTheTeamQueueThenNobodyAvailable()
+    {
+        // The limit ends the flow, not the call's way to a person: the apology, the team queue, and when nobody answers
+        // "nobody available" (with its call-back escalation), as for any other failure.
+        using var call = new EngineHarness(new() { ["Calls:MaxStepsPerCall"] = "5" });
+        call.UseSession(new CallSession { Step = "menu", Steps = 5 });
+
+        var apology = await call.SendAsync("GetDTMF", "0");
+        var queue = await call.SendAsync("Play");
+        var sorry = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("8", apology.Action["Prompt"]);
+        Assert.Equal("kolejka_sprzedaz", queue.Action["Destination"]);
+        Assert.Equal("9", sorry.Action["Prompt"]);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
+    public async Task TooManyStepsInOneCall_AFallbackThatGoesOnAndOn_EndsAtTheLimitsAllowance()
+    {
+        using var call = new EngineHarness(new() { ["Calls:MaxStepsPerCall"] = "5" });
+        call.UseSession(new CallSession { Step = CallFlow.FallbackStep, Steps = 10 }.With(CallEngine.InFallbackKey, "menu"));
+
+        var turn = await call.SendAsync("Play");
+        var end = await call.SendAsync("Play");
+
+        Assert.True(turn.IsFallback);
+        Assert.Equal(CallFlow.EndStep, turn.Session.Step);
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
+    [Fact]
     public async Task StepThrows_CallerHearsApology()
     {
         using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule()));
