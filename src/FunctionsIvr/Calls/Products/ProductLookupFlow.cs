@@ -7,14 +7,18 @@ using Microsoft.Extensions.Options;
 namespace FunctionsIvr.Calls.Products;
 
 /// <summary>
-/// Price and stock by product code (main menu 3, guests too). The caller keys the code (up to 8 digits, # ends); an
+/// Price and stock by product code (main menu 3, guests too). The caller keys the code (up to 13 digits, # ends); an
 /// unknown code is said so and asked again, three times at most. Then the price (złoty, grosze if any) and the stock,
 /// and a menu: 1 order it (callers with an account, when in stock; otherwise the menu prompt without it), 2 another
 /// product, 9 back to the menu.
 /// </summary>
 public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowModule
 {
-    public const int MaxCodeDigits = 8;
+    /// <summary>
+    /// An EAN-13 barcode, printed on most building-material packs, is the longest code a caller reads off a product; the
+    /// offers read product codes in full, so whatever they read can be keyed here.
+    /// </summary>
+    public const int MaxCodeDigits = 13;
     private const int MaxMisses = 3;
 
     private const string Prefix = Steps.ProductLookup;

@@ -12,14 +12,14 @@ public class ProductLookupFlowTests
     private static readonly Product Cement = Product("CEM-325-25", 21.90m, 1200);
 
     [Fact]
-    public async Task Lookup_AsksForTheCodeWithEightDigits()
+    public async Task Lookup_AsksForTheCodeWithRoomForAnEan13()
     {
         using var calls = new OrderCalls();
 
         var ask = await calls.FromMainMenuAsync('3');
 
         Assert.Equal("GetDTMF:140", Heard(ask));
-        Assert.Equal("8", ask.Action["MaxDigits"]);
+        Assert.Equal("13", ask.Action["MaxDigits"]);
     }
 
     [Fact]
