@@ -1,10 +1,13 @@
+using Azure;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsIvr.State.Tables;
 
 /// <summary>
 /// A table created on first use, once per process: the first caller sends "create if missing", everyone else
-/// awaits that same attempt. A failed attempt is forgotten, so the next call tries again.
+/// awaits that same attempt. A failed attempt is forgotten, so the next call tries again. So is one whose table
+/// was deleted since (404 <c>TableNotFound</c>, e.g. a table deleted to clear it): <see cref="RunAsync{T}"/>
+/// creates it again and runs the operation once more, instead of every write failing until the app restarts.
 /// </summary>
 internal sealed class CreateOnceTable(TableClient table, ILogger logger)
 {
@@ -15,7 +18,45 @@ internal sealed class CreateOnceTable(TableClient table, ILogger logger)
 
     public async Task<TableClient> GetAsync(CancellationToken cancellationToken)
     {
-        Task creation;
+        await CreationAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return table;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on the created table; when the service answers that the table does not
+    /// exist, creates it again and runs the operation a second time.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<TableClient, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        var creation = CreationAsync();
+        await creation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await operation(table).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == TableErrorCode.TableNotFound)
+        {
+            Log.TableGone(logger, table.Name);
+            lock (_gate)
+            {
+                // Only the attempt this operation relied on: a caller may already have started the next one.
+                if (ReferenceEquals(_creation, creation)) _creation = null;
+            }
+        }
+
+        await CreationAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await operation(table).ConfigureAwait(false);
+    }
+
+    public Task RunAsync(Func<TableClient, Task> operation, CancellationToken cancellationToken) =>
+        RunAsync(async t =>
+        {
+            await operation(t).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private Task CreationAsync()
+    {
         lock (_gate)
         {
             if (_creation is null || _creation.IsFaulted || _creation.IsCanceled)
@@ -24,11 +65,8 @@ internal sealed class CreateOnceTable(TableClient table, ILogger logger)
                 _creation = CreateAsync();
             }
 
-            creation = _creation;
+            return _creation;
         }
-
-        await creation.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return table;
     }
 
     private async Task CreateAsync()

@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Could not create table {Table}; the next call tries again")]
     public static partial void TableCreateFailed(ILogger logger, string table, Exception exception);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Table {Table} no longer exists (deleted since it was created); creating it again")]
+    public static partial void TableGone(ILogger logger, string table);
 }

@@ -26,7 +26,6 @@ public sealed class TableCallLog : ICallLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentOutOfRangeException.ThrowIfNegative(entry.Sequence);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(entry.CallId, entry.Sequence.ToString("D10", CultureInfo.InvariantCulture))
         {
             ["Time"] = StoredDate.From(entry.Time),
@@ -40,13 +39,18 @@ public sealed class TableCallLog : ICallLog
             ["ErpCalls"] = Cut(entry.ErpCalls),
             ["Note"] = entry.Note is null ? null : Cut(entry.Note),
         };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _table.RunAsync(table => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<CallLogEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callId);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await _table.RunAsync(table => ReadAsync(table, callId, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<CallLogEntry>> ReadAsync(TableClient table, string callId, CancellationToken cancellationToken)
+    {
         var entries = new List<CallLogEntry>();
         await foreach (var entity in table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {callId}"), cancellationToken: cancellationToken).ConfigureAwait(false))

@@ -28,8 +28,8 @@ public sealed class TableCallStateStore : ICallStateStore
 
     public async Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(callId, StateRowKey, cancellationToken: cancellationToken)
+        var response = await _table.RunAsync(
+            table => table.GetEntityIfExistsAsync<TableEntity>(callId, StateRowKey, cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         if (!response.HasValue) return null;
 
@@ -49,19 +49,19 @@ public sealed class TableCallStateStore : ICallStateStore
     public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
         var entity = new TableEntity(state.CallId, StateRowKey) { ["UpdatedAt"] = now };
         SplitStringProperty.Write(entity, "Values", JsonSerializer.Serialize(state.Values));
 
         if (state.ETag == default)
         {
-            await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            await _table.RunAsync(table => table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else
         {
             // Replace, not merge: a shorter state must not keep the tail chunks of a longer one.
-            await table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _table.RunAsync(table => table.UpdateEntityAsync(entity, state.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
         }
 
         state.ETag = entity.ETag;

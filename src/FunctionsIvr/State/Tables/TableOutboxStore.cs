@@ -29,16 +29,15 @@ public sealed class TableOutboxStore : IOutboxStore
     public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = ToEntity(entry);
-        await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+        await _table.RunAsync(table => table.AddEntityAsync(entity, cancellationToken), cancellationToken).ConfigureAwait(false);
         entry.ETag = entity.ETag;
     }
 
     public async Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, transactionId, cancellationToken: cancellationToken)
+        var response = await _table.RunAsync(
+            table => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, transactionId, cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
@@ -52,9 +51,9 @@ public sealed class TableOutboxStore : IOutboxStore
             throw new ArgumentException("The entry has no ETag: read or add it before updating it.", nameof(entry));
         }
 
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = ToEntity(entry);
-        await table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _table.RunAsync(table => table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
         entry.ETag = entity.ETag;
     }
 
@@ -76,9 +75,11 @@ public sealed class TableOutboxStore : IOutboxStore
     }
 
     /// <summary>Every page of the query (the client follows the continuation tokens).</summary>
-    private async Task<List<OutboxEntry>> QueryAsync(string filter, CancellationToken cancellationToken)
+    private Task<List<OutboxEntry>> QueryAsync(string filter, CancellationToken cancellationToken) =>
+        _table.RunAsync(table => QueryAsync(table, filter, cancellationToken), cancellationToken);
+
+    private static async Task<List<OutboxEntry>> QueryAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<OutboxEntry>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {

@@ -26,15 +26,17 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
         ArgumentNullException.ThrowIfNull(work);
         ArgumentException.ThrowIfNullOrEmpty(work.Message.QueueName);
         ArgumentException.ThrowIfNullOrEmpty(work.Message.MessageId);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entity = ToEntity(work);
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _table.RunAsync(table => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
         work.ETag = entity.ETag;
     }
 
-    public async Task<IReadOnlyList<UnsentWork>> ListAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UnsentWork>> ListAsync(CancellationToken cancellationToken = default) =>
+        _table.RunAsync(table => ListAsync(table, cancellationToken), cancellationToken);
+
+    private static async Task<IReadOnlyList<UnsentWork>> ListAsync(TableClient table, CancellationToken cancellationToken)
     {
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<UnsentWork>();
         await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -49,8 +51,8 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
     {
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        await table.DeleteEntityAsync(PartitionOf(queueName), messageId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _table.RunAsync(table => table.DeleteEntityAsync(PartitionOf(queueName), messageId, cancellationToken: cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static string PartitionOf(string queueName) => queueName.ToLowerInvariant();

@@ -57,6 +57,19 @@ public sealed class TableCallLogTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAndRead_TableDeletedWhileTheAppRuns_IsCreatedAgain()
+    {
+        var log = CreateLog();
+        await log.AppendAsync(Entry("call-a", 1));
+        await azurite.CreateServiceClient().DeleteTableAsync(_tableName);
+
+        Assert.Empty(await log.ReadAsync("call-a"));
+        await log.AppendAsync(Entry("call-a", 2));
+
+        Assert.Equal([2], (await log.ReadAsync("call-a")).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Append_NegativeSequence_IsRejected()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CreateLog().AppendAsync(Entry("call-d", -1)));

@@ -117,6 +117,19 @@ public sealed class TableCallStateStoreTests(AzuriteFixture azurite) : IAsyncLif
     }
 
     [Fact]
+    public async Task Save_TableDeletedWhileTheAppRuns_IsCreatedAgainAndTheCallIsSaved()
+    {
+        var store = CreateStore();
+        await store.SaveAsync(new CallState("call-before") { Values = { ["k"] = "v" } });
+        await azurite.CreateServiceClient().DeleteTableAsync(_tableName);
+
+        await store.SaveAsync(new CallState("call-after") { Values = { ["k"] = "again" } });
+
+        Assert.Equal("again", (await store.GetAsync("call-after"))!.Values["k"]);
+        Assert.Null(await store.GetAsync("call-before"));
+    }
+
+    [Fact]
     public async Task Get_CallIdWithForbiddenCharacter_IsRejected()
     {
         var store = CreateStore();
