@@ -52,6 +52,14 @@ public static class AzureStateStorageExtensions
             var clientId = section["clientId"];
             factory = services => new TableServiceClient(endpoint, AzureCredentials.Create(clientId), Options(services));
         }
+        else if (section.GetChildren().Select(c => c.Key).ToList() is { Count: > 0 } others)
+        {
+            // Meant for Table Storage but not usable: falling back to memory would lose orders on a restart and split
+            // a call's state between instances, with nothing to say so.
+            throw new InvalidOperationException(
+                $"Setting '{ConnectionName}' has {string.Join(", ", others.Select(k => $"{ConnectionName}__{k}"))} but neither a connection " +
+                $"string nor '{ConnectionName}__tableServiceUri' (https://<account>.table.core.windows.net); set one, or remove these to keep the state in memory.");
+        }
         else
         {
             return false;

@@ -74,6 +74,20 @@ public sealed class AzureStateStorageExtensionsTests(AzuriteFixture azurite)
         Assert.Contains("StateStorage", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("StateStorage:clientId", "00000000-0000-0000-0000-000000000001")]
+    [InlineData("StateStorage:accountName", "ivrstate")]
+    [InlineData("StateStorage:tableserviceurl", "https://ivrstate.table.core.windows.net")]
+    public void AddAzureStateStorage_IdentitySettingWithoutTableServiceUri_FailsAtStartupInsteadOfKeepingStateInMemory(string key, string value)
+    {
+        var builder = Builder(new() { [key] = value });
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddAzureStateStorage());
+
+        Assert.Contains("StateStorage__tableServiceUri", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(builder.Services, s => s.ServiceType == typeof(ICallStateStore));
+    }
+
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
