@@ -77,6 +77,13 @@ internal sealed class CreateOnceTable(TableClient table, ILogger logger)
             if (created is null) Log.TableExists(logger, table.Name);
             else Log.TableCreated(logger, table.Name);
         }
+        catch (RequestFailedException e) when (e.Status == 409 && e.ErrorCode == TableErrorCode.TableBeingDeleted)
+        {
+            // Storage not ready yet (a table deleted moments ago), not a conflict of the caller's write: the stores'
+            // callers read 409 as "that entity exists already".
+            Log.TableCreateFailed(logger, table.Name, e);
+            throw new RequestFailedException(503, $"Table {table.Name} is still being deleted; it can be created again shortly.", e.ErrorCode, e);
+        }
         catch (Exception e)
         {
             Log.TableCreateFailed(logger, table.Name, e);

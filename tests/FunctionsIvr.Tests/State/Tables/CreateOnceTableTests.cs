@@ -48,6 +48,24 @@ public sealed class CreateOnceTableTests
         Assert.Equal(2, creations);
     }
 
+    [Fact]
+    public async Task Store_TableStillBeingDeleted_FailsAsUnavailableNotAsAConflictOfTheWrite()
+    {
+        var handler = new RecordingHandler(request => request.Method == "POST"
+            ? new HttpResponseMessage(HttpStatusCode.Conflict)
+            {
+                Content = new StringContent("""{"odata.error":{"code":"TableBeingDeleted","message":{"value":"being deleted"}}}"""),
+            }
+            : new HttpResponseMessage(HttpStatusCode.NoContent));
+        var store = CreateStore(handler);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.SaveAsync(new CallState("call-1")));
+
+        // 409 means "someone created this call's state first" to the callers; this is the storage not being ready.
+        Assert.Equal(503, error.Status);
+        Assert.Equal("TableBeingDeleted", error.ErrorCode);
+    }
+
     private static ICallStateStore CreateStore(RecordingHandler handler)
     {
         var options = new TableClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
