@@ -59,6 +59,14 @@ public static class ServiceBusWorkQueueExtensions
             var clientId = section["clientId"];
             factory = services => new ServiceBusRestClient(fullyQualifiedNamespace, AzureCredentials.Create(clientId), Options(services));
         }
+        else if (section.GetChildren().Select(c => c.Key).ToList() is { Count: > 0 } others)
+        {
+            // Meant for Service Bus but not usable: the in-process queue would take the work where the triggers never
+            // see it and lose what it holds on a restart, with nothing to say so.
+            throw new InvalidOperationException(
+                $"Setting '{ConnectionName}' has {string.Join(", ", others.Select(k => $"{ConnectionName}__{k}"))} but neither a connection " +
+                $"string nor '{ConnectionName}__fullyQualifiedNamespace' (<namespace>.servicebus.windows.net); set one, or remove these to use the in-process queue.");
+        }
         else
         {
             return false;

@@ -94,6 +94,20 @@ public sealed class ServiceBusWorkQueueExtensionsTests
         Assert.True(builder.AddServiceBusWorkQueue());
     }
 
+    [Theory]
+    [InlineData("ServiceBusConnection:clientId", "00000000-0000-0000-0000-000000000001")]
+    [InlineData("ServiceBusConnection:credential", "managedidentity")]
+    [InlineData("ServiceBusConnection:fullyQualifiedNamspace", "ivr.servicebus.windows.net")]
+    public void AddServiceBusWorkQueue_IdentitySettingWithoutNamespace_FailsAtStartupInsteadOfQueueingInProcess(string key, string value)
+    {
+        var builder = Builder(new() { [key] = value });
+
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddServiceBusWorkQueue());
+
+        Assert.Contains("ServiceBusConnection__fullyQualifiedNamespace", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(builder.Services, s => s.ServiceType == typeof(IWorkQueue));
+    }
+
     private static HostApplicationBuilder Builder(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
