@@ -10,7 +10,11 @@ namespace FunctionsIvr.Work;
 /// <see cref="IUnsentWorkStore"/> by <c>TrySendWorkAsync</c>), oldest first, unchanged and with its MessageId, so
 /// duplicate detection keeps a message single even if one of the call's sends did arrive. An entry is removed once
 /// the queue accepts it; one the queue still refuses stays for the next pass. After
-/// <see cref="FailuresBeforeGivingUpThePass"/> failed sends in a row the pass stops: the queue is down, not the message.
+/// <see cref="FailuresBeforeGivingUpThePass"/> failed sends in a row that Service Bus did not answer (unreachable, timed
+/// out, 5xx, throttled) the pass stops: the namespace is down, not the message. One it answered with a refusal about
+/// the queue (401/403 access or quota, 404/410 no such queue) counts for that queue alone: after as many in a row the
+/// rest of that queue waits for the next pass, and the other queues' work (an escalation behind call record changes)
+/// goes on.
 /// A message the queue refuses for what it is (<see cref="IsRefusedAsItIs"/>) does not count towards that: it would
 /// be refused on every pass, and a few of them at the head of the list would otherwise keep everything behind them
 /// parked. It stays parked for a person, logged as an error on every pass.
@@ -23,10 +27,12 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
     {
         var parked = await store.ListAsync(cancellationToken);
         int sent = 0, failedInARow = 0;
+        var refusedInARow = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var work in parked)
         {
             if (failedInARow >= FailuresBeforeGivingUpThePass) break;
             var message = work.Message;
+            if (refusedInARow.GetValueOrDefault(message.QueueName) >= FailuresBeforeGivingUpThePass) continue;
             try
             {
                 await queue.SendAsync(message, cancellationToken);
@@ -34,6 +40,12 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
             catch (Exception e) when (IsRefusedAsItIs(e))
             {
                 Log.RefusedAsItIs(logger, e, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
+                continue;
+            }
+            catch (Exception e) when (IsRefusedByTheQueue(e))
+            {
+                refusedInARow[message.QueueName] = refusedInARow.GetValueOrDefault(message.QueueName) + 1;
+                Log.StillNotSent(logger, e, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
                 continue;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -44,6 +56,7 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
             }
 
             failedInARow = 0;
+            refusedInARow.Remove(message.QueueName);
             sent++;
             Log.Sent(logger, message.Subject, Redact.Id(message.MessageId), message.QueueName, Redact.Id(work.CallId), work.ParkedAt);
             try
@@ -69,6 +82,12 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
     internal static bool IsRefusedAsItIs(Exception e) =>
         e is ArgumentException or NotSupportedException
         || e is RequestFailedException { Status: 400 or 413 };
+
+    /// <summary>
+    /// Service Bus answered, about this queue: access to it or its quota (401, 403), or no such queue (404, 410). Not 408
+    /// or 429, which say the namespace is busy, and not 400/413, which are about the message (<see cref="IsRefusedAsItIs"/>).
+    /// </summary>
+    internal static bool IsRefusedByTheQueue(Exception e) => e is RequestFailedException { Status: 401 or 403 or 404 or 410 };
 
     private static partial class Log
     {

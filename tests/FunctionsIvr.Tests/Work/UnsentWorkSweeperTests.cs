@@ -73,6 +73,41 @@ public class UnsentWorkSweeperTests
     }
 
     [Fact]
+    public async Task OneQueueRefusing_ItIsLeftAfterThreeAndTheOtherQueuesStillGo()
+    {
+        for (var i = 0; i < 4; i++) await ParkAsync(QueueNames.CallRecords, $"update-call-7-{i}", T0.AddSeconds(i));
+        await ParkAsync(QueueNames.Escalations, "callback-requested-call-7", T0.AddSeconds(10));
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.SendAsync(It.Is<WorkMessage>(m => m.QueueName == QueueNames.CallRecords), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(410, "The messaging entity could not be found.", "410", null));
+
+        var result = await new UnsentWorkSweeper(_store, queue.Object, NullLogger<UnsentWorkSweeper>.Instance).SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(Parked: 5, Sent: 1), result);
+        queue.Verify(q => q.SendAsync(It.Is<WorkMessage>(m => m.MessageId == "callback-requested-call-7"), It.IsAny<CancellationToken>()), Times.Once());
+        queue.Verify(q => q.SendAsync(It.Is<WorkMessage>(m => m.QueueName == QueueNames.CallRecords), It.IsAny<CancellationToken>()),
+            Times.Exactly(UnsentWorkSweeper.FailuresBeforeGivingUpThePass));
+        Assert.Equal(4, (await _store.ListAsync()).Count(w => w.Message.QueueName == QueueNames.CallRecords));
+    }
+
+    [Fact]
+    public async Task ServiceBusNotAnswering_ThePassStopsAfterThreeFailuresWhicheverTheirQueues()
+    {
+        await ParkAsync(QueueNames.CallRecords, "update-call-8-0", T0);
+        await ParkAsync(QueueNames.Escalations, "nobody-answered-call-8", T0.AddSeconds(1));
+        await ParkAsync(QueueNames.CallRecords, "update-call-8-1", T0.AddSeconds(2));
+        await ParkAsync(QueueNames.Escalations, "callback-requested-call-8", T0.AddSeconds(3));
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.SendAsync(It.IsAny<WorkMessage>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(503, "Service Unavailable"));
+
+        var result = await new UnsentWorkSweeper(_store, queue.Object, NullLogger<UnsentWorkSweeper>.Instance).SweepAsync();
+
+        queue.Verify(q => q.SendAsync(It.IsAny<WorkMessage>(), It.IsAny<CancellationToken>()), Times.Exactly(UnsentWorkSweeper.FailuresBeforeGivingUpThePass));
+        Assert.Equal(4, result.Left);
+    }
+
+    [Fact]
     public async Task OneMessageRefused_TheOthersStillGo()
     {
         await ParkAsync(QueueNames.Escalations, "refused", T0);
