@@ -27,11 +27,15 @@ public static class CallRecordUpdates
         return UpdateAsync(ctx, CallOutcomes.OrderPlaced, $"Order {orderNumber} placed by phone.", orderNumber: orderNumber);
     }
 
-    /// <summary>A person or queue answered the transfer: outcome <see cref="CallOutcomes.Transferred"/>.</summary>
+    /// <summary>
+    /// A person or queue answered the transfer: outcome <see cref="CallOutcomes.Transferred"/> and the destination. The
+    /// card stays as the screen pop wrote it just before (it names the destination too): the record is what the sales
+    /// rep reads after the call, and a bare "transferred" line in its place would throw away who called and why.
+    /// </summary>
     public static Task<bool> TransferredAsync(CallContext ctx, string destination)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
-        return UpdateAsync(ctx, CallOutcomes.Transferred, $"Transferred to {destination}.", transferredTo: destination);
+        return UpdateAsync(ctx, CallOutcomes.Transferred, card: null, transferredTo: destination);
     }
 
     /// <summary>The screen pop sent to the person the call is being transferred to: the card only, the outcome stays as it is.</summary>
@@ -69,7 +73,7 @@ public static class CallRecordUpdates
         string.IsNullOrEmpty(campaign) ? text : text is null ? $"Campaign {campaign}." : $"Campaign {campaign}. {text}";
 
     private static Task<bool> UpdateAsync(
-        CallContext ctx, string? outcome, string card, string? orderNumber = null, string? transferredTo = null, DateTimeOffset? endedAt = null)
+        CallContext ctx, string? outcome, string? card, string? orderNumber = null, string? transferredTo = null, DateTimeOffset? endedAt = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         if (OpenFor(ctx) is not { } open)
@@ -84,7 +88,7 @@ public static class CallRecordUpdates
             Outcome = outcome,
             OrderNumber = orderNumber,
             TransferredTo = transferredTo,
-            Card = CampaignCard(open.Campaign, card),
+            Card = card is null ? null : CampaignCard(open.Campaign, card),
             EndedAt = endedAt,
             Open = open,
         };

@@ -1,9 +1,14 @@
 using FunctionsIvr.Agents;
+using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Work;
 using FunctionsIvr.Tests.Calls;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Moq;
 
 namespace FunctionsIvr.Tests.Agents;
@@ -133,6 +138,44 @@ public sealed class ScreenPopTests
         Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
         Assert.False(transfer.IsFallback);
         Assert.Contains("screen pop not recorded", transfer.Notes);
+    }
+
+    [Fact]
+    public async Task TransferAnswered_ErpCallRecordKeepsTheCard()
+    {
+        using var call = Harness();
+        await ToPersonAsync(call);
+
+        await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var record = await ErpRecordAsync(call);
+        Assert.Equal(CallOutcomes.Transferred, record.Outcome);
+        Assert.Equal("am_nowak", record.TransferredTo);
+        Assert.Contains("Caller: Jan Kowalski, Hurtownia Kowalski", record.Card, StringComparison.Ordinal);
+        Assert.Contains("ZS/2026/000777", record.Card, StringComparison.Ordinal);
+    }
+
+    /// <summary>The ERP's call record once every call record command the call queued was processed: the last merged PATCH.</summary>
+    private static async Task<UpdateCallRecordRequest> ErpRecordAsync(EngineHarness call)
+    {
+        var erp = new Mock<ErpClient>();
+        var patches = new List<UpdateCallRecordRequest>();
+        erp.Setup(e => e.CreateCallRecordAsync(It.IsAny<CreateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new CallRecord { Id = "cr-1", CallId = call.CallId });
+        erp.Setup(e => e.UpdateCallRecordAsync("cr-1", It.IsAny<UpdateCallRecordRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string _, UpdateCallRecordRequest patch, CancellationToken _) =>
+            {
+                patches.Add(patch);
+                return new CallRecord { Id = "cr-1", CallId = call.CallId };
+            });
+        var processor = new CallRecordProcessor(erp.Object, new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions())),
+            NullLogger<CallRecordProcessor>.Instance);
+        foreach (var message in call.Work.On(QueueNames.CallRecords))
+        {
+            await processor.ProcessAsync(new ReceivedWork(message, 1, call.Time.GetUtcNow()), CancellationToken.None);
+        }
+
+        return patches[^1];
     }
 
     private static EngineHarness Harness(Action<IServiceCollection>? services = null)
