@@ -1,3 +1,4 @@
+using Azure;
 using System.Globalization;
 using System.Text.Json;
 using FunctionsIvr.State.Tables;
@@ -14,6 +15,9 @@ public sealed class TableAgentCardStore : IAgentCardStore
 {
     public const string DefaultTableName = "agentcards";
 
+    /// <summary>Tries at a free id when other cards of the login are added at the same moment (one per card written meanwhile).</summary>
+    private const int MaxAddAttempts = IAgentCardStore.KeptPerLogin;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly CreateOnceTable _table;
     private readonly TimeProvider _time;
@@ -29,20 +33,32 @@ public sealed class TableAgentCardStore : IAgentCardStore
     {
         ArgumentNullException.ThrowIfNull(card);
         var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var existing = await ReadAsync(table, card.Login, 0, cancellationToken).ConfigureAwait(false);
-        if (existing.Find(c => c.Key == card.Key) is { } same) return same;
-
-        var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
-        var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
-        var entity = new TableEntity(card.Login, RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
-        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-
-        foreach (var old in existing.Take(Math.Max(0, existing.Count + 1 - IAgentCardStore.KeptPerLogin)))
+        for (var attempt = 1; ; attempt++)
         {
-            await table.DeleteEntityAsync(card.Login, RowKey(old.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+            var existing = await ReadAsync(table, card.Login, 0, cancellationToken).ConfigureAwait(false);
+            if (existing.Find(c => c.Key == card.Key) is { } same) return same;
 
-        return stored;
+            var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
+            var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
+            var entity = new TableEntity(card.Login, RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
+            try
+            {
+                // Inserted, never replaced: two transfers to one login (a busy queue) at the same moment take the same
+                // id, and the second card would silently overwrite the first. The one that loses reads again.
+                await table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < MaxAddAttempts)
+            {
+                continue;
+            }
+
+            foreach (var old in existing.Take(Math.Max(0, existing.Count + 1 - IAgentCardStore.KeptPerLogin)))
+            {
+                await table.DeleteEntityAsync(card.Login, RowKey(old.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            return stored;
+        }
     }
 
     public async Task<IReadOnlyList<AgentCard>> ListAsync(string login, long afterId = 0, CancellationToken cancellationToken = default)

@@ -56,6 +56,20 @@ public abstract class AgentCardStoreContract
     }
 
     [Fact]
+    public async Task Add_SeveralTransfersToOneLoginAtOnce_EveryCardKept()
+    {
+        // A busy queue: several calls transferred to the same login in the same millisecond.
+        var store = CreateStore();
+        var calls = Enumerable.Range(1, 5).Select(i => "call-" + i).ToList();
+
+        var added = await Task.WhenAll(calls.Select(c => store.AddAsync(Card("queue_a", c))));
+
+        var cards = await store.ListAsync("queue_a");
+        Assert.Equal(calls.Order(), cards.Select(c => c.CallId).Order());
+        Assert.Equal(5, added.Select(c => c.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Add_EleventhCard_DropsTheOldest()
     {
         var store = CreateStore();
