@@ -52,7 +52,7 @@ public static partial class AgentPageApi
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
+                Secure = CameOverHttps(http.Request),
                 Path = "/api/agents/" + login,
                 MaxAge = TimeSpan.FromDays(30),
             });
@@ -85,6 +85,14 @@ public static partial class AgentPageApi
     }
 
     private const string AccessCheckCookie = AgentAccess.CookieName;
+
+    /// <summary>
+    /// In Azure the Functions host forwards the browser's HTTPS request to this handler over plain HTTP on loopback,
+    /// so the scheme the agent used is in the front end's X-Forwarded-Proto. Without Secure there, the token cookie
+    /// went out in clear text on any http:// request to the app (the redirect to https comes after it is sent).
+    /// </summary>
+    private static bool CameOverHttps(HttpRequest request) =>
+        request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString().Split(',')[0].Trim(), "https", StringComparison.OrdinalIgnoreCase);
 
     private static IResult Denied(string login, AccessCheck check)
     {

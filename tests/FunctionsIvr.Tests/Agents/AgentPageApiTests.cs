@@ -85,6 +85,22 @@ public sealed class AgentPageApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Page_OpenedOverHttpsThroughTheFunctionsHost_CookieIsSecure()
+    {
+        // In Azure the host forwards the browser's HTTPS request to the handler over plain HTTP on loopback.
+        using var client = _app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Cards_WithTheCookie_ReturnsOnlyCardsAfterTheLastSeen()
     {
         using var client = _app.CreateClient();
