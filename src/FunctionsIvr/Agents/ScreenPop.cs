@@ -35,14 +35,14 @@ public static class ScreenPop
 
         using var budget = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, options.ErpBudgetMs)), ctx.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, ctx.CancellationToken);
+        AgentCard? card = null;
         try
         {
-            var card = await BuildAsync(ctx, destination, linked.Token);
+            card = await BuildAsync(ctx, destination, linked.Token);
             // Bounded too: with state storage down, an unbounded write kept the caller on holding prompts before the transfer.
             using var writeBudget = new CancellationTokenSource(TimeSpan.FromMilliseconds(Math.Max(1, options.CardWriteBudgetMs)), ctx.Time);
             using var write = CancellationTokenSource.CreateLinkedTokenSource(writeBudget.Token, ctx.CancellationToken);
             await store.AddAsync(card, write.Token);
-            await CallRecordUpdates.CardAsync(ctx, card.ToText());
             Log.CardRecorded(logger, ctx.CallId, destination, card.Missing.Count);
         }
         catch (Exception e) when (!ctx.CancellationToken.IsCancellationRequested)
@@ -51,6 +51,10 @@ public static class ScreenPop
             Log.CardFailed(logger, e, ctx.CallId, destination);
             ctx.Note("screen pop not recorded");
         }
+
+        // The ERP's record gets the card through the queue, not the card store: a card the agent page could not
+        // store still belongs on the record the sales rep reads after the call.
+        if (card is not null) await CallRecordUpdates.CardAsync(ctx, card.ToText());
     }
 
     internal static async Task<AgentCard> BuildAsync(CallContext ctx, string destination, CancellationToken budget)

@@ -115,6 +115,21 @@ public sealed class ScreenPopTests
     }
 
     [Fact]
+    public async Task StoreDown_TheErpCallRecordStillGetsTheCard()
+    {
+        var broken = new Mock<IAgentCardStore>();
+        broken.Setup(s => s.AddAsync(It.IsAny<AgentCard>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("storage down"));
+        using var call = Harness(services => services.Replace(ServiceDescriptor.Singleton(broken.Object)));
+        await ToPersonAsync(call);
+
+        await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var record = await ErpRecordAsync(call);
+        Assert.Equal(CallOutcomes.Transferred, record.Outcome);
+        Assert.Contains("Caller: Jan Kowalski, Hurtownia Kowalski", record.Card, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StoreNotAnswering_TransferAnsweredAfterTheCardWriteBudget()
     {
         // Table Storage down: the write does not fail, it hangs (retries); the caller must not wait for it.
