@@ -12,11 +12,11 @@ public sealed class AgentAccess(IOptions<AgentOptions> options)
     /// <summary>Cookie set from the link's <c>t</c>, scoped to the agent's own path.</summary>
     public const string CookieName = "agent_token";
 
-    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.SigningKey) || options.Value.Tokens.Count > 0;
+    public bool IsConfigured => LinkTokens.IsUsableKey(options.Value.SigningKey) || options.Value.Tokens.Count > 0;
 
-    /// <summary>The login's token, or null when no signing key is set.</summary>
+    /// <summary>The login's token, or null when no usable signing key is set.</summary>
     public string? TokenFor(string login) =>
-        string.IsNullOrEmpty(options.Value.SigningKey) ? null : LinkTokens.Derive(options.Value.SigningKey, "agent:" + login);
+        LinkTokens.IsUsableKey(options.Value.SigningKey) ? LinkTokens.Derive(options.Value.SigningKey!, "agent:" + login) : null;
 
     public AccessCheck Check(string login, string? token)
     {

@@ -107,7 +107,7 @@ public static partial class AgentPageApi
     private static string DeniedText(string login, AccessCheck check) => check switch
     {
         AccessCheck.Missing => $"This page shows the calls of {login} only to {login}: open it with your personal link.",
-        AccessCheck.NotConfigured => "Agent pages are not set up on this server (Agents:SigningKey is missing).",
+        AccessCheck.NotConfigured => "Agent pages are not set up on this server (Agents:SigningKey is missing, or its Key Vault secret is).",
         _ => $"This link does not open the calls of {login}.",
     };
 

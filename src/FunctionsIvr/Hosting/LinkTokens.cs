@@ -17,6 +17,14 @@ public static class LinkTokens
         return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
+    /// <summary>
+    /// Whether <paramref name="signingKey"/> can sign links. In Azure the keys are Key Vault references; when the vault
+    /// has no such secret, App Service hands the app the reference's own text, which names the vault and the secret
+    /// (anyone can rebuild it from the app's host name), so a key that is still a reference opens nothing.
+    /// </summary>
+    public static bool IsUsableKey(string? signingKey) =>
+        !string.IsNullOrEmpty(signingKey) && !signingKey.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Compares in constant time, so the answer's timing tells nothing about a guessed token.</summary>
     public static bool Matches(string? given, string expected) =>
         given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));

@@ -7,12 +7,12 @@ public static class CallLogLinks
 {
     public static string PathFor(string callId) => "/api/calls/" + Uri.EscapeDataString(callId);
 
-    /// <summary>The signed path, or the bare path when no signing key is set (the page then refuses it).</summary>
+    /// <summary>The signed path, or the bare path when no usable signing key is set (the page then refuses it).</summary>
     public static string LinkFor(string callId, string? signingKey) =>
-        string.IsNullOrEmpty(signingKey) ? PathFor(callId) : PathFor(callId) + "?t=" + TokenFor(callId, signingKey);
+        LinkTokens.IsUsableKey(signingKey) ? PathFor(callId) + "?t=" + TokenFor(callId, signingKey!) : PathFor(callId);
 
     public static string TokenFor(string callId, string signingKey) => LinkTokens.Derive(signingKey, "call:" + callId);
 
     public static bool IsValid(string callId, string? token, string? signingKey) =>
-        !string.IsNullOrEmpty(signingKey) && LinkTokens.Matches(token, TokenFor(callId, signingKey));
+        LinkTokens.IsUsableKey(signingKey) && LinkTokens.Matches(token, TokenFor(callId, signingKey!));
 }

@@ -32,8 +32,8 @@ public static partial class CallLogPageApi
         {
             var status = string.IsNullOrEmpty(token) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
             Log.Refused(loggers.CreateLogger(typeof(CallLogPageApi)), Redact.Id(id), status);
-            var why = string.IsNullOrEmpty(signingKey)
-                ? "Call log pages are not set up on this server (Support:SigningKey is missing)."
+            var why = !LinkTokens.IsUsableKey(signingKey)
+                ? "Call log pages are not set up on this server (Support:SigningKey is missing, or its Key Vault secret is)."
                 : string.IsNullOrEmpty(token) ? "This page opens only from the link in an escalation e-mail or ticket." : "This link does not open this call.";
             return HtmlPage.Result("No access", $"<h1>No access</h1><div class=\"denied\"><p>{HtmlPage.Encode(why)}</p></div>", statusCode: status);
         }

@@ -24,6 +24,16 @@ public class LinkTokensTests
     }
 
     [Fact]
+    public void AgentAccess_SigningKeyAnUnresolvedKeyVaultReference_NotConfigured()
+    {
+        const string unresolved = "@Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/agents-signing-key)";
+        var access = new AgentAccess(Options.Create(new AgentOptions { SigningKey = unresolved }));
+
+        Assert.Equal(AccessCheck.NotConfigured, access.Check("agent_a", LinkTokens.Derive(unresolved, "agent:agent_a")));
+        Assert.Null(access.TokenFor("agent_a"));
+    }
+
+    [Fact]
     public void AgentAccess_ListedToken_OpensOnlyItsLogin()
     {
         var access = new AgentAccess(Options.Create(new AgentOptions { Tokens = new() { ["agent_a"] = "listed-token" } }));

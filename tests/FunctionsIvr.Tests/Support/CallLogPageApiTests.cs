@@ -85,6 +85,26 @@ public sealed class CallLogPageApiTests : IDisposable
     }
 
     [Fact]
+    public async Task SigningKeyAnUnresolvedKeyVaultReference_PageClosedToALinkSignedWithItsText()
+    {
+        // The vault has no support-signing-key: App Service hands the app the reference's own text, which anyone
+        // can rebuild from the app's host name (the vault is named after the same resource token).
+        const string unresolved = "@Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/support-signing-key)";
+        using var app = AgentTestApp.Create(new() { ["Support:SigningKey"] = unresolved });
+        await PhoneCall.UntilTransferAsync(app, _callId);
+        using var client = app.CreateClient();
+
+        var forged = CallLogLinks.PathFor(_callId) + "?t=" + CallLogLinks.TokenFor(_callId, unresolved);
+
+        var response = await client.GetAsync(new Uri(forged, UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("GetDTMF", html, StringComparison.Ordinal);
+        Assert.Contains("Support:SigningKey", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnotherCallsToken_403AndNoSteps()
     {
         await PhoneCall.UntilTransferAsync(_app, _callId);
