@@ -73,6 +73,21 @@ public class CallRecordUpdatesTests
     }
 
     [Fact]
+    public async Task BlockedCaller_RecordClosedWhenTheCallIsRefused()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(EngineHarness.RegularCustomer with { Blocked = true });
+
+        await call.SendAsync("Connected");
+
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Other, update.Outcome);
+        Assert.Equal(call.Time.GetUtcNow(), update.EndedAt);
+        Assert.Contains("blocked", update.Card, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Update_CarriesTheSameOpenAsIdentificationSent()
     {
         using var call = new EngineHarness();

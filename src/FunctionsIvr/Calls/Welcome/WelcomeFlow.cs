@@ -84,6 +84,8 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             .Enter(async ctx =>
             {
                 await EscalationRaiser.RaiseAsync(ctx, EscalationReason.BlockedCaller, "A blocked customer called and was refused.");
+                // The call ends here: the ERP record opened a moment ago is closed, not left without an outcome.
+                await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Other, "A blocked customer called and was refused.");
                 return ctx.Play(BlockedPrompt);
             })
             .Then(CallFlow.EndStep);
