@@ -1,5 +1,7 @@
 using FunctionsIvr.Agents;
+using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls.Transfer;
+using FunctionsIvr.Erp;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls;
@@ -21,7 +23,17 @@ public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
 
         flow.Step(CallFlow.FallbackStep)
             .Enter(ctx => ctx.Play(Prompts.Apology))
-            .Resume(ctx => CallContext.Goto(AfterApology(ctx.FailedStep)));
+            .Resume(async ctx =>
+            {
+                var next = AfterApology(ctx.FailedStep);
+                // The apology was the last word: the ERP record says the call failed ("nobody available" closed it already).
+                if (next == CallFlow.EndStep && ctx.FailedStep != TransferFlow.NobodyAvailable)
+                {
+                    await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Failed, $"The call failed in step {ctx.FailedStep ?? "unknown"}; the caller heard an apology and the call was ended.");
+                }
+
+                return CallContext.Goto(next);
+            });
 
         flow.Step(FallbackQueue)
             .Enter(ctx => ctx.TransferWithCardAsync(transfer.TeamQueue, transfer.QueueRingSeconds))

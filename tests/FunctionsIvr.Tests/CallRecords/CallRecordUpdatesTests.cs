@@ -88,6 +88,21 @@ public class CallRecordUpdatesTests
     }
 
     [Fact]
+    public async Task FailedCallHungUpAfterTheApology_RecordClosedAsFailed()
+    {
+        using var call = new EngineHarness(new() { ["Transfer:FallbackToQueue"] = "false" });
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play", error: new IvrError("1", "app timeout"));
+
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Failed, update.Outcome);
+        Assert.Equal(call.Time.GetUtcNow(), update.EndedAt);
+    }
+
+    [Fact]
     public async Task Update_CarriesTheSameOpenAsIdentificationSent()
     {
         using var call = new EngineHarness();
