@@ -1,3 +1,4 @@
+using Azure;
 using System.Globalization;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls;
@@ -136,7 +137,8 @@ public static class ScreenPop
         {
             return await read;
         }
-        catch (Exception e) when (e is ErpException or OperationCanceledException or TimeoutException)
+        // RequestFailedException: the call log's storage failing costs the card its menu path, not the whole card.
+        catch (Exception e) when (e is ErpException or OperationCanceledException or TimeoutException or RequestFailedException)
         {
             missing.Add(what);
             return null;

@@ -1,7 +1,9 @@
+using Azure;
 using FunctionsIvr.Agents;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Work;
 using FunctionsIvr.Tests.Calls;
@@ -98,6 +100,22 @@ public sealed class ScreenPopTests
         Assert.Empty(card.OpenOrders);
         Assert.Contains("open orders", card.Missing);
         Assert.Equal("Jan Kowalski", card.CallerName);
+    }
+
+    [Fact]
+    public async Task CallLogStorageFailing_CardRecordedWithoutTheMenuPath()
+    {
+        var log = new Mock<ICallLog>();
+        log.Setup(l => l.ReadAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "Server Busy"));
+        using var call = Harness(services => services.Replace(ServiceDescriptor.Singleton(log.Object)));
+
+        var transfer = await ToPersonAsync(call);
+
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, transfer.Action.Type);
+        var card = Assert.Single(await Store(call).ListAsync("am_nowak"));
+        Assert.Equal("Jan Kowalski", card.CallerName);
+        Assert.Contains("menu steps", card.Missing);
+        Assert.DoesNotContain("screen pop not recorded", transfer.Notes);
     }
 
     [Fact]
