@@ -29,10 +29,15 @@ public sealed class TableAgentCardStore : IAgentCardStore
         _time = time;
     }
 
-    public async Task<AgentCard> AddAsync(AgentCard card, CancellationToken cancellationToken = default)
+    public Task<AgentCard> AddAsync(AgentCard card, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(card);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
+        // A table deleted while the app runs (cleared by hand) is created again, so screen pops do not fail until a restart.
+        return _table.RunAsync(table => AddAsync(table, card, cancellationToken), cancellationToken);
+    }
+
+    private async Task<AgentCard> AddAsync(TableClient table, AgentCard card, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var existing = await ReadAsync(table, card.Login, 0, cancellationToken).ConfigureAwait(false);
@@ -64,8 +69,7 @@ public sealed class TableAgentCardStore : IAgentCardStore
     public async Task<IReadOnlyList<AgentCard>> ListAsync(string login, long afterId = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(login);
-        var table = await _table.GetAsync(cancellationToken).ConfigureAwait(false);
-        var cards = await ReadAsync(table, login, afterId, cancellationToken).ConfigureAwait(false);
+        var cards = await _table.RunAsync(table => ReadAsync(table, login, afterId, cancellationToken), cancellationToken).ConfigureAwait(false);
         cards.Reverse();
         return cards;
     }

@@ -16,12 +16,6 @@ internal sealed class CreateOnceTable(TableClient table, ILogger logger)
 
     public string Name => table.Name;
 
-    public async Task<TableClient> GetAsync(CancellationToken cancellationToken)
-    {
-        await CreationAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return table;
-    }
-
     /// <summary>
     /// Runs <paramref name="operation"/> on the created table; when the service answers that the table does not
     /// exist, creates it again and runs the operation a second time.
