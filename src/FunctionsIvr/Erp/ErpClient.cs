@@ -330,7 +330,7 @@ public partial class ErpClient
         try
         {
             // The body is already buffered (ResponseContentRead), so this does not wait on the network.
-            var value = await response.Content.ReadFromJsonAsync<T>(Json);
+            var value = await ReadJsonAsync<T>(response);
             return value ?? throw new JsonException("empty body");
         }
         catch (JsonException e)
@@ -362,12 +362,23 @@ public partial class ErpClient
         if (mediaType is null || !mediaType.Contains("json", StringComparison.OrdinalIgnoreCase)) return null;
         try
         {
-            return await response.Content.ReadFromJsonAsync<ErpProblem>(Json);
+            return await ReadJsonAsync<ErpProblem>(response);
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The contract's bodies are UTF-8, so they are read as such whatever charset the header names: ReadFromJsonAsync
+    /// throws InvalidOperationException for a label it does not know (<c>charset=utf8</c> is common), which would escape
+    /// as a crash instead of an <see cref="ErpException"/>. A body in another encoding fails as JSON.
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync();
+        return await JsonSerializer.DeserializeAsync<T>(body, Json);
     }
 
     private HttpRequestMessage CreateMessage(ErpRequest request, string? bearerToken)

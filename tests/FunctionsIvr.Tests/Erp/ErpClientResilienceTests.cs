@@ -147,6 +147,36 @@ public class ErpClientResilienceTests
     }
 
     [Fact]
+    public async Task GetOrder_ErpLabelsItsUtf8Body_charset_utf8_ReadsTheOrder()
+    {
+        var (client, _) = Create((_, _, _) => Task.FromResult(WithCharset(HttpStatusCode.OK, OrderJson, "application/json; charset=utf8")));
+
+        var order = await client.GetOrderAsync("o-1");
+
+        Assert.Equal("ZS/2025/000001", order.Number);
+    }
+
+    [Fact]
+    public async Task GetOrder_ProblemLabelled_charset_utf8_FailsAsErpExceptionWithTheProblem()
+    {
+        var (client, _) = Create((_, _, _) => Task.FromResult(WithCharset(HttpStatusCode.Conflict,
+            """{"type":"urn:functionsivr:erp:order-not-changeable","title":"Not changeable.","status":409}""",
+            "application/problem+json; charset=utf8")));
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"));
+
+        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
+        Assert.Equal(ErpProblemTypes.OrderNotChangeable, e.Problem?.Type);
+    }
+
+    private static HttpResponseMessage WithCharset(HttpStatusCode status, string json, string contentType)
+    {
+        var response = new HttpResponseMessage(status) { Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(json)) };
+        response.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return response;
+    }
+
+    [Fact]
     public async Task GetOrder_ErpSlowerThanReadTimeout_FailsTimeoutWithoutRetry()
     {
         StubErpHandler? stub = null;
