@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.Logging;
@@ -12,12 +13,17 @@ public sealed class ErpAuthentication
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long one fetch from the identity endpoint may take, whoever waits for it.</summary>
+    private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ErpClientOptions _options;
     private readonly TokenCredential? _credential;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _tokenLock = new(1, 1);
-    private AccessToken _token;
+    private readonly Lock _gate = new();
+    // Boxed, so a reader never sees half of a token written by another thread.
+    private volatile StrongBox<AccessToken>? _tokenBox;
+    private Task<AccessToken>? _fetch;
 
     /// <param name="credential">Used when <see cref="ErpClientOptions.Scope"/> is set; <c>DefaultAzureCredential</c> when null.</param>
     public ErpAuthentication(ErpClientOptions options, TokenCredential? credential = null, TimeProvider? timeProvider = null, ILogger<ErpAuthentication>? logger = null)
@@ -37,31 +43,48 @@ public sealed class ErpAuthentication
         });
 
     /// <summary>The bearer token to send, or null when no scope is configured. Called once per ERP call, before its attempts.</summary>
+    /// <remarks>
+    /// The caller's deadline ends only its own wait: the fetch goes on for the next call. On a cold instance the identity
+    /// endpoint may answer after the first callback's deadline, and a fetch cancelled with each callback would start over
+    /// on every one and never finish.
+    /// </remarks>
     internal async ValueTask<string?> GetBearerTokenAsync(CancellationToken cancellationToken)
     {
         if (_credential is null) return null;
-        if (IsFresh(_token)) return _token.Token;
+        if (_tokenBox is { } cached && IsFresh(cached.Value)) return cached.Value.Token;
 
-        await _tokenLock.WaitAsync(cancellationToken);
+        Task<AccessToken> fetch;
+        lock (_gate)
+        {
+            if (_tokenBox is { } fetched && IsFresh(fetched.Value)) return fetched.Value.Token;
+            // One fetch at a time; a failed or finished one is replaced by a new one.
+            if (_fetch is null || _fetch.IsCompleted) _fetch = FetchAsync();
+            fetch = _fetch;
+        }
+
         try
         {
-            if (IsFresh(_token)) return _token.Token;
-            var scope = _options.Scope!;
-            try
-            {
-                _token = await _credential!.GetTokenAsync(new TokenRequestContext([scope]), cancellationToken);
-            }
-            catch (AuthenticationFailedException e)
-            {
-                Log.TokenFailed(_logger, scope, e);
-                throw new ErpException(ErpErrorKind.Unauthorized, "No access token for the ERP scope " + scope + ".", innerException: e);
-            }
-            return _token.Token;
+            return (await fetch.WaitAsync(cancellationToken)).Token;
         }
-        finally
+        catch (AuthenticationFailedException e)
         {
-            _tokenLock.Release();
+            Log.TokenFailed(_logger, _options.Scope!, e);
+            throw new ErpException(ErpErrorKind.Unauthorized, "No access token for the ERP scope " + _options.Scope + ".", innerException: e);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The fetch's own limit, not the caller's deadline: the identity endpoint did not answer.
+            Log.TokenFailed(_logger, _options.Scope!, e);
+            throw new ErpException(ErpErrorKind.Unavailable, $"The identity endpoint gave no token for the ERP scope {_options.Scope} within {FetchTimeout.TotalSeconds:0} s.", innerException: e);
+        }
+    }
+
+    private async Task<AccessToken> FetchAsync()
+    {
+        using var limit = new CancellationTokenSource(FetchTimeout, _timeProvider);
+        var token = await _credential!.GetTokenAsync(new TokenRequestContext([_options.Scope!]), limit.Token).ConfigureAwait(false);
+        _tokenBox = new StrongBox<AccessToken>(token);
+        return token;
     }
 
     internal void Apply(HttpRequestMessage request, string? bearerToken)

@@ -268,6 +268,42 @@ public class ErpClientResilienceTests
     }
 
     [Fact]
+    public async Task Requests_TokenSlowerThanTheFirstCallersDeadline_FetchGoesOnAndTheNextCallUsesIt()
+    {
+        // A cold instance: the identity endpoint answers after the first callback's deadline. Cancelling the fetch with
+        // that callback would start it over on every callback, each cut off again, and the ERP would stay out of reach.
+        var credential = new SlowCredential();
+        var options = Options(o => o.Scope = "api://erp/.default");
+        var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, OrderJson));
+        var client = new ErpClient(new HttpClient(erp), options, authentication: new ErpAuthentication(options, credential));
+
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+        {
+            await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1", deadline.Token));
+        }
+
+        credential.Answer("token-late");
+        await client.GetOrderAsync("o-2");
+
+        Assert.Equal(1, credential.Calls);
+        Assert.Equal("Bearer token-late", Assert.Single(erp.Requests).Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task Token_IdentityEndpointNeverAnswers_FetchGivesUpAfterItsOwnLimitAsUnavailable()
+    {
+        var time = new FunctionsIvr.Tests.Fakes.ManualTimeProvider();
+        var options = Options(o => o.Scope = "api://erp/.default");
+        var authentication = new ErpAuthentication(options, new SlowCredential(), time);
+
+        var waiting = authentication.GetBearerTokenAsync(CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => waiting);
+        Assert.Equal(ErpErrorKind.Unavailable, e.Kind);
+    }
+
+    [Fact]
     public async Task Requests_NoTokenObtainable_FailUnauthorizedBeforeAnythingIsSent()
     {
         var options = Options(o => o.Scope = "api://erp/.default");
@@ -358,6 +394,27 @@ public class ErpClientResilienceTests
             Calls++;
             LastScope = requestContext.Scopes.Single();
             return new ValueTask<AccessToken>(new AccessToken("token-" + Calls, TimeProvider.System.GetUtcNow().AddHours(1)));
+        }
+    }
+
+    /// <summary>Answers only when told to, and only if the fetch was not given up on.</summary>
+    private sealed class SlowCredential : TokenCredential
+    {
+        private readonly TaskCompletionSource<string> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Answer(string token) => _answer.SetResult(token);
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            var token = await _answer.Task.WaitAsync(cancellationToken);
+            return new AccessToken(token, TimeProvider.System.GetUtcNow().AddHours(1));
         }
     }
 
