@@ -39,6 +39,8 @@ param whatsAppTemplateName string = ''
 param smtpHost string = ''
 param smtpUserName string = ''
 param smtpFrom string = ''
+@description('Helpdesk endpoint for escalation tickets (docs/escalations.md), with helpdeskToken. Every escalation creates a ticket: without a helpdesk, escalations cannot be delivered in Azure.')
+param helpdeskUrl string = ''
 
 // Scale. 512 MB is plenty for the handler (about 70 MB resident); 40 is the smallest maximum Flex allows.
 @allowed([512, 2048, 4096])
@@ -73,6 +75,9 @@ param whatsAppToken string = ''
 @secure()
 @description('SMTP password for escalation e-mails. Empty: the setting is not given to the app.')
 param smtpPassword string = ''
+@secure()
+@description('Bearer token of the helpdesk endpoint (helpdeskUrl). Empty: the ticket settings are not given to the app.')
+param helpdeskToken string = ''
 
 // Network. With vnetEnabled the app reaches storage, Service Bus and Key Vault only through private endpoints
 // (Service Bus then needs the Premium tier). The VPN gateway needs vnetEnabled.
@@ -170,6 +175,7 @@ module keyVault 'app/keyvault.bicep' = {
       'support-signing-key': supportSigningKey
       'whatsapp-token': whatsAppToken
       'smtp-password': smtpPassword
+      'helpdesk-token': helpdeskToken
     }
   }
 }
@@ -241,6 +247,7 @@ module functionApp 'app/function.bicep' = {
     // A channel half-configured would stop the app at start-up (options validation): both parts, or it stays off.
     whatsAppEnabled: !empty(whatsAppToken) && !empty(whatsAppPhoneNumberId)
     emailEnabled: !empty(smtpPassword) && !empty(smtpHost)
+    helpdeskEnabled: !empty(helpdeskToken) && !empty(helpdeskUrl)
     erpBaseUrl: erpBaseUrl
     ivrAnswerMode: ivrAnswerMode
     transferAgentLogin: transferAgentLogin
@@ -251,6 +258,7 @@ module functionApp 'app/function.bicep' = {
     smtpHost: smtpHost
     smtpUserName: smtpUserName
     smtpFrom: smtpFrom
+    helpdeskUrl: helpdeskUrl
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     alwaysReadyHttpInstances: alwaysReadyHttpInstances

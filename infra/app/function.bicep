@@ -17,6 +17,7 @@ param applicationInsightsConnectionString string
 param keyVaultUri string
 param whatsAppEnabled bool
 param emailEnabled bool
+param helpdeskEnabled bool
 param erpBaseUrl string
 @allowed(['Auto', 'App'])
 param ivrAnswerMode string
@@ -30,6 +31,7 @@ param whatsAppTemplateName string = ''
 param smtpHost string = ''
 param smtpUserName string = ''
 param smtpFrom string = ''
+param helpdeskUrl string = ''
 param instanceMemoryMB int
 param maximumInstanceCount int
 param alwaysReadyHttpInstances int
@@ -77,6 +79,11 @@ var emailSettings = emailEnabled ? {
   Escalations__Email__Host: smtpHost
   Escalations__Email__UserName: smtpUserName
   Escalations__Email__From: empty(smtpFrom) ? 'FunctionsIvr <ivr@functionsivr.local>' : smtpFrom
+} : {}
+// Every escalation creates a ticket; without these it goes to a local folder, which the read-only package cannot hold.
+var helpdeskSettings = helpdeskEnabled ? {
+  Escalations__Ticket__Url: helpdeskUrl
+  Escalations__Ticket__Token: '@Microsoft.KeyVault(SecretUri=${secretUriBase}helpdesk-token)'
 } : {}
 var teamEmailSettings = empty(escalationTeamEmail) ? {} : {
   Escalations__TeamEmail: escalationTeamEmail
@@ -144,7 +151,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(settings, whatsAppSettings, emailSettings, teamEmailSettings, transferSettings)
+    properties: union(settings, whatsAppSettings, emailSettings, helpdeskSettings, teamEmailSettings, transferSettings)
   }
 }
 

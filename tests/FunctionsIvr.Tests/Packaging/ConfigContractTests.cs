@@ -36,6 +36,24 @@ public partial class ConfigContractTests
         Assert.Equal("'https://${site.properties.defaultHostName}'", BicepSettings["Escalations__PublicBaseUrl"]);
     }
 
+    /// <summary>
+    /// Every escalation creates a ticket. Without a helpdesk the ticket goes to a local folder, which the read-only
+    /// package in Azure cannot hold, so every escalation would end as a dead letter. A setting added by hand would be
+    /// removed by the next `azd provision`: the helpdesk has to be something azd sets.
+    /// </summary>
+    [Fact]
+    public void HelpdeskTicketChannel_IsSetByBicep_WithItsTokenInKeyVault()
+    {
+        var main = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.bicep"));
+        var parameters = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.parameters.json"));
+
+        Assert.Equal("helpdeskUrl", BicepSettings.GetValueOrDefault("Escalations__Ticket__Url"));
+        Assert.Equal("'@Microsoft.KeyVault(SecretUri=${secretUriBase}helpdesk-token)'", BicepSettings.GetValueOrDefault("Escalations__Ticket__Token"));
+        Assert.Contains("'helpdesk-token': helpdeskToken", main, StringComparison.Ordinal);
+        Assert.Contains("${HELPDESK_URL}", parameters, StringComparison.Ordinal);
+        Assert.Contains("${HELPDESK_TOKEN}", parameters, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BicepAppSettings_AreEachDocumented()
     {
