@@ -32,6 +32,11 @@ public sealed class IvrOptionsValidator(IHostEnvironment environment) : IValidat
                 checks.Fail($"{checks.Key("SessionKey")} is required outside Development: set it to 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
             }
         }
+        else if (!LinkTokens.IsUsableKey(options.SessionKey))
+        {
+            // The reference's own text names the vault and passes as a long key: Sessions signed with it could be forged.
+            checks.Fail($"{checks.Key("SessionKey")} is a Key Vault reference that did not resolve: put the secret in the vault (ivr-session-key, docs/deploy.md) and let the app's identity read it.");
+        }
         else
         {
             CheckKeyLength(checks, nameof(IvrOptions.SessionKey), options.SessionKey);

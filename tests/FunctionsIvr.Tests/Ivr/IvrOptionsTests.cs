@@ -45,6 +45,20 @@ public class IvrOptionsTests
     }
 
     [Fact]
+    public async Task Startup_SessionKeyStillAKeyVaultReference_FailsNamingTheKey()
+    {
+        // What App Service hands the app when the vault has no ivr-session-key: text anyone can rebuild from the host
+        // name, long enough to pass as a key, so Sessions would be signed with a key that is no secret.
+        var message = await StartupFailureAsync(new()
+        {
+            ["Ivr:Hash"] = "s3cr3t",
+            ["Ivr:SessionKey"] = "@Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/ivr-session-key)",
+        });
+
+        Assert.Contains("Ivr:SessionKey (env Ivr__SessionKey) is a Key Vault reference that did not resolve", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Startup_ProductionWithNothing_ReportsBothKeys()
     {
         var message = await StartupFailureAsync([]);
