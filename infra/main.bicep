@@ -24,6 +24,9 @@ param principalType string = 'User'
 @minLength(1)
 param erpBaseUrl string
 
+@description('Entra ID scope of the ERP middleware (e.g. api://erp-middleware/.default): each call then carries a token of the app\'s identity. Empty: API key only.')
+param erpScope string = ''
+
 @description('Auto: the IVR object auto-answers (only documented callbacks follow). App: the app answers the call itself (Answer action; panel auto-answer off), relying on a callback after Answer that the platform does not document (docs/deploy.md, section 3).')
 @allowed(['Auto', 'App'])
 param ivrAnswerMode string = 'Auto'
@@ -249,6 +252,7 @@ module functionApp 'app/function.bicep' = {
     emailEnabled: !empty(smtpPassword) && !empty(smtpHost)
     helpdeskEnabled: !empty(helpdeskToken) && !empty(helpdeskUrl)
     erpBaseUrl: erpBaseUrl
+    erpScope: erpScope
     ivrAnswerMode: ivrAnswerMode
     transferAgentLogin: transferAgentLogin
     transferTeamQueue: transferTeamQueue

@@ -19,6 +19,8 @@ param whatsAppEnabled bool
 param emailEnabled bool
 param helpdeskEnabled bool
 param erpBaseUrl string
+@description('Entra ID scope of the ERP middleware; empty: not given to the app (API key only).')
+param erpScope string = ''
 @allowed(['Auto', 'App'])
 param ivrAnswerMode string
 @description('PBX object logins callers are transferred to; empty: the values in appsettings.json (placeholders).')
@@ -88,6 +90,10 @@ var helpdeskSettings = helpdeskEnabled ? {
 var teamEmailSettings = empty(escalationTeamEmail) ? {} : {
   Escalations__TeamEmail: escalationTeamEmail
 }
+// An ERP middleware behind Entra ID: the app's identity (AZURE_CLIENT_ID) gets a token for this scope.
+var erpScopeSettings = empty(erpScope) ? {} : {
+  Erp__Scope: erpScope
+}
 // The shipped appsettings.json names placeholder logins; a real PBX has its own.
 var transferSettings = empty(transferAgentLogin) ? {} : {
   Transfer__AgentLogin: transferAgentLogin
@@ -151,7 +157,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: union(settings, whatsAppSettings, emailSettings, helpdeskSettings, teamEmailSettings, transferSettings)
+    properties: union(settings, whatsAppSettings, emailSettings, helpdeskSettings, teamEmailSettings, transferSettings, erpScopeSettings)
   }
 }
 

@@ -54,6 +54,19 @@ public partial class ConfigContractTests
         Assert.Contains("${HELPDESK_TOKEN}", parameters, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// An ERP middleware behind Entra ID needs Erp:Scope; a setting added by hand is removed by the next `azd provision`,
+    /// and every ERP call would then go without its token.
+    /// </summary>
+    [Fact]
+    public void ErpScope_IsSetByBicep_FromAzd()
+    {
+        var parameters = File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "main.parameters.json"));
+
+        Assert.Equal("erpScope", BicepSettings.GetValueOrDefault("Erp__Scope"));
+        Assert.Contains("\"erpScope\": { \"value\": \"${ERP_SCOPE}\" }", parameters, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void BicepAppSettings_AreEachDocumented()
     {
