@@ -42,7 +42,7 @@ param whatsAppTemplateName string = ''
 param smtpHost string = ''
 param smtpUserName string = ''
 param smtpFrom string = ''
-@description('Helpdesk endpoint for escalation tickets (docs/escalations.md), with helpdeskToken. Every escalation creates a ticket: without a helpdesk, escalations cannot be delivered in Azure.')
+@description('Helpdesk endpoint for escalation tickets (docs/escalations.md), its bearer token the Key Vault secret helpdesk-token. Every escalation creates a ticket: without a helpdesk, escalations cannot be delivered in Azure.')
 param helpdeskUrl string = ''
 
 // Scale. 512 MB is plenty for the handler (about 70 MB resident); 40 is the smallest maximum Flex allows.
@@ -79,7 +79,7 @@ param whatsAppToken string = ''
 @description('SMTP password for escalation e-mails. Empty: the setting is not given to the app.')
 param smtpPassword string = ''
 @secure()
-@description('Bearer token of the helpdesk endpoint (helpdeskUrl). Empty: the ticket settings are not given to the app.')
+@description('Bearer token of the helpdesk endpoint (helpdeskUrl). Empty: the vault\'s helpdesk-token is left as it is.')
 param helpdeskToken string = ''
 
 // Network. With vnetEnabled the app reaches storage, Service Bus and Key Vault only through private endpoints
@@ -250,7 +250,9 @@ module functionApp 'app/function.bicep' = {
     // A channel half-configured would stop the app at start-up (options validation): both parts, or it stays off.
     whatsAppEnabled: !empty(whatsAppToken) && !empty(whatsAppPhoneNumberId)
     emailEnabled: !empty(smtpPassword) && !empty(smtpHost)
-    helpdeskEnabled: !empty(helpdeskToken) && !empty(helpdeskUrl)
+    // Unlike the optional channels, the URL alone turns it on: the token may be set in the vault directly, and a
+    // deployment without the helpdesk cannot deliver any escalation, so there is no "off" worth keeping.
+    helpdeskEnabled: !empty(helpdeskUrl)
     erpBaseUrl: erpBaseUrl
     erpScope: erpScope
     ivrAnswerMode: ivrAnswerMode

@@ -50,6 +50,8 @@ public partial class ConfigContractTests
         Assert.Equal("helpdeskUrl", BicepSettings.GetValueOrDefault("Escalations__Ticket__Url"));
         Assert.Equal("'@Microsoft.KeyVault(SecretUri=${secretUriBase}helpdesk-token)'", BicepSettings.GetValueOrDefault("Escalations__Ticket__Token"));
         Assert.Contains("'helpdesk-token': helpdeskToken", main, StringComparison.Ordinal);
+        // The URL alone turns it on, so a token set in the vault directly (the production way) is used.
+        Assert.Contains("helpdeskEnabled: !empty(helpdeskUrl)\n", main.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("${HELPDESK_URL}", parameters, StringComparison.Ordinal);
         Assert.Contains("${HELPDESK_TOKEN}", parameters, StringComparison.Ordinal);
     }
