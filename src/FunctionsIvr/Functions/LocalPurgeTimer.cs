@@ -1,32 +1,15 @@
-using FunctionsIvr.State;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Functions;
 
-/// <summary>
-/// Runs the PurgeState work on a schedule when no Functions host is there to trigger it (a local run), so the in-memory
-/// stores keep what Azure keeps. Under the host (FUNCTIONS_CUSTOMHANDLER_PORT set) the timer trigger does it.
-/// </summary>
+/// <summary>The PurgeState work in a local run, so the in-memory stores keep what Azure keeps.</summary>
 public sealed partial class LocalPurgeTimer(IServiceProvider services, IOptions<LocalPurgeTimerOptions> options, TimeProvider time,
-    ILogger<LocalPurgeTimer> logger) : BackgroundService
+    ILogger<LocalPurgeTimer> logger) : LocalTimer(options.Value.Interval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                // StateRetention logs what went, per table.
-                await FunctionEndpoints.PurgeAsync(services, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The next tick tries again, as the host's timer would.
-                Log.PurgeFailed(logger, e);
-            }
-        }
-    }
+    // StateRetention logs what went, per table.
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => FunctionEndpoints.PurgeAsync(services, stoppingToken);
+
+    protected override void Failed(Exception exception) => Log.PurgeFailed(logger, exception);
 
     private static partial class Log
     {

@@ -2,29 +2,16 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Functions;
 
-/// <summary>
-/// Runs the SweepOutbox work on a schedule when no Functions host is there to trigger it (a local run), so the
-/// embedded defaults behave like Azure. Under the host (FUNCTIONS_CUSTOMHANDLER_PORT set) the timer trigger does it.
-/// </summary>
+/// <summary>The SweepOutbox work in a local run.</summary>
 public sealed partial class LocalSweepTimer(IServiceProvider services, IOptions<LocalSweepTimerOptions> options, TimeProvider time,
-    ILogger<LocalSweepTimer> logger) : BackgroundService
+    ILogger<LocalSweepTimer> logger) : LocalTimer(options.Value.Interval, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                foreach (var line in await FunctionEndpoints.SweepAsync(services, stoppingToken)) Log.Swept(logger, line);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The next tick tries again, as the host's timer would.
-                Log.SweepFailed(logger, e);
-            }
-        }
+        foreach (var line in await FunctionEndpoints.SweepAsync(services, stoppingToken)) Log.Swept(logger, line);
     }
+
+    protected override void Failed(Exception exception) => Log.SweepFailed(logger, exception);
 
     private static partial class Log
     {
