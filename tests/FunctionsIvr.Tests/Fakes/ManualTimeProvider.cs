@@ -32,6 +32,15 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (gate) return now.UtcTicks;
     }
 
+    /// <summary>Timers created and not yet disposed: lets a test wait until code running elsewhere has armed its timer.</summary>
+    public int TimerCount
+    {
+        get
+        {
+            lock (gate) return timers.Count;
+        }
+    }
+
     /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan by)
     {

@@ -12,6 +12,8 @@ public class LocalTimerTests
         var time = new ManualTimeProvider();
         using var timer = new CountingTimer(TimeSpan.FromMinutes(1), time, failOnRun: 1);
         await timer.StartAsync(CancellationToken.None);
+        // The loop starts on the thread pool: a tick before it has armed its PeriodicTimer would fall on no timer.
+        await WaitUntilAsync(() => time.TimerCount > 0);
 
         for (var tick = 1; tick <= 3; tick++)
         {
@@ -24,6 +26,12 @@ public class LocalTimerTests
         await timer.StopAsync(CancellationToken.None);
     }
 
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition() && waited.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10);
+    }
+
     private sealed class CountingTimer(TimeSpan interval, TimeProvider time, int failOnRun) : LocalTimer(interval, time)
     {
         private int _runs;
@@ -32,10 +40,8 @@ public class LocalTimerTests
 
         public List<Exception> Failures { get; } = [];
 
-        public async Task WaitForRunsAsync(int runs)
-        {
-            for (var i = 0; i < 500 && Runs < runs; i++) await Task.Delay(10);
-        }
+        /// <summary>The loop runs on the thread pool, which a full test run keeps busy: a generous wait, ended by the run.</summary>
+        public Task WaitForRunsAsync(int runs) => WaitUntilAsync(() => Runs >= runs);
 
         protected override Task RunOnceAsync(CancellationToken stoppingToken)
         {
