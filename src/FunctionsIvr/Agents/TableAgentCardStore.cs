@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsIvr.Agents;
 
 /// <summary>
-/// Cards in Table Storage (table <c>agentcards</c>): PartitionKey = login, RowKey = the card id zero-padded to 19
-/// digits (ids are Unix microseconds, so rows sort oldest first and stay exact as JavaScript numbers), the card itself as JSON. A partition holds at most a few
-/// rows, so adding reads it whole: to find a repeated card and to drop the oldest beyond ten.
+/// Cards in Table Storage (table <c>agentcards</c>): PartitionKey = the login as a key (<see cref="TableKeys.ForId"/>:
+/// a queue or number may hold a <c>/</c> or <c>#</c>), RowKey = the card id zero-padded to 19 digits (ids are Unix
+/// microseconds, so rows sort oldest first and stay exact as JavaScript numbers), the card itself as JSON. A partition
+/// holds at most a few rows, so adding reads it whole: to find a repeated card and to drop the oldest beyond ten.
 /// </summary>
 public sealed class TableAgentCardStore : IAgentCardStore
 {
@@ -45,7 +46,7 @@ public sealed class TableAgentCardStore : IAgentCardStore
 
             var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
             var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
-            var entity = new TableEntity(card.Login, RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
+            var entity = new TableEntity(TableKeys.ForId(card.Login), RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
             try
             {
                 // Inserted, never replaced: two transfers to one login (a busy queue) at the same moment take the same
@@ -59,7 +60,7 @@ public sealed class TableAgentCardStore : IAgentCardStore
 
             foreach (var old in existing.Take(Math.Max(0, existing.Count + 1 - IAgentCardStore.KeptPerLogin)))
             {
-                await table.DeleteEntityAsync(card.Login, RowKey(old.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+                await table.DeleteEntityAsync(TableKeys.ForId(card.Login), RowKey(old.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
             return stored;
@@ -79,7 +80,7 @@ public sealed class TableAgentCardStore : IAgentCardStore
         var after = RowKey(Math.Max(afterId, 0));
         var cards = new List<AgentCard>();
         await foreach (var entity in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {login} and RowKey gt {after}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.ForId(login)} and RowKey gt {after}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (entity.GetString("Card") is { } json && JsonSerializer.Deserialize<AgentCard>(json, Json) is { } card) cards.Add(card);
         }

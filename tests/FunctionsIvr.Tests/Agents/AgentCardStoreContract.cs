@@ -82,6 +82,18 @@ public abstract class AgentCardStoreContract
         Assert.Equal("call-11", cards[0].CallId);
     }
 
+    [Fact]
+    public async Task Add_DestinationWithSlashOrHash_ListsUnderThatDestinationOnly()
+    {
+        // The login is the transfer destination: a queue or number as configured, which may hold characters keys forbid.
+        var store = CreateStore();
+        await store.AddAsync(Card("queue/sales#1", "call-1"));
+        await store.AddAsync(Card("queue%2Fsales%231", "call-2"));
+
+        Assert.Equal(["call-1"], (await store.ListAsync("queue/sales#1")).Select(c => c.CallId));
+        Assert.Equal(["call-2"], (await store.ListAsync("queue%2Fsales%231")).Select(c => c.CallId));
+    }
+
     protected AgentCard Card(string login, string callId) => new()
     {
         Login = login,

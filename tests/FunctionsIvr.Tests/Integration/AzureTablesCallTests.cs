@@ -96,6 +96,30 @@ public sealed class AzureTablesCallTests : IClassFixture<DemoErpHost>, IAsyncLif
         Assert.Contains("POST /transactions 20", keys[^1].GetString("ErpCalls"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CallIdWithSlashAndHash_TheCallGoesOnAndItsLogIsReadBackUnderThatId()
+    {
+        // UniqueCallId is opaque to us; Table Storage keys cannot hold '/', '\', '#' or '?'.
+        var call = new CallDriver(_app, DemoCustomer.Phone, "pbx-2/" + Guid.NewGuid().ToString("N") + "#1");
+
+        await call.SendAsync("Connected");
+        await call.ListenUntilAskedAsync();
+        Assert.Equal("2", call.LastPrompt);
+        await call.SendAsync("GetDTMF", "1");
+        await call.ListenUntilAskedAsync();
+        Assert.Equal("108", call.LastPrompt);
+
+        var state = await _app.Services.GetRequiredService<ICallStateStore>().GetAsync(call.CallId);
+        Assert.NotNull(state);
+        Assert.Contains("orders", state.Values.Keys);
+        var log = _app.Services.GetRequiredService<ICallLog>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await log.ReadAsync(call.CallId)).Count < call.Answers.Count && !deadline.IsCancellationRequested) await Task.Delay(100);
+        var lines = await log.ReadAsync(call.CallId);
+        Assert.Equal(call.Answers.Count, lines.Count);
+        Assert.All(lines, line => Assert.Equal(call.CallId, line.CallId));
+    }
+
     private static async Task<List<TableEntity>> Rows(TableClient table, FormattableString filter)
     {
         var rows = new List<TableEntity>();

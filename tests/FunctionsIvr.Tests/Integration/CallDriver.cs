@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace FunctionsIvr.Tests.Integration;
 
 /// <summary>Plays the platform for one call: posts each callback to <c>/api/ivr</c> with the Session of the previous answer.</summary>
-internal sealed class CallDriver(WebApplicationFactory<Program> app, string fromNumber)
+internal sealed class CallDriver(WebApplicationFactory<Program> app, string fromNumber, string? callId = null)
 {
-    public string CallId { get; } = "it-" + Guid.NewGuid().ToString("N");
+    public string CallId { get; } = callId ?? "it-" + Guid.NewGuid().ToString("N");
 
     /// <summary>Every answer so far, in order (one per callback).</summary>
     public List<JsonObject> Answers { get; } = [];

@@ -32,6 +32,23 @@ public abstract class CallLogContract
     };
 
     [Fact]
+    public async Task ReadAsync_OpaqueCallIds_EachReadsItsOwnLinesUnderItsOwnId()
+    {
+        // UniqueCallId is opaque: a '/' or '#' (forbidden in Table Storage keys) or an id too long for a key still logs.
+        var log = await CreateLogAsync();
+        var unique = Guid.NewGuid().ToString("N");
+        string[] callIds = ["node-1/" + unique, "node-1%2F" + unique, "q#" + unique + "?\\", unique + new string('/', 700)];
+        for (var i = 0; i < callIds.Length; i++) await log.AppendAsync(Entry(callIds[i], 1, step: "step-" + i));
+
+        for (var i = 0; i < callIds.Length; i++)
+        {
+            var line = Assert.Single(await log.ReadAsync(callIds[i]));
+            Assert.Equal(callIds[i], line.CallId);
+            Assert.Equal("step-" + i, line.Step);
+        }
+    }
+
+    [Fact]
     public async Task ReadAsync_UnknownCall_ReturnsEmpty()
     {
         var log = await CreateLogAsync();

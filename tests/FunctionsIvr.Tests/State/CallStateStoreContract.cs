@@ -48,6 +48,35 @@ public abstract class CallStateStoreContract
         Assert.Equal(state.Values.OrderBy(kv => kv.Key), read.Values.OrderBy(kv => kv.Key));
     }
 
+    /// <summary>
+    /// UniqueCallId is opaque: ids holding what Table Storage keys forbid, their escaped look-alikes and ids too long
+    /// for a key each keep their own state.
+    /// </summary>
+    private static readonly string[] OpaqueCallIds =
+        ["node-1/{0}", "node-1%2F{0}", "q#{0}?x\\y", "tab\t{0}\u0085", "{0}~" + new string('/', 600), "{0}~" + new string('/', 599) + "#"];
+
+    public static TheoryData<string> OpaqueCallIdShapes() => new(OpaqueCallIds);
+
+    [Theory]
+    [MemberData(nameof(OpaqueCallIdShapes))]
+    public async Task SaveAsync_OpaqueCallId_IsReadBackUnderThatIdOnly(string shape)
+    {
+        var store = await CreateStoreAsync();
+        var unique = Guid.NewGuid().ToString("N");
+        var callId = string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, unique);
+        var others = OpaqueCallIds.Select(other => string.Format(System.Globalization.CultureInfo.InvariantCulture, other, unique))
+            .Where(id => id != callId).ToList();
+        foreach (var other in others) await store.SaveAsync(NewState(other, ("menu", "other")));
+
+        await store.SaveAsync(NewState(callId, ("menu", "2")));
+        var read = await store.GetAsync(callId);
+
+        Assert.NotNull(read);
+        Assert.Equal(callId, read.CallId);
+        Assert.Equal("2", read.Values["menu"]);
+        foreach (var other in others) Assert.Equal("other", (await store.GetAsync(other))!.Values["menu"]);
+    }
+
     [Fact]
     public async Task SaveAsync_ValuesWithUnusualText_RoundTripExactly()
     {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsIvr.State.Tables;
 
 /// <summary>
-/// The call log in Table Storage: PartitionKey = call id, RowKey = the sequence zero-padded to ten digits, so
-/// rows sort in sequence order and a repeated callback (same sequence) replaces its own row.
+/// The call log in Table Storage: PartitionKey = the call id as a key (<see cref="TableKeys.ForId"/>), RowKey = the
+/// sequence zero-padded to ten digits, so rows sort in sequence order and a repeated callback (same sequence) replaces
+/// its own row.
 /// </summary>
 public sealed class TableCallLog : ICallLog
 {
@@ -26,7 +27,7 @@ public sealed class TableCallLog : ICallLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentOutOfRangeException.ThrowIfNegative(entry.Sequence);
-        var entity = new TableEntity(entry.CallId, entry.Sequence.ToString("D10", CultureInfo.InvariantCulture))
+        var entity = new TableEntity(TableKeys.ForId(entry.CallId), entry.Sequence.ToString("D10", CultureInfo.InvariantCulture))
         {
             ["Time"] = StoredDate.From(entry.Time),
             ["Step"] = Cut(entry.Step),
@@ -53,11 +54,11 @@ public sealed class TableCallLog : ICallLog
     {
         var entries = new List<CallLogEntry>();
         await foreach (var entity in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {callId}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+            TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.ForId(callId)}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             entries.Add(new CallLogEntry
             {
-                CallId = entity.PartitionKey,
+                CallId = callId,
                 Sequence = int.Parse(entity.RowKey, NumberStyles.None, CultureInfo.InvariantCulture),
                 Time = entity.GetDateTimeOffset("Time") ?? default,
                 Step = entity.GetString("Step") ?? "",

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsIvr.State.Tables;
 
 /// <summary>
-/// Call state in Table Storage: one row per call (PartitionKey = call id, RowKey = <c>state</c>), the values as
-/// one JSON string (split across properties when long), the row's ETag as the state's version.
+/// Call state in Table Storage: one row per call (PartitionKey = the call id as a key, <see cref="TableKeys.ForId"/>;
+/// RowKey = <c>state</c>), the values as one JSON string (split across properties when long), the row's ETag as the
+/// state's version.
 /// Insert gives 409 when the row exists; replace gives 412 when the ETag no longer matches (404 if the row was
 /// deleted meanwhile), exactly as the service answers.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class TableCallStateStore : ICallStateStore
     public async Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default)
     {
         var response = await _table.RunAsync(
-            table => table.GetEntityIfExistsAsync<TableEntity>(callId, StateRowKey, cancellationToken: cancellationToken), cancellationToken)
+            table => table.GetEntityIfExistsAsync<TableEntity>(TableKeys.ForId(callId), StateRowKey, cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         if (!response.HasValue) return null;
 
@@ -50,7 +51,7 @@ public sealed class TableCallStateStore : ICallStateStore
     {
         ArgumentNullException.ThrowIfNull(state);
         var now = _timeProvider.GetUtcNow();
-        var entity = new TableEntity(state.CallId, StateRowKey) { ["UpdatedAt"] = now };
+        var entity = new TableEntity(TableKeys.ForId(state.CallId), StateRowKey) { ["UpdatedAt"] = now };
         SplitStringProperty.Write(entity, "Values", JsonSerializer.Serialize(state.Values));
 
         if (state.ETag == default)

@@ -129,14 +129,6 @@ public sealed class TableCallStateStoreTests(AzuriteFixture azurite) : IAsyncLif
         Assert.Null(await store.GetAsync("call-before"));
     }
 
-    [Fact]
-    public async Task Get_CallIdWithForbiddenCharacter_IsRejected()
-    {
-        var store = CreateStore();
-
-        await Assert.ThrowsAsync<ArgumentException>(() => store.GetAsync("call/1"));
-    }
-
     private TableCallStateStore CreateStore() =>
         new(azurite.CreateServiceClient(), _clock, NullLogger<TableCallStateStore>.Instance, _tableName);
 }
