@@ -61,7 +61,7 @@ resource appQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
-// The app's tables (callstate, calllog, outbox, unsentwork) and the host's diagnostic events table.
+// The app's tables (callstate, calllog, outbox, unsentwork, agentcards) and the host's diagnostic events table.
 resource appTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identityPrincipalId, roles.storageTableDataContributor)
   scope: storage

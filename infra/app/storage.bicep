@@ -7,8 +7,8 @@ param deploymentContainerName string
 @allowed(['Enabled', 'Disabled'])
 param publicNetworkAccess string
 
-@description('Tables the app uses (State/): call state, call log, outbox, unsent work.')
-param tableNames array = ['callstate', 'calllog', 'outbox', 'unsentwork']
+@description('Tables the app uses (State/, Agents/): call state, call log, outbox, unsent work, agent screen pop cards.')
+param tableNames array = ['callstate', 'calllog', 'outbox', 'unsentwork', 'agentcards']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

@@ -23,6 +23,21 @@ public sealed class InMemoryAgentCardStore(TimeProvider time) : IAgentCardStore
         }
     }
 
+    /// <summary>Drops cards created before <paramref name="cutoff"/> (the retention purge); the number dropped.</summary>
+    public int Purge(DateTimeOffset cutoff)
+    {
+        lock (_gate)
+        {
+            var dropped = 0;
+            foreach (var (login, cards) in _cards.ToList())
+            {
+                dropped += cards.RemoveAll(c => c.CreatedAt < cutoff);
+                if (cards.Count == 0) _cards.Remove(login);
+            }
+            return dropped;
+        }
+    }
+
     public Task<IReadOnlyList<AgentCard>> ListAsync(string login, long afterId = 0, CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -46,7 +46,11 @@ public sealed class TableAgentCardStore : IAgentCardStore
 
             var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
             var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
-            var entity = new TableEntity(TableKeys.ForId(card.Login), RowKey(stored.Id)) { ["Card"] = JsonSerializer.Serialize(stored, Json) };
+            var entity = new TableEntity(TableKeys.ForId(card.Login), RowKey(stored.Id))
+            {
+                ["Card"] = JsonSerializer.Serialize(stored, Json),
+                ["CreatedAt"] = stored.CreatedAt,
+            };
             try
             {
                 // Inserted, never replaced: two transfers to one login (a busy queue) at the same moment take the same

@@ -9,13 +9,16 @@ namespace FunctionsIvr.State;
 /// </summary>
 public interface IStatePurge
 {
-    /// <summary>Deletes call state, call log lines and closed outbox entries last written before their cutoff; open outbox entries never.</summary>
+    /// <summary>
+    /// Deletes call state, call log lines, closed outbox entries and agent cards last written before their cutoff; open
+    /// outbox entries never.
+    /// </summary>
     Task<IReadOnlyList<PurgedTable>> PurgeAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
 /// Rows last written before these times go: call state before <see cref="CallState"/>; the call log, the ERP call
-/// record merge rows (kept in the call state store) and closed outbox entries before <see cref="Records"/>.
+/// record merge rows (kept in the call state store), closed outbox entries and agent cards before <see cref="Records"/>.
 /// </summary>
 public sealed record RetentionCutoffs(DateTimeOffset CallState, DateTimeOffset Records)
 {

@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ public sealed class InMemoryStatePurgeTests : StatePurgeContract
         var callState = new InMemoryCallStateStore(Time, Options.Create(new InMemoryStateOptions { CallStateTimeToLive = TimeSpan.FromDays(365) }));
         var callLog = new InMemoryCallLog();
         var outbox = new InMemoryOutboxStore();
-        return Task.FromResult(new Stores(callState, callLog, outbox, new InMemoryStatePurge(callState, callLog, outbox)));
+        var agentCards = new InMemoryAgentCardStore(Time);
+        return Task.FromResult(new Stores(callState, callLog, outbox, agentCards, new InMemoryStatePurge(callState, callLog, outbox, agentCards)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.State;
 using FunctionsIvr.Tests.Fakes;
@@ -18,7 +19,7 @@ public abstract class StatePurgeContract
 
     protected CapturingLoggerProvider Logs { get; } = new();
 
-    protected sealed record Stores(ICallStateStore CallState, ICallLog CallLog, IOutboxStore Outbox, IStatePurge Purge);
+    protected sealed record Stores(ICallStateStore CallState, ICallLog CallLog, IOutboxStore Outbox, IAgentCardStore AgentCards, IStatePurge Purge);
 
     /// <summary>Stores over one storage, writing with <see cref="Time"/>, and their purge (logging to <see cref="Logs"/>).</summary>
     protected abstract Task<Stores> CreateAsync();
@@ -34,6 +35,7 @@ public abstract class StatePurgeContract
         await SaveStateAsync(stores, "call-old");
         await SaveStateAsync(stores, MergedCallRecord.StoreKey("call-old"));
         await stores.CallLog.AppendAsync(Line("call-old", 1));
+        await stores.AgentCards.AddAsync(Card("agent_a", "call-old"));
         foreach (var status in new[] { OutboxStatus.Committed, OutboxStatus.Aborted, OutboxStatus.Failed, OutboxStatus.Prepared, OutboxStatus.Queued })
         {
             await stores.Outbox.AddAsync(Order("tx-old-" + status, status));
@@ -44,6 +46,7 @@ public abstract class StatePurgeContract
         await SaveStateAsync(stores, "call-recent");
         await SaveStateAsync(stores, MergedCallRecord.StoreKey("call-recent"));
         await stores.CallLog.AppendAsync(Line("call-recent", 1));
+        await stores.AgentCards.AddAsync(Card("agent_a", "call-recent"));
         await stores.Outbox.AddAsync(Order("tx-recent", OutboxStatus.Committed));
 
         // Day 31: a call in progress.
@@ -65,9 +68,10 @@ public abstract class StatePurgeContract
         Assert.Equal(OutboxStatus.Prepared, (await stores.Outbox.GetAsync("tx-old-Prepared"))!.Status);
         Assert.Equal(OutboxStatus.Queued, (await stores.Outbox.GetAsync("tx-old-Queued"))!.Status);
         Assert.NotNull(await stores.Outbox.GetAsync("tx-recent"));
+        Assert.Equal(["call-recent"], (await stores.AgentCards.ListAsync("agent_a")).Select(c => c.CallId));
         Assert.Equal(
             [$"{TableName("callstate")}: 3 deleted, 0 left after a failure", $"{TableName("calllog")}: 1 deleted, 0 left after a failure",
-             $"{TableName("outbox")}: 3 deleted, 0 left after a failure"],
+             $"{TableName("outbox")}: 3 deleted, 0 left after a failure", $"{TableName("agentcards")}: 1 deleted, 0 left after a failure"],
             lines);
         Assert.All(Logs.Lines, line => Assert.DoesNotContain("call-", line.Message, StringComparison.Ordinal));
     }
@@ -136,6 +140,9 @@ public abstract class StatePurgeContract
 
     protected CallLogEntry Line(string callId, int sequence) =>
         new() { CallId = callId, Sequence = sequence, Time = Time.GetUtcNow(), Step = "menu", Action = "GetDTMF prompt=main_menu" };
+
+    protected AgentCard Card(string login, string callId) =>
+        new() { Login = login, CallId = callId, Key = callId + ":3", CreatedAt = Time.GetUtcNow(), CallerName = "Jan Kowalski", Steps = ["menu"] };
 
     protected OutboxEntry Order(string transactionId, OutboxStatus status)
     {

@@ -1,4 +1,5 @@
 using Azure;
+using FunctionsIvr.Agents;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsIvr.State.Tables;
@@ -6,7 +7,7 @@ namespace FunctionsIvr.State.Tables;
 /// <summary>
 /// The retention purge in Table Storage. Each table is read page by page (following the continuation), only keys and
 /// the age property; a row's age is the time the app wrote on it (call state and outbox <c>UpdatedAt</c>, call log
-/// <c>Time</c>), or the server's Timestamp on a row written before the app wrote one. Due rows are deleted per partition
+/// <c>Time</c>, agent cards <c>CreatedAt</c>), or the server's Timestamp on a row written before the app wrote one. Due rows are deleted per partition
 /// in entity group transactions of at most 100, If-Match the version read, so a row written meanwhile stays. A failed
 /// delete is logged and its rows are left for the next run; the rest goes on.
 /// </summary>
@@ -20,11 +21,12 @@ public sealed partial class TableStatePurge : IStatePurge
     private readonly string _callStateTable;
     private readonly string _callLogTable;
     private readonly string _outboxTable;
+    private readonly string _agentCardsTable;
 
     public TableStatePurge(
         TableServiceClient service, ILogger<TableStatePurge> logger, int pageSize = 1000,
         string callStateTable = TableCallStateStore.DefaultTableName, string callLogTable = TableCallLog.DefaultTableName,
-        string outboxTable = TableOutboxStore.DefaultTableName)
+        string outboxTable = TableOutboxStore.DefaultTableName, string agentCardsTable = TableAgentCardStore.DefaultTableName)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
@@ -35,6 +37,7 @@ public sealed partial class TableStatePurge : IStatePurge
         _callStateTable = callStateTable;
         _callLogTable = callLogTable;
         _outboxTable = outboxTable;
+        _agentCardsTable = agentCardsTable;
     }
 
     public async Task<IReadOnlyList<PurgedTable>> PurgeAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
@@ -48,6 +51,8 @@ public sealed partial class TableStatePurge : IStatePurge
             // Closed entries only, chosen by the service: an open one (Prepared, Queued) is an order not yet settled.
             await PurgeTableAsync(_outboxTable, TableOutboxStore.StatusFilter(ClosedStatuses) + " and " + OlderThan("UpdatedAt", cutoffs.Records),
                 "UpdatedAt", _ => cutoffs.Records, cancellationToken),
+            // The screen pop's cards name the caller: kept as long as the call log.
+            await PurgeTableAsync(_agentCardsTable, OlderThan("CreatedAt", cutoffs.Records), "CreatedAt", _ => cutoffs.Records, cancellationToken),
         ];
     }
 

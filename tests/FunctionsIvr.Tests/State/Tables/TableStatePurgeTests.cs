@@ -1,5 +1,6 @@
 using System.Net;
 using Azure.Core.Pipeline;
+using FunctionsIvr.Agents;
 using FunctionsIvr.State;
 using FunctionsIvr.State.Tables;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeCon
     public async Task DisposeAsync()
     {
         var service = azurite.CreateServiceClient();
-        foreach (var table in new[] { "callstate", "calllog", "outbox" }) await service.DeleteTableAsync(TableName(table));
+        foreach (var table in new[] { "callstate", "calllog", "outbox", "agentcards" }) await service.DeleteTableAsync(TableName(table));
     }
 
     protected override Task<Stores> CreateAsync() => Task.FromResult(CreateStores(azurite.CreateServiceClient()));
@@ -31,10 +32,12 @@ public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeCon
         new TableCallStateStore(service, Time, NullLogger<TableCallStateStore>.Instance, TableName("callstate")),
         new TableCallLog(service, NullLogger<TableCallLog>.Instance, TableName("calllog")),
         new TableOutboxStore(service, NullLogger<TableOutboxStore>.Instance, TableName("outbox")),
+        new TableAgentCardStore(service, Time, NullLogger<TableAgentCardStore>.Instance, TableName("agentcards")),
         CreatePurge(service));
 
     private TableStatePurge CreatePurge(TableServiceClient service) => new(
-        service, new LoggerFactory([Logs]).CreateLogger<TableStatePurge>(), PageSize, TableName("callstate"), TableName("calllog"), TableName("outbox"));
+        service, new LoggerFactory([Logs]).CreateLogger<TableStatePurge>(), PageSize, TableName("callstate"), TableName("calllog"), TableName("outbox"),
+        TableName("agentcards"));
 
     [Fact]
     public async Task Purge_FailingDelete_LogsAWarningAndTheRestGoes_TheNextRunDeletesWhatWasLeft()
