@@ -24,6 +24,7 @@ builder.AddCallRecords();
 builder.AddOrders();
 builder.AddFunctions();
 builder.AddTelemetry();
+builder.AddKeyVaultReferenceCheck();
 
 var app = builder.Build();
 

@@ -24,6 +24,11 @@ public sealed class IvrOptionsValidator(IHostEnvironment environment) : IValidat
         {
             checks.Fail($"{checks.Key("Hash")} is required outside Development: set it to the verification value configured in the IVR API panel.");
         }
+        else if (!string.IsNullOrEmpty(options.Hash) && !LinkTokens.IsUsableKey(options.Hash))
+        {
+            // The reference's text, rebuildable from the host name, would be the only thing a caller of the webhook needs.
+            checks.Fail($"{checks.Key("Hash")} is a Key Vault reference that did not resolve: put the secret in the vault (ivr-hash, docs/deploy.md) and let the app's identity read it.");
+        }
 
         if (string.IsNullOrWhiteSpace(options.SessionKey))
         {

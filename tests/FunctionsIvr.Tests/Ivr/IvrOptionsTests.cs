@@ -59,6 +59,19 @@ public class IvrOptionsTests
     }
 
     [Fact]
+    public async Task Startup_HashStillAKeyVaultReference_FailsNamingTheKey()
+    {
+        // The platform would have to send the reference's text as its Hash, and anyone who can rebuild it could drive calls.
+        var message = await StartupFailureAsync(new()
+        {
+            ["Ivr:Hash"] = "@Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/ivr-hash)",
+            ["Ivr:SessionKey"] = Key,
+        });
+
+        Assert.Contains("Ivr:Hash (env Ivr__Hash) is a Key Vault reference that did not resolve", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Startup_ProductionWithNothing_ReportsBothKeys()
     {
         var message = await StartupFailureAsync([]);
