@@ -1,3 +1,4 @@
+using Azure;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.State;
 
@@ -122,6 +123,42 @@ public sealed class CallContext
         var store = _stateStore ?? throw new InvalidOperationException("No call state store is registered.");
         await store.SaveAsync(_state, CancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Takes a mark that only one call can hold: a call state row of its own under <paramref name="key"/>, inserted
+    /// only when absent (the row goes with the call state retention). True when this call holds it, now or from an
+    /// earlier callback; true too when the store is missing or failing, as a mark that cannot be checked must not
+    /// silence what it guards.
+    /// </summary>
+    public async Task<bool> TryTakeMarkAsync(string key)
+    {
+        if (_stateStore is null) return true;
+        try
+        {
+            await _stateStore.SaveAsync(new CallState(key) { Values = { [MarkHolderKey] = CallId } }, CancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            try
+            {
+                var mark = await _stateStore.GetAsync(key, CancellationToken).ConfigureAwait(false);
+                return mark is null || mark.Values.GetValueOrDefault(MarkHolderKey) == CallId;
+            }
+            catch (Exception read) when (read is not OperationCanceledException)
+            {
+                Note($"mark {key} unreadable, taken: {read.GetType().Name}");
+                return true;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Note($"mark {key} not stored, taken: {e.GetType().Name}");
+            return true;
+        }
+    }
+
+    private const string MarkHolderKey = "callId";
 
     public StepResult Play(string prompt) => Reply(_actions.Play(Declared(prompt)));
 

@@ -1,9 +1,12 @@
+using Azure;
 using FunctionsIvr.Calls;
 using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls;
@@ -214,6 +217,54 @@ public class WelcomeFlowTests
         Assert.Equal("C-1001", escalation.ContactId);
         Assert.Equal(Steps.Blocked, escalation.Step);
         Assert.Equal("Anna Nowak", escalation.Recipient?.Name);
+    }
+
+    [Fact]
+    public async Task BlockedCaller_CallingAgainTheSameDay_AccountManagerToldOnceADay()
+    {
+        // Three calls from one blocked customer on one day, one the next day: two notices, one per day; every call refused.
+        var blocked = EngineHarness.RegularCustomer with { Blocked = true };
+        using var first = BlockedCall(blocked);
+        var store = first.Services.GetRequiredService<ICallStateStore>();
+        using var second = BlockedCall(blocked, store);
+        using var third = BlockedCall(blocked, store);
+        using var nextDay = BlockedCall(blocked, store);
+        second.Time.Advance(TimeSpan.FromHours(1));
+        third.Time.Advance(TimeSpan.FromHours(5));
+        nextDay.Time.Advance(TimeSpan.FromDays(1));
+        EngineHarness[] calls = [first, second, third, nextDay];
+
+        foreach (var call in calls)
+        {
+            var declined = await call.SendAsync("Connected");
+            Assert.Equal("12", declined.Action["Prompt"]);
+        }
+
+        Assert.Equal([1, 0, 0, 1], calls.Select(c => c.Work.On(QueueNames.Escalations).Count()));
+        // A repeated callback of the call that was told is refused again and raises nothing new.
+        calls[0].UseSession(null);
+        Assert.Equal("12", (await calls[0].SendAsync("Connected")).Action["Prompt"]);
+        Assert.Single(calls[0].Work.On(QueueNames.Escalations));
+    }
+
+    [Fact]
+    public async Task BlockedCaller_StateStoreDown_AccountManagerStillTold()
+    {
+        var store = new Mock<ICallStateStore>();
+        store.Setup(s => s.SaveAsync(It.IsAny<CallState>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "down"));
+        using var call = BlockedCall(EngineHarness.RegularCustomer with { Blocked = true }, store.Object);
+
+        var declined = await call.SendAsync("Connected");
+
+        Assert.Equal("12", declined.Action["Prompt"]);
+        Assert.Single(call.Work.On(QueueNames.Escalations));
+    }
+
+    private static EngineHarness BlockedCall(Contact blocked, ICallStateStore? sharedStore = null)
+    {
+        var call = new EngineHarness(services: sharedStore is null ? null : s => s.AddSingleton(sharedStore));
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(blocked);
+        return call;
     }
 
     [Fact]

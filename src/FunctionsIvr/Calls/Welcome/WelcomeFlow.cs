@@ -1,3 +1,4 @@
+using System.Globalization;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls.People;
 using FunctionsIvr.Erp;
@@ -78,18 +79,32 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             .On('0', Steps.TransferToPerson)
             .MaxTries(3, thenGoTo: Steps.TransferToPerson);
 
-        // The account manager (or the team) hears that a blocked customer called; the refusal is played whether or
-        // not the escalation could be queued, since nothing was promised to the caller.
+        // The account manager (or the team) hears that a blocked customer called, once a day (UTC) per customer: one who
+        // keeps calling would otherwise flood them, and the ERP call record keeps every call. The refusal is played
+        // whether or not the escalation could be queued, since nothing was promised to the caller.
         flow.Step(Steps.Blocked)
             .Enter(async ctx =>
             {
-                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.BlockedCaller, "A blocked customer called and was refused.");
+                if (await ctx.TryTakeMarkAsync(BlockedNoticeKey(ctx)))
+                {
+                    await EscalationRaiser.RaiseAsync(ctx, EscalationReason.BlockedCaller, "A blocked customer called and was refused.");
+                }
+                else
+                {
+                    ctx.Note("blocked caller: the account manager was told of an earlier call today");
+                }
                 // The call ends here: the ERP record opened a moment ago is closed, not left without an outcome.
                 await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Other, "A blocked customer called and was refused.");
                 return ctx.Play(BlockedPrompt);
             })
             .Then(CallFlow.EndStep);
     }
+
+    /// <summary><c>blocked-notice-{contact}-{UTC date}</c>; a caller without a contact id has no mark to share.</summary>
+    private static string BlockedNoticeKey(CallContext ctx) =>
+        ctx.Get(CallerKeys.ContactId) is { Length: > 0 } contactId
+            ? string.Create(CultureInfo.InvariantCulture, $"blocked-notice-{contactId}-{ctx.Time.GetUtcNow():yyyy-MM-dd}")
+            : $"blocked-notice-call-{ctx.CallId}";
 
     private string GreetingPrompt(CallContext ctx)
     {
