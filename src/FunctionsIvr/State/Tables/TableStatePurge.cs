@@ -7,9 +7,9 @@ namespace FunctionsIvr.State.Tables;
 /// <summary>
 /// The retention purge in Table Storage. Each table is read page by page (following the continuation), only keys and
 /// the age property; a row's age is the time the app wrote on it (call state and outbox <c>UpdatedAt</c>, call log
-/// <c>Time</c>, agent cards <c>CreatedAt</c>), or the server's Timestamp on a row written before the app wrote one. Due rows are deleted per partition
-/// in entity group transactions of at most 100, If-Match the version read, so a row written meanwhile stays. A failed
-/// delete is logged and its rows are left for the next run; the rest goes on.
+/// <c>Time</c>, agent cards <c>CreatedAt</c>), or the server's Timestamp on a row written before the app wrote one.
+/// Due rows are deleted per partition in entity group transactions of at most 100, If-Match the version read, so a row
+/// written meanwhile stays. A failed delete is logged and its rows are left for the next run; the rest goes on.
 /// </summary>
 public sealed partial class TableStatePurge : IStatePurge
 {
