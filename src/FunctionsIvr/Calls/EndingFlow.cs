@@ -1,6 +1,7 @@
 using FunctionsIvr.Agents;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls.Transfer;
+using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Erp;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,7 @@ public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
             .Enter(ctx => ctx.Play(Prompts.Apology))
             .Resume(async ctx =>
             {
-                var next = AfterApology(ctx.FailedStep);
+                var next = AfterApology(ctx);
                 // The apology was the last word: the ERP record says the call failed ("nobody available" closed it already).
                 if (next == CallFlow.EndStep && ctx.FailedStep != TransferFlow.NobodyAvailable)
                 {
@@ -44,12 +45,14 @@ public sealed class EndingFlow(IOptions<TransferOptions> options) : IFlowModule
             .Enter(ctx => ctx.Hangup())
             .Resume(ctx => ctx.Hangup());
 
-        string AfterApology(string? failedStep) => failedStep switch
+        string AfterApology(CallContext ctx) => ctx.FailedStep switch
         {
             // The team queue itself failed: its "nobody available" ending, not a second dial of the same queue.
             TransferFlow.ToQueue => TransferFlow.NobodyAvailable,
             // The ending itself failed (its escalation is queued before its prompt): the apology was the last word.
             TransferFlow.NobodyAvailable => CallFlow.EndStep,
+            // A refused (blocked) caller is not put through to the team by a failure: the apology ends the call.
+            _ when ctx.Get(CallerKeys.Kind) == CallerKinds.Blocked => CallFlow.EndStep,
             _ => transfer.FallbackToQueue ? FallbackQueue : CallFlow.EndStep,
         };
     }

@@ -260,6 +260,21 @@ public class WelcomeFlowTests
         Assert.Single(call.Work.On(QueueNames.Escalations));
     }
 
+    [Fact]
+    public async Task BlockedCaller_RefusalFails_ApologyThenHangup_NotPutThroughToTheTeam()
+    {
+        // The platform could not play the refusal: the generic fallback would dial the team queue for a refused caller.
+        using var call = BlockedCall(EngineHarness.RegularCustomer with { Blocked = true });
+
+        var refused = await call.SendAsync("Connected");
+        var apology = await call.SendAsync("Play", "", new IvrError("7", "prompt could not be played"));
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 12", Listening.Heard(refused.Action));
+        Assert.Equal("Play 8", Listening.Heard(apology.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+    }
+
     private static EngineHarness BlockedCall(Contact blocked, ICallStateStore? sharedStore = null)
     {
         var call = new EngineHarness(services: sharedStore is null ? null : s => s.AddSingleton(sharedStore));

@@ -24,7 +24,7 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
     public void Define(FlowBuilder flow)
     {
         var transfer = options.Value;
-        flow.UsesPrompts(Prompts.SorryUnavailable);
+        flow.UsesPrompts(Prompts.SorryUnavailable, Prompts.Apology);
 
         flow.Step(ToAgent)
             .Enter(ctx => ctx.TransferWithCardAsync(AgentOf(ctx), transfer.AgentRingSeconds))
@@ -35,12 +35,16 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
             .Resume(ctx => AfterTransferAsync(ctx, transfer.TeamQueue, notAnswered: NobodyAvailable));
 
         // The escalation is queued before the apology is played: a caller who hangs up during it is still called back.
+        // "We will call you back" only when someone will: with the escalation lost (queue and storage down), the
+        // apology, which promises nothing.
         flow.Step(NobodyAvailable)
             .Enter(async ctx =>
             {
-                await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, NobodyAnsweredDetail(ctx), UnansweredStep(ctx));
-                await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned, "Nobody answered the transfer; a call back was escalated.");
-                return ctx.Play(Prompts.SorryUnavailable);
+                var raised = await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, NobodyAnsweredDetail(ctx), UnansweredStep(ctx));
+                await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned, raised
+                    ? "Nobody answered the transfer; a call back was escalated."
+                    : "Nobody answered the transfer; the call back could not be escalated, so none was promised.");
+                return ctx.Play(raised ? Prompts.SorryUnavailable : Prompts.Apology);
             })
             .Then(CallFlow.EndStep);
 

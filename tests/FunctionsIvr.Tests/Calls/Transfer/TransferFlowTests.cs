@@ -1,8 +1,12 @@
+using Azure;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
 
 namespace FunctionsIvr.Tests.Calls.Transfer;
@@ -52,6 +56,27 @@ public class TransferFlowTests
         var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
         Assert.Equal(CallOutcomes.Abandoned, update.Outcome);
         Assert.NotNull(update.EndedAt);
+    }
+
+    [Fact]
+    public async Task QueueNotAnswered_QueueAndStorageDown_TheApologyNotACallBackPromise()
+    {
+        // The call back is lost (nowhere to queue or park it): "we will call you back" would be a promise nobody keeps.
+        var storage = new Mock<IUnsentWorkStore>();
+        storage.Setup(s => s.ParkAsync(It.IsAny<UnsentWork>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new RequestFailedException(0, "Connection refused"));
+        using var call = new EngineHarness(services: s => s.Replace(ServiceDescriptor.Singleton(storage.Object)));
+        await call.AtMenuAsync();
+        await call.PressAsync("0");
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        call.Work.FailNext(1000);
+
+        var last = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+        var end = await call.SendAsync("Play");
+
+        Assert.Equal("Play 8", Listening.Heard(last.Action));
+        Assert.Equal(IvrActionTypes.Hangup, end.Action.Type);
+        Assert.Empty(call.Work.On(QueueNames.Escalations));
     }
 
     [Fact]
