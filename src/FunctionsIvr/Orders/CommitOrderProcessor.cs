@@ -78,6 +78,7 @@ public sealed class CommitOrderProcessor(
         }
         catch (ErpException e) when (e.Kind is ErpErrorKind.Rejected or ErpErrorKind.NotFound)
         {
+            if (!outboxReadable) ThrowRefusedWhileOutboxUnreadable(transactionId, work.DeliveryCount, e);
             await FailAsync(command, entry, $"The ERP refused to commit order {command.OrderNumber}: {Describe(e)}", cancellationToken);
             return;
         }
@@ -89,6 +90,7 @@ public sealed class CommitOrderProcessor(
 
         if (outcome.Status != TransactionStatuses.Committed)
         {
+            if (!outboxReadable) ThrowRefusedWhileOutboxUnreadable(transactionId, work.DeliveryCount, null);
             await FailAsync(command, entry, $"The ERP answered the commit of order {command.OrderNumber} with status '{outcome.Status}'.", cancellationToken);
             return;
         }
@@ -107,6 +109,18 @@ public sealed class CommitOrderProcessor(
             }
         }
         Log.Committed(logger, transactionId, Redact.Id(outcome.Order?.Number ?? command.OrderNumber), work.DeliveryCount);
+    }
+
+    /// <summary>
+    /// A refusal read without the outbox cannot be told apart from a withdrawal's abort (the caller heard the apology,
+    /// and a "place it again" ticket would invite a second order). So the message is delivered again; if storage stays
+    /// down past the last delivery, the dead letter's ticket says not to place it again, and the sweep, reading the
+    /// entry once storage is back, commits or escalates a Queued entry and leaves a withdrawn one alone.
+    /// </summary>
+    private void ThrowRefusedWhileOutboxUnreadable(string transactionId, int deliveryCount, ErpException? refusal)
+    {
+        Log.RefusedWhileOutboxUnreadable(logger, transactionId, deliveryCount);
+        throw new InvalidOperationException("The ERP refused the commit while the outbox could not be read; delivered again.", refusal);
     }
 
     /// <summary>

@@ -83,4 +83,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7027, Level = LogLevel.Warning, Message = "Sweep: transaction {TransactionId} queued at {QueuedAt:u} is still not committed after {IdleMinutes:0} min (its message ran out of deliveries or is stuck); the sweep commits it itself")]
     public static partial void Recommitting(ILogger logger, string transactionId, DateTimeOffset queuedAt, double idleMinutes);
+
+    [LoggerMessage(EventId = 7028, Level = LogLevel.Warning, Message = "The ERP refused the commit of transaction {TransactionId} while the outbox could not be read (delivery #{DeliveryCount}): a withdrawal may have closed it, so no 'place it again' escalation; the message is delivered again, and the sweep decides once storage is back")]
+    public static partial void RefusedWhileOutboxUnreadable(ILogger logger, string transactionId, int deliveryCount);
 }

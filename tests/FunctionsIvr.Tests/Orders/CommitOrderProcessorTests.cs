@@ -215,6 +215,45 @@ public class CommitOrderProcessorTests
     }
 
     [Fact]
+    public async Task Process_WithdrawnAndTheOutboxUnreadable_ErpRefuses_RedeliveredNotEscalatedAsPlaceItAgain()
+    {
+        // The caller heard the apology; the withdrawal closed the entry and aborted the ERP transaction. The commit that
+        // was already queued comes while storage is down: the refusal cannot be told from a real one, so no ticket
+        // telling a rep "the caller was told this order was accepted, place it again".
+        var entry = await Stored(Entry());
+        await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Closed(OutboxStatus.Aborted, time.GetUtcNow(), "withdrawn"), CancellationToken.None);
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Rejected, "aborted", 409,
+                new ErpProblem { Type = ErpProblemTypes.TransactionAborted, Title = "The transaction was aborted.", Status = 409 }));
+        var store = new UnreachableOutboxStore(outbox) { ReadsFail = true };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Sut(store).ProcessAsync(Delivery(entry), CancellationToken.None));
+        Assert.Empty(queue.On(QueueNames.Escalations));
+
+        // Storage back: the next delivery reads the withdrawal and stays quiet.
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+        Assert.Empty(queue.On(QueueNames.Escalations));
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Process_OutboxUnreadable_ErpAnswersNotCommitted_RedeliveredThenEscalatedOnceReadable()
+    {
+        var entry = await Stored(Entry());
+        erp.Setup(e => e.CommitTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        var store = new UnreachableOutboxStore(outbox) { ReadsFail = true };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Sut(store).ProcessAsync(Delivery(entry), CancellationToken.None));
+        Assert.Empty(queue.On(QueueNames.Escalations));
+
+        // A real refusal of an order the caller heard accepted: escalated once the entry can be read.
+        await Sut().ProcessAsync(Delivery(entry), CancellationToken.None);
+        Assert.Single(queue.On(QueueNames.Escalations));
+        Assert.Equal(OutboxStatus.Failed, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
     public async Task Process_OutboxNeverAnswers_CommitsFromTheMessageAndCompletes()
     {
         var entry = await Stored(Entry());
