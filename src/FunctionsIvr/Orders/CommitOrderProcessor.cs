@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
@@ -117,6 +118,7 @@ public sealed class CommitOrderProcessor(
     /// down past the last delivery, the dead letter's ticket says not to place it again, and the sweep, reading the
     /// entry once storage is back, commits or escalates a Queued entry and leaves a withdrawn one alone.
     /// </summary>
+    [DoesNotReturn]
     private void ThrowRefusedWhileOutboxUnreadable(string transactionId, int deliveryCount, ErpException? refusal)
     {
         Log.RefusedWhileOutboxUnreadable(logger, transactionId, deliveryCount);
