@@ -97,12 +97,15 @@ public sealed record Spoken(SpokenKind Kind, string Value)
     public static Spoken? LastDigitsOf(string? identifier) =>
         string.IsNullOrEmpty(identifier) ? null : DigitsOf(identifier[^Math.Min(4, identifier.Length)..]);
 
-    /// <summary>A price in whole złoty, then the grosze as a second number only when they are not zero.</summary>
+    /// <summary>
+    /// A price in whole units, then the hundredths as a second number only when they are not zero; only for an amount in
+    /// the prompts' currency (<see cref="SpokenMoney"/>).
+    /// </summary>
     public static IEnumerable<Spoken> Amount(decimal value)
     {
-        var grosze = SpokenNumbers.Grosze(Math.Abs(value));
-        yield return Number(grosze / 100);
-        if (grosze % 100 != 0) yield return Number(grosze % 100);
+        var hundredths = SpokenNumbers.Hundredths(Math.Abs(value));
+        yield return Number(hundredths / 100);
+        if (hundredths % 100 != 0) yield return Number(hundredths % 100);
     }
 
 }

@@ -1,7 +1,8 @@
 namespace FunctionsIvr.Calls;
 
 /// <summary>
-/// Limits of the flow engine, each checked at startup against the range in its comment (<see cref="CallEngineOptionsValidator"/>).
+/// Limits of the flow engine, each checked at startup against the range in its comment (<see cref="CallEngineOptionsValidator"/>),
+/// and the currency the recorded prompts name.
 /// The answer budget and answer mode are protocol settings: <see cref="Ivr.IvrOptions"/>.
 /// </summary>
 public sealed class CallEngineOptions
@@ -41,4 +42,12 @@ public sealed class CallEngineOptions
     /// <summary>Step changes within one callback (decision steps that answer nothing); more means a loop in the flow.</summary>
     /// <remarks>Allowed: 2–100.</remarks>
     public int MaxTransitionsPerCallback { get; set; } = 16;
+
+    /// <summary>
+    /// The currency the price prompts name (ISO 4217): an amount is said as two numbers, the whole units and then the
+    /// hundredths, next to prompts recorded for this currency ("złotych" in the shipped recordings). An amount the ERP
+    /// gives in any other currency is not said (<see cref="SpokenMoney"/>).
+    /// </summary>
+    /// <remarks>Allowed: three letters A–Z.</remarks>
+    public string PromptCurrency { get; set; } = "PLN";
 }

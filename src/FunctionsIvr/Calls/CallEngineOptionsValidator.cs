@@ -16,6 +16,11 @@ public sealed class CallEngineOptionsValidator : IValidateOptions<CallEngineOpti
         checks.Range(nameof(CallEngineOptions.MaxStepsPerCall), options.MaxStepsPerCall, 5, 1000);
         checks.Range(nameof(CallEngineOptions.MaxHoldsPerStep), options.MaxHoldsPerStep, 0, 10);
         checks.Range(nameof(CallEngineOptions.MaxTransitionsPerCallback), options.MaxTransitionsPerCallback, 2, 100);
+        if (options.PromptCurrency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
+        {
+            checks.Fail($"{checks.Key(nameof(CallEngineOptions.PromptCurrency))} is '{options.PromptCurrency}': an ISO 4217 code in capitals, e.g. PLN or EUR.");
+        }
+
         return checks.Result;
     }
 }

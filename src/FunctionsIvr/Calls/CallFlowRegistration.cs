@@ -50,6 +50,7 @@ public static class CallFlowRegistration
         services.AddSingleton(sp => new CallActions(
             sp.GetRequiredService<IOptions<PromptOptions>>().Value.Numbers,
             sp.GetRequiredService<IOptions<IvrOptions>>().Value.SayParameterName));
+        services.AddSingleton<SpokenMoney>();
         services.AddSingleton<PendingTurns>();
         services.AddSingleton<CallEngine>();
         // One writer for every callback's call log line, stopped (and drained) with the app.

@@ -19,11 +19,11 @@ public static class SpokenNumbers
     /// <summary>Every digit of a product code, as the caller keys it (<c>CEM-325-25</c> -> <c>32525</c>).</summary>
     public static string Digits(string? value) => value is null ? "" : new string(value.Where(char.IsAsciiDigit).ToArray());
 
-    /// <summary>A price in grosze, rounded half away from zero.</summary>
-    public static long Grosze(decimal price) => (long)Math.Round(price * 100m, MidpointRounding.AwayFromZero);
+    /// <summary>A price in hundredths of its currency (grosze, cents), rounded half away from zero.</summary>
+    public static long Hundredths(decimal price) => (long)Math.Round(price * 100m, MidpointRounding.AwayFromZero);
 
-    /// <summary>An amount in whole złoty, rounded half away from zero.</summary>
-    public static long WholeZloty(decimal amount) => (long)Math.Round(amount, MidpointRounding.AwayFromZero);
+    /// <summary>An amount in whole units of its currency, rounded half away from zero.</summary>
+    public static long WholeAmount(decimal amount) => (long)Math.Round(amount, MidpointRounding.AwayFromZero);
 
     /// <summary>A quantity as said (the IVR says whole numbers): rounded half away from zero.</summary>
     public static long Quantity(decimal quantity) => (long)Math.Round(quantity, MidpointRounding.AwayFromZero);

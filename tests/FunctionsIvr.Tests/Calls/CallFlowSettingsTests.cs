@@ -23,6 +23,7 @@ public class CallFlowSettingsTests
 
         Assert.Equal(10_000, host.Services.GetRequiredService<IOptions<CallEngineOptions>>().Value.WorkTimeoutMs);
         Assert.Equal(15, host.Services.GetRequiredService<IOptions<TransferOptions>>().Value.AgentRingSeconds);
+        Assert.Equal("PLN", host.Services.GetRequiredService<IOptions<CallEngineOptions>>().Value.PromptCurrency);
     }
 
     [Theory]
@@ -40,6 +41,20 @@ public class CallFlowSettingsTests
         var e = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<CallEngineOptions>>().Value);
 
         Assert.Contains($"Calls:{property} (env Calls__{property}) is {value}; it must be between {range}.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("eur")]
+    [InlineData("EURO")]
+    [InlineData("zł")]
+    [InlineData(" ")]
+    public void PromptCurrencyNotAnIsoCode_NamesTheKeyAndTheValue(string value)
+    {
+        using var host = Build(new(Transfer) { ["Calls:PromptCurrency"] = value });
+
+        var e = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<CallEngineOptions>>().Value);
+
+        Assert.Contains($"Calls:PromptCurrency (env Calls__PromptCurrency) is '{value}': an ISO 4217 code in capitals", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,9 +67,10 @@ public sealed class OffersFlow : IFlowModule
         if (recommendationFailure is { } r) ctx.Note($"recommendations not read: ERP {r}");
         if (promotionFailure is not null && recommendationFailure is not null) return CallContext.Goto(Unavailable);
 
+        var money = ctx.Service<SpokenMoney>();
         var parts = new List<Spoken>();
-        foreach (var promotion in promotionList.Select(Say).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(promotion);
-        foreach (var recommendation in recommendationList.Select(Say).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(recommendation);
+        foreach (var promotion in promotionList.Select(p => Say(ctx, money, p)).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(promotion);
+        foreach (var recommendation in recommendationList.Select(r => Say(ctx, money, r)).OfType<List<Spoken>>().Take(MaxEach)) parts.AddRange(recommendation);
         if (parts.Count > 0) return await Announcement.StartAsync(ctx, ReadOut, parts);
         // "No offers today" only when both lists were read: with one unread, the caller hears the apology instead.
         return promotionFailure is null && recommendationFailure is null ? CallContext.Goto(NoOffers) : CallContext.Goto(Unavailable);
@@ -77,10 +78,11 @@ public sealed class OffersFlow : IFlowModule
 
     /// <summary>
     /// "Promotion on product [digits]: [15] percent off, valid until [date]" or "… [89] [50] złoty, valid until [date]".
-    /// Null when it cannot be said (no code with digits, neither discount nor price). A discount is rounded down, so the
-    /// caller is never promised more than the ERP gives.
+    /// Null when it cannot be said (no code with digits, neither discount nor price, a price in a currency the prompts do
+    /// not name: the price is the offer). A discount is rounded down, so the caller is never promised more than the ERP
+    /// gives.
     /// </summary>
-    private static List<Spoken>? Say(Promotion promotion)
+    private static List<Spoken>? Say(CallContext ctx, SpokenMoney money, Promotion promotion)
     {
         if (Spoken.DigitsOf(promotion.ProductCode) is not { } code) return null;
         List<Spoken> parts = [Spoken.Prompt(PromotionPrompt), code];
@@ -89,7 +91,8 @@ public sealed class OffersFlow : IFlowModule
             parts.Add(Spoken.Number((long)Math.Floor(percent)));
             parts.Add(Spoken.Prompt(PromotionPercentPrompt));
         }
-        else if (promotion.PromoPrice is { } price && price > 0)
+        else if (promotion.PromoPrice is { } price && price > 0
+                 && money.CanSay(ctx, promotion.Currency, $"promotion {promotion.Id} on {promotion.ProductCode}"))
         {
             parts.AddRange(Spoken.Amount(price));
             parts.Add(Spoken.Prompt(PromotionPricePrompt));
@@ -103,11 +106,17 @@ public sealed class OffersFlow : IFlowModule
         return parts;
     }
 
-    /// <summary>"We recommend product [digits], price [45] złoty"; null without a code to key in.</summary>
-    private static List<Spoken>? Say(Recommendation recommendation) =>
-        Spoken.DigitsOf(recommendation.ProductCode) is { } code
+    /// <summary>
+    /// "We recommend product [digits], price [45] złoty"; without the price when the ERP gives it in a currency the
+    /// prompts do not name; null without a code to key in.
+    /// </summary>
+    private static List<Spoken>? Say(CallContext ctx, SpokenMoney money, Recommendation recommendation)
+    {
+        if (Spoken.DigitsOf(recommendation.ProductCode) is not { } code) return null;
+        return money.CanSay(ctx, recommendation.Currency, "price of recommended " + recommendation.ProductCode)
             ? [Spoken.Prompt(RecommendationPrompt), code, Spoken.Prompt(RecommendationPricePrompt), .. Spoken.Amount(recommendation.Price)]
-            : null;
+            : [Spoken.Prompt(RecommendationPrompt), code];
+    }
 
     /// <summary>One ERP read that may fail without failing the other: the items, or why there are none.</summary>
     private static async Task<(IReadOnlyList<T> Items, ErpErrorKind? Failure)> TryReadAsync<T>(Task<IReadOnlyList<T>> read)

@@ -28,12 +28,16 @@ public static class OrderKeys
     // Repeating the last order.
     public const string RepeatOrderId = "ri";
     public const string RepeatLineCount = "rl";
+    /// <summary>The last order's total in whole units; absent when it is not to be said (another currency).</summary>
     public const string RepeatTotal = "rt";
 
     // The product being ordered (product lookup, top products).
     public const string ProductCode = "pc";
 
-    /// <summary>Price in grosze (a whole number, so the Session never carries a decimal separator).</summary>
+    /// <summary>
+    /// Price in hundredths (a whole number, so the Session never carries a decimal separator); absent when it is not to be
+    /// said (in a currency the prompts do not name).
+    /// </summary>
     public const string Price = "pp";
 
     /// <summary>Whole units the caller may order now; absent when not known.</summary>

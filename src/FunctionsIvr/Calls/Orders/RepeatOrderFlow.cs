@@ -5,7 +5,7 @@ namespace FunctionsIvr.Calls.Orders;
 
 /// <summary>
 /// "The same again" (main menu 2): the caller's last order that was not cancelled is summed up (how many lines, the
-/// total in whole złoty) and, on 1, placed again with the same products and quantities at today's prices, through
+/// total in whole units, left out when the ERP gives it in a currency the prompts do not name) and, on 1, placed again with the same products and quantities at today's prices, through
 /// <see cref="FunctionsIvr.Orders.OrderPlacement"/>. Ordering needs an account: without a contact id the call goes
 /// back to the main menu.
 /// </summary>
@@ -39,7 +39,10 @@ public sealed class RepeatOrderFlow : IFlowModule
                 if (last is null || last.Lines.Count == 0) return CallContext.Goto(None);
                 ctx.Set(OrderKeys.RepeatOrderId, last.Id);
                 SessionNumbers.Set(ctx, OrderKeys.RepeatLineCount, last.Lines.Count);
-                SessionNumbers.Set(ctx, OrderKeys.RepeatTotal, SpokenNumbers.WholeZloty(last.Total));
+                if (ctx.Service<SpokenMoney>().CanSay(ctx, last.Currency, "total of the last order"))
+                    SessionNumbers.Set(ctx, OrderKeys.RepeatTotal, SpokenNumbers.WholeAmount(last.Total));
+                else
+                    ctx.Set(OrderKeys.RepeatTotal, null);
                 return CallContext.Goto(Summary);
             })
             .Then(Steps.MainMenu);
@@ -57,7 +60,7 @@ public sealed class RepeatOrderFlow : IFlowModule
             .Then(TotalIntro);
 
         flow.Step(TotalIntro)
-            .Enter(ctx => ctx.Play(OrderPrompts.RepeatTotal))
+            .Enter(ctx => SessionNumbers.Long(ctx, OrderKeys.RepeatTotal) is null ? CallContext.Goto(Confirm) : ctx.Play(OrderPrompts.RepeatTotal))
             .Then(Total);
 
         flow.Step(Total)

@@ -8,7 +8,8 @@ namespace FunctionsIvr.Calls.Products;
 
 /// <summary>
 /// Price and stock by product code (main menu 3, guests too). The caller keys the code (up to 13 digits, # ends); an
-/// unknown code is said so and asked again, three times at most. Then the price (złoty, grosze if any) and the stock,
+/// unknown code is said so and asked again, three times at most. Then the price (whole units, hundredths if any; not at
+/// all when the ERP prices it in a currency the prompts do not name) and the stock,
 /// and a menu: 1 order it (callers with an account, when in stock; otherwise the menu prompt without it), 2 another
 /// product, 9 back to the menu.
 /// </summary>
@@ -55,6 +56,7 @@ public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowMo
                 if (code.All(char.IsAsciiDigit) && await ProductSearch.FindAsync(ctx, code) is { } product)
                 {
                     ProductSearch.Select(ctx, product);
+                    PriceReadout.Set(ctx, product.Price, product.Currency, product.Code);
                     return CallContext.Goto(Price);
                 }
 
@@ -73,7 +75,7 @@ public sealed class ProductLookupFlow(IOptions<OrdersOptions> options) : IFlowMo
             .Then(Steps.MainMenu);
 
         flow.Step(Price)
-            .Enter(ctx => ctx.Play(ProductPrompts.ProductPrice))
+            .Enter(ctx => PriceReadout.Known(ctx) ? ctx.Play(ProductPrompts.ProductPrice) : CallContext.Goto(Stock))
             .Then(PriceReadout.Start(Amount));
 
         PriceReadout.Define(flow, Amount, then: Stock);

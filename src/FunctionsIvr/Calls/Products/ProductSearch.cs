@@ -3,7 +3,7 @@ using FunctionsIvr.Erp;
 
 namespace FunctionsIvr.Calls.Products;
 
-/// <summary>Finds the one product a code names, and points the Session at it for the price read-out and ordering.</summary>
+/// <summary>Finds the one product a code names, and points the Session at it for ordering.</summary>
 internal static class ProductSearch
 {
     /// <summary>
@@ -21,7 +21,6 @@ internal static class ProductSearch
     public static void Select(CallContext ctx, Product product)
     {
         ctx.Set(OrderKeys.ProductCode, product.Code);
-        SessionNumbers.Set(ctx, OrderKeys.Price, SpokenNumbers.Grosze(product.Price));
         SessionNumbers.Set(ctx, OrderKeys.Stock, SpokenNumbers.WholeUnits(product.Stock));
     }
 

@@ -8,7 +8,7 @@ namespace FunctionsIvr.Calls.Products;
 
 /// <summary>
 /// "The usual" (main menu 5, callers with an account): the caller's three most-ordered products, each read as its
-/// position, code digits and price; then 1–3 orders that one (quantity, confirmation, placement), 9 the main menu.
+/// position, code digits and price (the price left out when the ERP gives it in a currency the prompts do not name); then 1–3 orders that one (quantity, confirmation, placement), 9 the main menu.
 /// The chosen product is looked up again for today's price and stock before the quantity is asked.
 /// </summary>
 public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModule
@@ -42,7 +42,7 @@ public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModu
                 if (ctx.Get(CallerKeys.ContactId) is not { } contactId) return CallContext.Goto(Steps.MainMenu);
                 var top = (await ctx.Service<ErpClient>().GetTopProductsAsync(contactId, MaxRead, ctx.CancellationToken))
                     .Take(MaxRead)
-                    .Select(p => new TopItem(p.ProductCode, p.Price))
+                    .Select(p => new TopItem(p.ProductCode, p.Price, p.Currency))
                     .ToList();
                 if (top.Count == 0) return CallContext.Goto(None);
                 await CallStateLists.SaveAsync(ctx, StateKey, top);
@@ -118,7 +118,8 @@ public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModu
     {
         SessionNumbers.Set(ctx, OrderKeys.TopIndex, index);
         ctx.Set(OrderKeys.ProductCode, item.Code);
-        SessionNumbers.Set(ctx, OrderKeys.Price, SpokenNumbers.Grosze(item.Price));
+        // A list kept by a version before currencies were checked has none: it was said in the prompts' currency.
+        PriceReadout.Set(ctx, item.Price, item.Currency ?? ctx.Service<SpokenMoney>().PromptCurrency, item.Code);
     }
 
     private static async Task<TopItem?> ItemAtAsync(CallContext ctx, int index)
@@ -128,7 +129,7 @@ public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModu
         {
             ctx.Note("top products not in the call state: read again from the ERP");
             top = (await ctx.Service<ErpClient>().GetTopProductsAsync(contactId, MaxRead, ctx.CancellationToken))
-                .Take(MaxRead).Select(p => new TopItem(p.ProductCode, p.Price)).ToList();
+                .Take(MaxRead).Select(p => new TopItem(p.ProductCode, p.Price, p.Currency)).ToList();
         }
 
         return top is not null && index >= 0 && index < top.Count ? top[index] : null;
@@ -139,5 +140,5 @@ public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModu
     private static int Count(CallContext ctx) => SessionNumbers.Int(ctx, OrderKeys.TopCount) ?? 0;
 }
 
-/// <summary>A top product as read out: its code and the price said.</summary>
-internal sealed record TopItem(string Code, decimal Price);
+/// <summary>A top product as read out: its code and its price.</summary>
+internal sealed record TopItem(string Code, decimal Price, string? Currency = null);

@@ -105,6 +105,23 @@ public class OffersFlowTests
     }
 
     [Fact]
+    public async Task Offers_InAnotherCurrency_PromotionPriceLeftOutDiscountKeptRecommendationWithoutPrice()
+    {
+        using var call = WithOffers([PromoPrice with { Currency = "EUR" }, PercentOff with { Currency = "EUR" }], [Tea with { Currency = "EUR" }]);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        // A promotional price is the offer itself: without it the promotion is not read. A discount needs no currency.
+        Assert.Equal(
+        [
+            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
+            "Play 63", "SayDigits 0450",
+            "GetDTMF 65",
+        ], heard);
+    }
+
+    [Fact]
     public async Task Offers_PromotionsFail_RecommendationsStillRead()
     {
         using var call = WithOffers([], [Tea]);

@@ -32,7 +32,7 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
-    public async Task Repeat_LastOrderNotCancelled_SummaryOfLinesAndWholeZlotyTotal()
+    public async Task Repeat_LastOrderNotCancelled_SummaryOfLinesAndTotalInWholeUnits()
     {
         using var calls = new OrderCalls();
         calls.OrdersAre(Last, Cancelled);
@@ -42,6 +42,19 @@ public class RepeatOrderFlowTests
 
         // 40 × 21.90 + 500 × 9.85 = 5801.00
         Assert.Equal(["Play:122", "SayNumber:2", "Play:123", "SayNumber:5801", "GetDTMF:124"], Heard([first, .. rest]));
+    }
+
+    [Fact]
+    public async Task Repeat_LastOrderInAnotherCurrency_SummaryWithoutTheTotal()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Last with { Currency = "EUR" });
+
+        var first = await calls.FromMainMenuAsync('2');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == "total of the last order not said: in EUR, the prompts name PLN");
     }
 
     [Fact]

@@ -49,6 +49,39 @@ public class ProductLookupFlowTests
     }
 
     [Fact]
+    public async Task Lookup_PricedInAnotherCurrencyThanThePrompts_PriceLeftOutAndNoted()
+    {
+        using var calls = new OrderCalls();
+        calls.ProductsAre("32525", Cement with { Currency = "EUR" });
+        await calls.FromMainMenuAsync('3');
+
+        var first = await calls.KeysAsync("32525#");
+        var rest = await calls.ListenUntilAskedAsync();
+
+        // Not "21 złoty 90" for 21.90 EUR: straight to the stock, and ordering is still offered.
+        Assert.Equal(["Play:143", "SayNumber:1200", "GetDTMF:145"], Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == "price of CEM-325-25 not said: in EUR, the prompts name PLN");
+    }
+
+    [Fact]
+    public async Task Lookup_PromptsRecordedForEuro_EuroPriceSaidAndZlotyPriceLeftOut()
+    {
+        using var calls = new OrderCalls(new() { ["Calls:PromptCurrency"] = "EUR" });
+        calls.ProductsAre("32525", Cement with { Currency = "eur" });
+        calls.ProductsAre("42525", Product("CEM-425-25", 27.00m, 600));
+        await calls.FromMainMenuAsync('3');
+
+        var euro = await calls.KeysAsync("32525#");
+        var euroRest = await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("2");
+        var zloty = await calls.KeysAsync("42525#");
+        var zlotyRest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(["Play:142", "SayNumber:21", "SayNumber:90", "Play:143", "SayNumber:1200", "GetDTMF:145"], Heard([euro, .. euroRest]));
+        Assert.Equal(["Play:143", "SayNumber:600", "GetDTMF:145"], Heard([zloty, .. zlotyRest]));
+    }
+
+    [Fact]
     public async Task Lookup_OutOfStock_SaysSoWithoutAQuantityAndTheMenuDoesNotOfferOrdering()
     {
         using var calls = new OrderCalls();

@@ -32,6 +32,24 @@ public class TopProductsFlowTests
     }
 
     [Fact]
+    public async Task Top_OneInAnotherCurrency_ReadWithoutItsPrice()
+    {
+        using var calls = new OrderCalls();
+        TopAre(calls, Top[0], Top[1] with { Currency = "CZK" }, Top[2]);
+
+        var first = await calls.FromMainMenuAsync('5');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(
+            ["Play:147", "SayNumber:1", "SayDigits:32525", "SayNumber:21", "SayNumber:90",
+             "Play:147", "SayNumber:2", "SayDigits:25",
+             "Play:147", "SayNumber:3", "SayDigits:1025", "SayNumber:16", "SayNumber:40",
+             "GetDTMF:148"],
+            Heard([first, .. rest]));
+        Assert.Contains(rest.SelectMany(t => t.Notes), n => n == "price of PUST-CER-25 not said: in CZK, the prompts name PLN");
+    }
+
+    [Fact]
     public async Task Top_NoneYet_SaysSoThenMainMenu()
     {
         using var calls = new OrderCalls();
