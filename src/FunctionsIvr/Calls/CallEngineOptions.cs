@@ -2,7 +2,7 @@ namespace FunctionsIvr.Calls;
 
 /// <summary>
 /// Limits of the flow engine, each checked at startup against the range in its comment (<see cref="CallEngineOptionsValidator"/>),
-/// and the currency the recorded prompts name.
+/// and how amounts and dates are said.
 /// The answer budget and answer mode are protocol settings: <see cref="Ivr.IvrOptions"/>.
 /// </summary>
 public sealed class CallEngineOptions
@@ -50,4 +50,11 @@ public sealed class CallEngineOptions
     /// </summary>
     /// <remarks>Allowed: three letters A–Z.</remarks>
     public string PromptCurrency { get; set; } = "PLN";
+
+    /// <summary>
+    /// The business's time zone (IANA id): a moment from the ERP (when a complaint was opened) is said as the date it was
+    /// there, whatever offset the ERP wrote it with.
+    /// </summary>
+    /// <remarks>Allowed: a time zone this machine knows.</remarks>
+    public string TimeZone { get; set; } = "Europe/Warsaw";
 }

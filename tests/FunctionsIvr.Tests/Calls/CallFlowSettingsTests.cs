@@ -57,6 +57,18 @@ public class CallFlowSettingsTests
         Assert.Contains($"Calls:PromptCurrency (env Calls__PromptCurrency) is '{value}': an ISO 4217 code in capitals", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Europe/Warszawa")]
+    [InlineData("")]
+    public void TimeZoneUnknown_NamesTheKeyAndTheValue(string value)
+    {
+        using var host = Build(new(Transfer) { ["Calls:TimeZone"] = value });
+
+        var e = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<CallEngineOptions>>().Value);
+
+        Assert.Contains($"Calls:TimeZone (env Calls__TimeZone) is '{value}': not a time zone this machine knows", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CallsLimitsAtTheirBounds_Valid()
     {

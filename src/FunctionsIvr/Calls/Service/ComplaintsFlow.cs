@@ -103,18 +103,19 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
         ctx.Set(HandlerKey, handled?.AssignedTo);
         ctx.Set(ComplaintKey, handled?.Number);
         List<Spoken> parts = [Spoken.Prompt(CountPrompt), Spoken.Number(complaints.Count)];
-        foreach (var complaint in read) parts.AddRange(Say(complaint));
+        var dates = ctx.Service<SpokenDates>();
+        foreach (var complaint in read) parts.AddRange(Say(complaint, dates));
         return await Announcement.StartAsync(ctx, ReadOut, parts);
     }
 
     /// <summary>"Complaint ending in [0042]" + "is open" / "is being handled" / "is in progress" + ", opened on" [date].</summary>
-    private static IEnumerable<Spoken> Say(Complaint complaint)
+    private static IEnumerable<Spoken> Say(Complaint complaint, SpokenDates dates)
     {
         yield return Spoken.Prompt(ComplaintPrompt);
         if (Spoken.LastDigitsOf(complaint.Number) is { } digits) yield return digits;
         yield return Spoken.Prompt(StatusPrompt(complaint.Status));
-        // The date as the ERP's clock saw it (the offset it sent), which is the date on the customer's paperwork.
-        yield return Spoken.Date(DateOnly.FromDateTime(complaint.OpenedAt.DateTime));
+        // The date in the business's zone, the date on the customer's paperwork, whatever offset the ERP wrote.
+        yield return Spoken.Date(dates.DateOf(complaint.OpenedAt));
     }
 
     private static string StatusPrompt(string status) => status.Replace('-', '_').ToLowerInvariant() switch

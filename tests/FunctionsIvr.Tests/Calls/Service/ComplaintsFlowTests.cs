@@ -160,9 +160,38 @@ public class ComplaintsFlowTests
         Assert.Contains(first.Notes, n => n.Contains("CircuitOpen", StringComparison.Ordinal));
     }
 
-    private static EngineHarness WithComplaints(params Complaint[] complaints)
+    [Fact]
+    public async Task Complaints_ErpWritesUtc_DateSaidAsItWasInTheBusinessTimeZone()
     {
-        var call = new EngineHarness();
+        // 23:30 UTC on 31 October is 00:30 on 1 November in Warsaw (+01:00 since the clocks went back on 25 October);
+        // 21:30 UTC on 20 August is 23:30 in Warsaw (+02:00), still 20 August.
+        using var call = WithComplaints(
+            Damaged with { OpenedAt = new DateTimeOffset(2026, 10, 31, 23, 30, 0, TimeSpan.Zero) },
+            Missing with { OpenedAt = new DateTimeOffset(2026, 8, 20, 21, 30, 0, TimeSpan.Zero) });
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("7"));
+
+        Assert.Equal(["SayDate 2026-11-01", "SayDate 2026-08-20"], heard.Where(h => h.StartsWith("SayDate", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Complaints_AnotherBusinessTimeZone_DatesSaidInIt()
+    {
+        using var call = WithSettingsAndComplaints(new() { ["Calls:TimeZone"] = "America/New_York" },
+            Damaged with { OpenedAt = new DateTimeOffset(2026, 11, 2, 3, 0, 0, TimeSpan.Zero) });
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("7"));
+
+        Assert.Contains("SayDate 2026-11-01", heard);
+    }
+
+    private static EngineHarness WithComplaints(params Complaint[] complaints) => WithSettingsAndComplaints(null, complaints);
+
+    private static EngineHarness WithSettingsAndComplaints(Dictionary<string, string?>? settings, params Complaint[] complaints)
+    {
+        var call = new EngineHarness(settings);
         call.Erp.Setup(e => e.GetOpenComplaintsAsync("C-1001", It.IsAny<CancellationToken>())).ReturnsAsync(complaints);
         return call;
     }

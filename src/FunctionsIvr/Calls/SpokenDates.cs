@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Calls;
+
+/// <summary>
+/// The date a moment from the ERP fell on in the business's time zone (<see cref="CallEngineOptions.TimeZone"/>): an ERP
+/// that writes times in UTC would otherwise have a complaint opened at 00:30 in Warsaw said as the day before.
+/// </summary>
+public sealed class SpokenDates(IOptions<CallEngineOptions> options)
+{
+    private readonly TimeZoneInfo _zone = TryFindZone(options.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    public DateOnly DateOf(DateTimeOffset moment) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(moment, _zone).DateTime);
+
+    internal static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = TimeZoneInfo.Utc;
+        if (string.IsNullOrWhiteSpace(id)) return false;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
+}
