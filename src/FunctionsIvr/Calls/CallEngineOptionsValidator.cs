@@ -21,7 +21,7 @@ public sealed class CallEngineOptionsValidator : IValidateOptions<CallEngineOpti
             checks.Fail($"{checks.Key(nameof(CallEngineOptions.PromptCurrency))} is '{options.PromptCurrency}': an ISO 4217 code in capitals, e.g. PLN or EUR.");
         }
 
-        if (!SpokenDates.TryFindZone(options.TimeZone, out _))
+        if (!BusinessDates.TryFindZone(options.TimeZone, out _))
         {
             checks.Fail($"{checks.Key(nameof(CallEngineOptions.TimeZone))} is '{options.TimeZone}': not a time zone this machine knows; use an IANA id such as Europe/Warsaw.");
         }

@@ -51,7 +51,7 @@ public static class CallFlowRegistration
             sp.GetRequiredService<IOptions<PromptOptions>>().Value.Numbers,
             sp.GetRequiredService<IOptions<IvrOptions>>().Value.SayParameterName));
         services.AddSingleton<SpokenMoney>();
-        services.AddSingleton<SpokenDates>();
+        services.AddSingleton<BusinessDates>();
         services.AddSingleton<PendingTurns>();
         services.AddSingleton<CallEngine>();
         // One writer for every callback's call log line, stopped (and drained) with the app.

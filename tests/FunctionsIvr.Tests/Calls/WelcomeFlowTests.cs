@@ -248,6 +248,23 @@ public class WelcomeFlowTests
     }
 
     [Fact]
+    public async Task BlockedCaller_OneCallEitherSideOfMidnightInTheBusinessTimeZone_ToldForEachDay()
+    {
+        // 22:30 and 23:30 UTC on 10 March 2025 are 23:30 on the 10th and 00:30 on the 11th in Warsaw: two business days.
+        var blocked = EngineHarness.RegularCustomer with { Blocked = true };
+        using var late = BlockedCall(blocked);
+        using var afterMidnight = BlockedCall(blocked, late.Services.GetRequiredService<ICallStateStore>());
+        late.Time.Advance(TimeSpan.FromHours(13.5));
+        afterMidnight.Time.Advance(TimeSpan.FromHours(14.5));
+
+        await late.SendAsync("Connected");
+        await afterMidnight.SendAsync("Connected");
+
+        Assert.Single(late.Work.On(QueueNames.Escalations));
+        Assert.Single(afterMidnight.Work.On(QueueNames.Escalations));
+    }
+
+    [Fact]
     public async Task BlockedCaller_StateStoreDown_AccountManagerStillTold()
     {
         var store = new Mock<ICallStateStore>();

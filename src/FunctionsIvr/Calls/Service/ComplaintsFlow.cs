@@ -103,13 +103,13 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
         ctx.Set(HandlerKey, handled?.AssignedTo);
         ctx.Set(ComplaintKey, handled?.Number);
         List<Spoken> parts = [Spoken.Prompt(CountPrompt), Spoken.Number(complaints.Count)];
-        var dates = ctx.Service<SpokenDates>();
+        var dates = ctx.Service<BusinessDates>();
         foreach (var complaint in read) parts.AddRange(Say(complaint, dates));
         return await Announcement.StartAsync(ctx, ReadOut, parts);
     }
 
     /// <summary>"Complaint ending in [0042]" + "is open" / "is being handled" / "is in progress" + ", opened on" [date].</summary>
-    private static IEnumerable<Spoken> Say(Complaint complaint, SpokenDates dates)
+    private static IEnumerable<Spoken> Say(Complaint complaint, BusinessDates dates)
     {
         yield return Spoken.Prompt(ComplaintPrompt);
         if (Spoken.LastDigitsOf(complaint.Number) is { } digits) yield return digits;

@@ -79,9 +79,9 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             .On('0', Steps.TransferToPerson)
             .MaxTries(3, thenGoTo: Steps.TransferToPerson);
 
-        // The account manager (or the team) hears that a blocked customer called, once a day (UTC) per customer: one who
-        // keeps calling would otherwise flood them, and the ERP call record keeps every call. The refusal is played
-        // whether or not the escalation could be queued, since nothing was promised to the caller.
+        // The account manager (or the team) hears that a blocked customer called, once a business day (Calls:TimeZone)
+        // per customer: one who keeps calling would otherwise flood them, and the ERP call record keeps every call. The
+        // refusal is played whether or not the escalation could be queued, since nothing was promised to the caller.
         flow.Step(Steps.Blocked)
             .Enter(async ctx =>
             {
@@ -100,10 +100,10 @@ public sealed class WelcomeFlow(IOptions<IvrOptions> ivr, IOptions<CampaignOptio
             .Then(CallFlow.EndStep);
     }
 
-    /// <summary><c>blocked-notice-{contact}-{UTC date}</c>; a caller without a contact id has no mark to share.</summary>
+    /// <summary><c>blocked-notice-{contact}-{business date}</c>; a caller without a contact id has no mark to share.</summary>
     private static string BlockedNoticeKey(CallContext ctx) =>
         ctx.Get(CallerKeys.ContactId) is { Length: > 0 } contactId
-            ? string.Create(CultureInfo.InvariantCulture, $"blocked-notice-{contactId}-{ctx.Time.GetUtcNow():yyyy-MM-dd}")
+            ? string.Create(CultureInfo.InvariantCulture, $"blocked-notice-{contactId}-{ctx.Service<BusinessDates>().DateOf(ctx.Time.GetUtcNow()):yyyy-MM-dd}")
             : $"blocked-notice-call-{ctx.CallId}";
 
     private string GreetingPrompt(CallContext ctx)

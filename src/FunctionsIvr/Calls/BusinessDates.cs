@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 namespace FunctionsIvr.Calls;
 
 /// <summary>
-/// The date a moment from the ERP fell on in the business's time zone (<see cref="CallEngineOptions.TimeZone"/>): an ERP
-/// that writes times in UTC would otherwise have a complaint opened at 00:30 in Warsaw said as the day before.
+/// The date a moment fell on in the business's time zone (<see cref="CallEngineOptions.TimeZone"/>): the date said to a
+/// caller (an ERP that writes times in UTC would otherwise have a complaint opened at 00:30 in Warsaw said as the day
+/// before), and the business day a once-a-day notice counts in.
 /// </summary>
-public sealed class SpokenDates(IOptions<CallEngineOptions> options)
+public sealed class BusinessDates(IOptions<CallEngineOptions> options)
 {
     private readonly TimeZoneInfo _zone = TryFindZone(options.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
