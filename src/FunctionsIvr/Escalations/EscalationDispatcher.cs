@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using FunctionsIvr.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -71,7 +72,9 @@ public sealed class EscalationDispatcher
         }
         else if (recipient is not null)
         {
-            notes.Add($"{recipient.Name} has no e-mail address; the ticket is assigned to {_options.TeamName}.");
+            notes.Add(_options.TeamEmail is { Length: > 0 } team
+                ? $"{recipient.Name} has no e-mail address; the ticket is assigned to {_options.TeamName} <{team}>."
+                : $"{recipient.Name} has no e-mail address, and Escalations:TeamEmail is not set; the ticket is unassigned.");
         }
 
         var ticket = await DeliverTicketAsync(new EscalationDelivery(escalation, assignee, assigneeName) { Notes = notes.ToArray() }, deliveryCount, cancellationToken);
@@ -92,6 +95,14 @@ public sealed class EscalationDispatcher
         var second = await TryNotifyAsync(
             escalation, recipient, fallback, null, deliveryCount, notes, first.Delivered ? " as well" : " instead", cancellationToken);
         notes.Add(second.Note);
+        if (!second.Delivered && first.GivenUpFor is { } transient)
+        {
+            // The preferred channel was left for a fallback that failed too: it is tried again on the next delivery,
+            // which (with the fallback now known to fail) keeps retrying it until the deliveries kept for the ticket.
+            Log.TransientFailure(_logger, Redact.Id(escalation.EscalationId), preferred, deliveryCount, transient.SourceException.Message);
+            transient.Throw();
+        }
+
         return second.Delivered ? fallback : first.Delivered ? preferred : null;
     }
 
@@ -143,7 +154,12 @@ public sealed class EscalationDispatcher
         {
             var kind = e.IsTransient ? $"still failing on delivery {deliveryCount}" : "permanent";
             if (fallback is { } next) Log.FallingBack(_logger, maskedId, channel, kind, next, e.Message);
-            return Remember(key, new ChannelOutcome(false, $"{Capitalized(name)} to {recipient.Name} failed ({kind}): {e.Message}"));
+            var outcome = new ChannelOutcome(false, $"{Capitalized(name)} to {recipient.Name} failed ({kind}): {e.Message}");
+            // A transient failure left for the fallback before the ticket's last deliveries is final only once the
+            // fallback delivered: not remembered, so a redelivery tries this channel again.
+            return e.IsTransient && !TicketDeliveriesReached(deliveryCount)
+                ? outcome with { GivenUpFor = ExceptionDispatchInfo.Capture(e) }
+                : Remember(key, outcome);
         }
         catch (EscalationDeliveryException e)
         {
@@ -167,11 +183,13 @@ public sealed class EscalationDispatcher
     /// </summary>
     private bool GivesUpTransientFailure(Escalation escalation, EscalationRecipient recipient, EscalationChannel? fallback, int deliveryCount)
     {
-        if (deliveryCount >= _options.MaxDeliveryCount - DeliveriesKeptForTheTicket) return true;
+        if (TicketDeliveriesReached(deliveryCount)) return true;
         if (deliveryCount < _options.FallbackAfterDeliveries || fallback is not { } next) return false;
         return !string.IsNullOrWhiteSpace(AddressOn(recipient, next)) && !_outcomes.ContainsKey((escalation.EscalationId, next))
             && !IsUnconfirmed(next);
     }
+
+    private bool TicketDeliveriesReached(int deliveryCount) => deliveryCount >= _options.MaxDeliveryCount - DeliveriesKeptForTheTicket;
 
     private static string? AddressOn(EscalationRecipient recipient, EscalationChannel channel) =>
         channel == EscalationChannel.Email ? recipient.Email : recipient.WhatsAppNumber;
@@ -218,7 +236,11 @@ public sealed class EscalationDispatcher
     private static string Capitalized(string name) => char.ToUpperInvariant(name[0]) + name[1..];
 
     /// <summary>Delivered or given up for good, with the sentence that goes into the ticket.</summary>
-    private sealed record ChannelOutcome(bool Delivered, string Note);
+    private sealed record ChannelOutcome(bool Delivered, string Note)
+    {
+        /// <summary>A transient failure left for the fallback, not final yet: rethrown when the fallback fails too.</summary>
+        public ExceptionDispatchInfo? GivenUpFor { get; init; }
+    }
 }
 
 /// <summary>What happened to one escalation: the ticket receipt, who was told how, and the notes written into the ticket.</summary>

@@ -84,7 +84,8 @@ public sealed class EscalationText
     /// <summary>The caller number as people may see it: masked unless configured <see cref="CallerNumberDisplay.Full"/>.</summary>
     public string CallerNumber(Escalation escalation)
     {
-        if (string.IsNullOrWhiteSpace(escalation.CallerNumber))
+        // A hidden number comes as blank or as a word ("anonymous"): either way there is nothing to call back.
+        if (escalation.CallerNumber is not { } number || !HasNumber(escalation))
         {
             // Raised out of band (a commit, a dead letter) the number was simply not at hand; only a call's own
             // escalation without one means the caller withheld it. The call log does not keep numbers; the ERP's
@@ -95,8 +96,8 @@ public sealed class EscalationText
         }
 
         return _options.CallerNumberDisplay == CallerNumberDisplay.Full
-            ? OneLine(escalation.CallerNumber)
-            : Redact.Phone(escalation.CallerNumber);
+            ? OneLine(number)
+            : Redact.Phone(number);
     }
 
     /// <summary>The caller in one line: <c>Jan Kowalski, Budmax S.A. (*********789)</c>.</summary>
@@ -266,8 +267,10 @@ public sealed class EscalationText
     {
         if (!string.IsNullOrWhiteSpace(escalation.Company)) return OneLine(escalation.Company);
         if (!string.IsNullOrWhiteSpace(escalation.ContactName)) return OneLine(escalation.ContactName);
-        return string.IsNullOrWhiteSpace(escalation.CallerNumber) ? "unknown caller" : "caller " + CallerNumber(escalation);
+        return HasNumber(escalation) ? "caller " + CallerNumber(escalation) : "unknown caller";
     }
+
+    private static bool HasNumber(Escalation escalation) => escalation.CallerNumber?.Any(char.IsAsciiDigit) == true;
 
     /// <summary>Control characters and runs of white space become one space, so a name cannot break a subject or a header.</summary>
     private static string OneLine(string value) =>

@@ -28,6 +28,10 @@ internal sealed class SmtpEmailChannel(
         var escalation = delivery.Escalation;
         if (string.IsNullOrWhiteSpace(delivery.To) || !MailAddress.TryCreate(delivery.To, delivery.ToName, out var to))
             throw new EscalationDeliveryException(Channel, isTransient: false, $"'{delivery.To}' is not an e-mail address.");
+        // SmtpClient sends 7-bit addresses only (no SMTPUTF8): an address like józef@… fails the same way on every try.
+        if (!Ascii.IsValid(to.User))
+            throw new EscalationDeliveryException(Channel, isTransient: false,
+                $"'{delivery.To}' has letters outside ASCII before the @, which this SMTP client cannot send; give the person an ASCII address.");
 
         var from = new MailAddress(options.From);
         var messageId = MessageIdFor(escalation.EscalationId, from.Host);

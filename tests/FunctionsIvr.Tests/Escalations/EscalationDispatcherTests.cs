@@ -260,6 +260,39 @@ public sealed class EscalationDispatcherTests
     }
 
     [Fact]
+    public async Task Dispatch_EmailLeftForWhatsAppWhichThenFailsForGood_EmailTriedAgainOnTheNextDelivery()
+    {
+        // Delivery 3: a short relay hiccup, and the fallback's number is refused for good. The e-mail still has
+        // deliveries before the ticket's: left for a fallback that failed, it must be tried again, not given up.
+        _email.FailNext(transient: true, "SMTP 421: service not available");
+        _whatsApp.FailNext(transient: false, "WhatsApp Cloud API answered 400 (#131026) Message undeliverable");
+        var sut = CreateSut(new EscalationOptions { FallbackAfterDeliveries = 3 });
+        var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.Email);
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DispatchAsync(escalation, deliveryCount: 3));
+        var result = await sut.DispatchAsync(escalation, deliveryCount: 4);
+
+        Assert.True(error.IsTransient);
+        Assert.Equal(EscalationChannel.Email, result.NotifiedBy);
+        Assert.Equal("anna.nowak@example.com", Assert.Single(_email.Deliveries).To);
+        Assert.Equal(1, _whatsApp.Attempts);
+        Assert.Contains("Sent to Anna Nowak by e-mail (e-mail receipt 1).", Assert.Single(_ticket.Deliveries).Notes);
+    }
+
+    [Fact]
+    public async Task Dispatch_RecipientWithoutEmailAndNoTeamEmail_TicketSaysItIsUnassigned()
+    {
+        var sut = CreateSut();
+        var escalation = EscalationTestData.VipNobodyAnswered(EscalationChannel.WhatsApp);
+
+        await sut.DispatchAsync(escalation with { Recipient = escalation.Recipient! with { Email = null } });
+
+        var ticket = Assert.Single(_ticket.Deliveries);
+        Assert.Null(ticket.To);
+        Assert.Contains("Anna Nowak has no e-mail address, and Escalations:TeamEmail is not set; the ticket is unassigned.", ticket.Notes);
+    }
+
+    [Fact]
     public async Task Dispatch_NoRecipient_TicketGoesToTheTeamAndNobodyIsMessaged()
     {
         var sut = CreateSut(new EscalationOptions { TeamEmail = "support@example.com", TeamName = "Sales support" });

@@ -28,6 +28,22 @@ public sealed class EscalationTextTests
         Assert.Equal("Call back caller ********789 - call back requested", CreateSut().Title(escalation));
     }
 
+    [Theory]
+    [InlineData("anonymous")]
+    [InlineData("Restricted")]
+    public void HiddenCallerId_SentAsAWord_ShownAsWithheldNotAsAnEmptyNumber(string hidden)
+    {
+        var sut = CreateSut();
+        var escalation = EscalationTestData.VipNobodyAnswered() with
+        {
+            CallerNumber = hidden, ContactId = null, ContactName = null, Company = null, Segment = null, Recipient = null,
+        };
+
+        Assert.Equal("Call back unknown caller - nobody answered", sut.Title(escalation));
+        Assert.Equal("unknown caller (withheld)", sut.CallerLine(escalation));
+        Assert.Contains("Caller number:     withheld", sut.PlainText(escalation), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Title_CompanyNameWithLineBreak_StaysOnOneLine()
     {

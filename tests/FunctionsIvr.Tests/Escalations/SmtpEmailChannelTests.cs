@@ -56,6 +56,19 @@ public sealed class SmtpEmailChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_AddressWithLettersOutsideAsciiBeforeTheAt_FailsForGoodSoTheFallbackIsUsedAtOnce()
+    {
+        var sut = CreateSut(Relay(_smtp.Port));
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(
+            () => sut.DeliverAsync(EscalationTestData.EmailTo(EscalationTestData.VipNobodyAnswered(), "józef.nowak@example.pl")));
+
+        Assert.False(error.IsTransient);
+        Assert.Contains("outside ASCII before the @", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_smtp.Messages);
+    }
+
+    [Fact]
     public async Task Deliver_SameEscalationTwice_BothCarryTheSameMessageId()
     {
         var sut = CreateSut(Relay(_smtp.Port));
