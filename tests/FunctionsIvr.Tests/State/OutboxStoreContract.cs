@@ -15,8 +15,9 @@ public abstract class OutboxStoreContract
     /// <summary>A store ready for use (table created, if there is one).</summary>
     protected abstract Task<IOutboxStore> CreateStoreAsync();
 
-    protected static OutboxEntry NewEntry(OutboxStatus status = OutboxStatus.Prepared, string callId = "call-1", DateTimeOffset? preparedAt = null) =>
-        new("tx-" + Guid.NewGuid().ToString("N"))
+    protected static OutboxEntry NewEntry(
+        OutboxStatus status = OutboxStatus.Prepared, string callId = "call-1", DateTimeOffset? preparedAt = null, string? transactionId = null) =>
+        new(transactionId ?? "tx-" + Guid.NewGuid().ToString("N"))
     {
         CallId = callId,
         ContactId = "C-1001",
@@ -91,6 +92,27 @@ public abstract class OutboxStoreContract
         Assert.NotNull(read);
         AssertSameContent(entry, read);
         Assert.Equal(entry.ETag, read.ETag);
+    }
+
+    [Theory]
+    [InlineData("TX/2026/{0}")]
+    [InlineData("tx#{0}?v=1")]
+    [InlineData("tx\\{0}")]
+    public async Task TransactionIdWithCharactersKeysCannotHold_AddedReadUpdatedAndListed(string pattern)
+    {
+        // The ERP chooses the transaction id; one like its order numbers (TX/2026/…) must not stop an order.
+        var store = await CreateStoreAsync();
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var entry = NewEntry(callId: callId, transactionId: string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, Guid.NewGuid().ToString("N")));
+
+        await store.AddAsync(entry);
+        var read = await store.GetAsync(entry.TransactionId);
+        read!.Status = OutboxStatus.Queued;
+        await store.UpdateAsync(read);
+
+        var listed = Assert.Single(await store.ListForCallAsync(callId));
+        Assert.Equal(entry.TransactionId, listed.TransactionId);
+        Assert.Equal(OutboxStatus.Queued, (await store.GetAsync(entry.TransactionId))!.Status);
     }
 
     [Fact]

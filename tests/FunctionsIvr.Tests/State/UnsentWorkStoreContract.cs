@@ -132,6 +132,21 @@ public abstract class UnsentWorkStoreContract
     }
 
     [Fact]
+    public async Task MessageIdsHoldingCharactersKeysCannotHold_ParkedListedAndRemoved()
+    {
+        // Message ids carry the call id, which the platform chooses: "callback-requested-pbx-2/2026#1".
+        var store = await CreateStoreAsync();
+        await store.ParkAsync(Parked("callback-requested-pbx-2/2026#1"));
+        await store.ParkAsync(Parked("callback-requested-pbx-2\\2026?1", at: T0.AddSeconds(1)));
+
+        Assert.Equal(["callback-requested-pbx-2/2026#1", "callback-requested-pbx-2\\2026?1"],
+            (await store.ListAsync()).Select(w => w.Message.MessageId));
+        await store.RemoveAsync(QueueNames.Escalations, "callback-requested-pbx-2/2026#1");
+
+        Assert.Equal("callback-requested-pbx-2\\2026?1", Assert.Single(await store.ListAsync()).Message.MessageId);
+    }
+
+    [Fact]
     public async Task Remove_EntryAlreadyGone_IsNotAnError()
     {
         var store = await CreateStoreAsync();

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsIvr.State.Tables;
 
 /// <summary>
-/// The outbox in Table Storage: one partition (<c>outbox</c>), RowKey = transaction id. The partition does not
+/// The outbox in Table Storage: one partition (<c>outbox</c>), RowKey = the ERP's transaction id as a key
+/// (<see cref="TableKeys.ForId"/>: the ERP chooses the id and may put a <c>/</c> in it; the id itself is kept in the
+/// <c>TransactionId</c> property). The partition does not
 /// depend on the status, so a status change is an in-place replace guarded by the ETag, never a move between
 /// partitions (which would need two writes and could lose a row). One partition carries about 2,000 writes a
 /// second, far above the rate orders are placed by phone, and the sweep's status filter scans this one
@@ -37,7 +39,7 @@ public sealed class TableOutboxStore : IOutboxStore
     public async Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default)
     {
         var response = await _table.RunAsync(
-            table => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, transactionId, cancellationToken: cancellationToken), cancellationToken)
+            table => table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, TableKeys.ForId(transactionId), cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
@@ -104,8 +106,9 @@ public sealed class TableOutboxStore : IOutboxStore
 
     private static TableEntity ToEntity(OutboxEntry entry)
     {
-        var entity = new TableEntity(PartitionKey, entry.TransactionId)
+        var entity = new TableEntity(PartitionKey, TableKeys.ForId(entry.TransactionId))
         {
+            ["TransactionId"] = entry.TransactionId,
             ["CallId"] = entry.CallId,
             ["ContactId"] = entry.ContactId,
             ["OrderNumber"] = entry.OrderNumber,
@@ -123,7 +126,8 @@ public sealed class TableOutboxStore : IOutboxStore
         return entity;
     }
 
-    private static OutboxEntry FromEntity(TableEntity entity) => new(entity.RowKey)
+    // Rows written before the id was kept as a property have it as their RowKey, unescaped.
+    private static OutboxEntry FromEntity(TableEntity entity) => new(entity.GetString("TransactionId") ?? entity.RowKey)
     {
         CallId = entity.GetString("CallId") ?? "",
         ContactId = entity.GetString("ContactId") ?? "",

@@ -6,7 +6,9 @@ namespace FunctionsIvr.State.Tables;
 
 /// <summary>
 /// Parked work in Table Storage: PartitionKey = queue name (lower case: Service Bus names ignore case, keys do not),
-/// RowKey = MessageId, so parking the same message again is an in-place replace. The table stays small: a row lives
+/// RowKey = the MessageId as a key (<see cref="TableKeys.ForId"/>: message ids hold the call id, which may hold a
+/// <c>/</c> or <c>#</c>; the id itself is kept in the <c>MessageId</c> property), so parking the same message again is
+/// an in-place replace. The table stays small: a row lives
 /// from the failed send on the call path until the next sweep that reaches the queue.
 /// </summary>
 public sealed class TableUnsentWorkStore : IUnsentWorkStore
@@ -51,7 +53,7 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
     {
         ArgumentException.ThrowIfNullOrEmpty(queueName);
         ArgumentException.ThrowIfNullOrEmpty(messageId);
-        await _table.RunAsync(table => table.DeleteEntityAsync(PartitionOf(queueName), messageId, cancellationToken: cancellationToken), cancellationToken)
+        await _table.RunAsync(table => table.DeleteEntityAsync(PartitionOf(queueName), TableKeys.ForId(messageId), cancellationToken: cancellationToken), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -60,8 +62,9 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
     private static TableEntity ToEntity(UnsentWork work)
     {
         var message = work.Message;
-        var entity = new TableEntity(PartitionOf(message.QueueName), message.MessageId)
+        var entity = new TableEntity(PartitionOf(message.QueueName), TableKeys.ForId(message.MessageId))
         {
+            ["MessageId"] = message.MessageId,
             ["QueueName"] = message.QueueName,
             ["Subject"] = message.Subject,
             ["ContentType"] = message.ContentType,
@@ -85,7 +88,8 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
         var message = new WorkMessage
         {
             QueueName = entity.GetString("QueueName") ?? entity.PartitionKey,
-            MessageId = entity.RowKey,
+            // Rows parked before the id was kept as a property have it as their RowKey, unescaped.
+            MessageId = entity.GetString("MessageId") ?? entity.RowKey,
             Subject = entity.GetString("Subject") ?? "",
             Body = SplitStringProperty.Read(entity, "Body") ?? "",
             ContentType = entity.GetString("ContentType") ?? "application/json",
