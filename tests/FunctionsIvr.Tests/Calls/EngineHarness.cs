@@ -151,10 +151,13 @@ public sealed class EngineHarness : IDisposable
     public Task<CallTurn> StartAsync(string eventName, string eventData = "", IvrError? error = null) =>
         Engine.HandleAsync(Request(eventName, eventData, error), Session, null, Time.GetTimestamp());
 
+    /// <summary>The caller's number as the platform sends it (blank or a word such as <c>anonymous</c> when withheld).</summary>
+    public string FromNumber { get; set; } = "48600100200";
+
     public IvrRequest Request(string eventName, string eventData = "", IvrError? error = null) => new()
     {
         UniqueCallId = CallId,
-        FromNumber = "48600100200",
+        FromNumber = FromNumber,
         ToNumber = "48221234567",
         ChannelStatus = "Connected",
         EventName = eventName,

@@ -35,11 +35,19 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
             .Resume(ctx => AfterTransferAsync(ctx, transfer.TeamQueue, notAnswered: NobodyAvailable));
 
         // The escalation is queued before the apology is played: a caller who hangs up during it is still called back.
-        // "We will call you back" only when someone will: with the escalation lost (queue and storage down), the
-        // apology, which promises nothing.
+        // "We will call you back" only when someone will: with the escalation lost (queue and storage down), or with
+        // nobody to call (a withheld number and no account), the apology, which promises nothing.
         flow.Step(NobodyAvailable)
             .Enter(async ctx =>
             {
+                if (!CanBeCalledBack(ctx))
+                {
+                    ctx.Note("nobody answered; number withheld and no account: no call back possible, none promised");
+                    await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned,
+                        "Nobody answered the transfer; the caller withheld their number and has no account, so no call back was possible.");
+                    return ctx.Play(Prompts.Apology);
+                }
+
                 var raised = await EscalationRaiser.RaiseAsync(ctx, EscalationReason.NobodyAnswered, NobodyAnsweredDetail(ctx), UnansweredStep(ctx));
                 await CallRecordUpdates.EndedAsync(ctx, CallOutcomes.Abandoned, raised
                     ? "Nobody answered the transfer; a call back was escalated."
@@ -69,6 +77,10 @@ public sealed class TransferFlow(IOptions<TransferOptions> options) : IFlowModul
         await CallRecordUpdates.TransferredAsync(ctx, destination);
         return CallContext.Goto(CallFlow.EndStep);
     }
+
+    /// <summary>Someone can call back: the caller has an account, or a number (a withheld one comes blank or as a word).</summary>
+    private static bool CanBeCalledBack(CallContext ctx) =>
+        ctx.Get(CallerKeys.ContactId) is not null || ctx.Request.FromNumber?.Any(char.IsAsciiDigit) == true;
 
     /// <summary>The step whose transfer went unanswered: the chain's queue step, or the fallback's when it dialled the queue.</summary>
     private static string UnansweredStep(CallContext ctx) => ctx.FailedStep is null or ToQueue ? ToQueue : EndingFlow.FallbackQueue;

@@ -46,6 +46,42 @@ public class TransferFlowTests
         Assert.Contains("Busy", escalation.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("anonymous")]
+    public async Task QueueNotAnswered_WithheldNumberAndNoAccount_ApologyNoCallBackPromisedOrEscalated(string withheld)
+    {
+        using var call = new EngineHarness { FromNumber = withheld };
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync((Contact?)null);
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+        Assert.Equal(IvrActionTypes.CallByObjectLogin, (await call.SendAsync("GetDTMF", "0")).Action.Type);
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        var last = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        Assert.Equal("Play 8", Listening.Heard(last.Action));
+        Assert.Empty(call.Work.On(QueueNames.Escalations));
+        var update = call.Work.Body<UpdateCallRecord>(call.Work.On(QueueNames.CallRecords).Last(), CallRecordMessages.JsonOptions);
+        Assert.Equal(CallOutcomes.Abandoned, update.Outcome);
+    }
+
+    [Fact]
+    public async Task QueueNotAnswered_GuestWithANumber_CallBackPromisedAndEscalated()
+    {
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync((Contact?)null);
+        await call.SendAsync("Connected");
+        await call.SendAsync("Play");
+        await call.SendAsync("GetDTMF", "0");
+        await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        var last = await call.SendAsync("CallStatus", CallStatuses.Noanswer);
+
+        Assert.Equal("Play 9", Listening.Heard(last.Action));
+        Assert.Single(call.Work.On(QueueNames.Escalations));
+    }
+
     [Fact]
     public async Task QueueNotAnswered_CallRecordAbandoned()
     {
