@@ -9,13 +9,22 @@ internal static class ProductSearch
     /// <summary>
     /// The product whose code is <paramref name="code"/>, or, since a keypad has no letters or dashes, whose code's
     /// digits are exactly the digits keyed (<c>32525</c> for <c>CEM-325-25</c>). A search hit that only contains the
-    /// digits (in the name, or as part of a longer code) is not taken: the caller could order the wrong product.
+    /// digits (in the name, or as part of a longer code) is not taken: the caller could order the wrong product. Nor is
+    /// one of two codes with the same digits (<c>PUST-CER-25</c>, <c>PUST-BET-25</c>): the keypad cannot tell them
+    /// apart, so the caller hears "not found" (the call log says why) rather than the price of a product they did not mean.
     /// </summary>
     public static async Task<Product?> FindAsync(CallContext ctx, string code)
     {
         var found = await ctx.Service<ErpClient>().SearchProductsAsync(code, limit: 10, ctx.CancellationToken);
-        return found.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase))
-               ?? found.FirstOrDefault(p => SpokenNumbers.Digits(p.Code) == code);
+        if (found.FirstOrDefault(p => string.Equals(p.Code, code, StringComparison.OrdinalIgnoreCase)) is { } exact) return exact;
+        var byDigits = found.Where(p => SpokenNumbers.Digits(p.Code) == code).DistinctBy(p => p.Code, StringComparer.OrdinalIgnoreCase).ToList();
+        if (byDigits.Count > 1)
+        {
+            ctx.Note($"code {code} keyed: {byDigits.Count} products have these digits ({string.Join(", ", byDigits.Select(p => p.Code))}); none taken");
+            return null;
+        }
+
+        return byDigits.FirstOrDefault();
     }
 
     public static void Select(CallContext ctx, Product product)

@@ -110,6 +110,33 @@ public class ProductLookupFlowTests
     }
 
     [Fact]
+    public async Task Lookup_TwoCodesWithTheSameDigits_NeitherTakenAndNoted()
+    {
+        using var calls = new OrderCalls();
+        calls.ProductsAre("25", Product("PUST-BET-25", 4.10m, 900), Product("PUST-CER-25", 9.85m, 5000));
+        await calls.FromMainMenuAsync('3');
+
+        var notFound = await calls.KeysAsync("25#");
+
+        // Not the price of whichever the ERP listed first: the caller could order a product they did not mean.
+        Assert.Equal("Play:141", Heard(notFound));
+        Assert.Contains(notFound.Notes, n => n == "code 25 keyed: 2 products have these digits (PUST-BET-25, PUST-CER-25); none taken");
+    }
+
+    [Fact]
+    public async Task Lookup_TwoCodesWithTheSameDigitsButOneIsExactlyTheKeyedCode_ThatOneTaken()
+    {
+        using var calls = new OrderCalls();
+        calls.ProductsAre("25", Product("PUST-BET-25", 4.10m, 900), Product("25", 1.20m, 10));
+        await calls.FromMainMenuAsync('3');
+
+        await calls.KeysAsync("25#");
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(["SayNumber:1", "SayNumber:20", "Play:143", "SayNumber:10", "GetDTMF:145"], Heard(rest));
+    }
+
+    [Fact]
     public async Task Lookup_SearchHitThatOnlyContainsTheDigits_NotTaken()
     {
         using var calls = new OrderCalls();
