@@ -25,9 +25,6 @@ public static class SpokenNumbers
     /// <summary>An amount in whole units of its currency, rounded half away from zero.</summary>
     public static long WholeAmount(decimal amount) => (long)Math.Round(amount, MidpointRounding.AwayFromZero);
 
-    /// <summary>A quantity as said (the IVR says whole numbers): rounded half away from zero.</summary>
-    public static long Quantity(decimal quantity) => (long)Math.Round(quantity, MidpointRounding.AwayFromZero);
-
     /// <summary>Stock as whole units that can be promised: rounded down.</summary>
     public static long WholeUnits(decimal stock) => stock <= 0 ? 0 : (long)Math.Floor(stock);
 }

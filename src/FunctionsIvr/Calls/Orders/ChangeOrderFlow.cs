@@ -9,8 +9,9 @@ namespace FunctionsIvr.Calls.Orders;
 /// Change or cancel an order (main menu 4, or key 2 while hearing an order's status). With several active orders the
 /// caller hears them ("option 1: order number …, status, delivery") and presses its number. Only confirmed orders can be
 /// changed: one in preparation or shipped is refused ("can no longer be changed", the main menu). Then: 1 cancel
-/// (confirmed with 1), 2 change a line's quantity (the lines are read: position, product code digits, quantity; the
-/// caller picks one, enters the new quantity and confirms; all lines are sent), 9 the main menu. The ERP answering
+/// (confirmed with 1), 2 change a line's quantity (the first <see cref="MaxLinesRead"/> lines are read: position,
+/// product code digits, quantity, the quantity left out when it is not a whole number; the caller picks one, enters the
+/// new quantity and confirms; all lines are sent), 9 the main menu. The ERP answering
 /// <c>order-not-changeable</c> is refused the same way; any other ERP refusal is said and the caller is back in the
 /// change menu.
 /// </summary>
@@ -43,6 +44,13 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
     private const string Changed = "change_order_changed";
 
     private const string LinesStateKey = "lines";
+
+    /// <summary>
+    /// Lines read out before the caller picks one: each is four callbacks, so every line of a large order would run
+    /// into <c>Calls:MaxStepsPerCall</c> before the question, and nobody follows sixty lines by ear. The lines after
+    /// these are changed by a person (0 in the main menu).
+    /// </summary>
+    public const int MaxLinesRead = 15;
 
     public void Define(FlowBuilder flow)
     {
@@ -153,7 +161,8 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
             {
                 if (await ChangeableOrderAsync(ctx) is not { } order) return CallContext.Goto(Locked);
                 if (order.Lines.Count == 0) return CallContext.Goto(Rejected);
-                var lines = order.Lines.Take(99).Select(l => new OrderLineSummary(l.ProductCode, l.Quantity)).ToList();
+                var lines = order.Lines.Take(MaxLinesRead).Select(l => new OrderLineSummary(l.ProductCode, l.Quantity)).ToList();
+                if (order.Lines.Count > MaxLinesRead) ctx.Note($"order has {order.Lines.Count} lines: the first {MaxLinesRead} are read");
                 if (lines.Count > 1) await CallStateLists.SaveAsync(ctx, LinesStateKey, lines);
                 SessionNumbers.Set(ctx, OrderKeys.LineCount, lines.Count);
                 SelectLine(ctx, lines[0], 0);
@@ -174,7 +183,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
             .Then(LineAmount);
 
         flow.Step(LineAmount)
-            .Enter(ctx => ctx.SayNumber(SessionNumbers.Long(ctx, OrderKeys.LineQuantity) ?? 0))
+            .Enter(ctx => SessionNumbers.Long(ctx, OrderKeys.LineQuantity) is { } quantity ? ctx.SayNumber(quantity) : CallContext.Goto(LineNext))
             .Then(LineNext);
 
         flow.Step(LineNext)
@@ -291,7 +300,16 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
         SessionNumbers.Set(ctx, OrderKeys.LineIndex, index);
         ctx.Set(OrderKeys.LineProduct, line.ProductCode);
         ctx.Set(OrderKeys.LineCodeDigits, SpokenNumbers.Digits(line.ProductCode));
-        SessionNumbers.Set(ctx, OrderKeys.LineQuantity, SpokenNumbers.Quantity(line.Quantity));
+        // The IVR says whole numbers: 0.4 m³ would be heard as 0, 2.5 as 3. Such a quantity is not said at all.
+        if (line.Quantity > 0 && line.Quantity == decimal.Truncate(line.Quantity))
+        {
+            SessionNumbers.Set(ctx, OrderKeys.LineQuantity, (long)line.Quantity);
+        }
+        else
+        {
+            ctx.Set(OrderKeys.LineQuantity, null);
+            ctx.Note($"line {index + 1}: quantity {line.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)} not said (not a whole number)");
+        }
     }
 
     private static async Task<OrderLineSummary?> LineAtAsync(CallContext ctx, int index)
@@ -301,7 +319,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
         {
             ctx.Note("order lines not in the call state: read again from the ERP");
             var order = await ChangeableOrderAsync(ctx);
-            lines = order?.Lines.Select(l => new OrderLineSummary(l.ProductCode, l.Quantity)).ToList();
+            lines = order?.Lines.Take(MaxLinesRead).Select(l => new OrderLineSummary(l.ProductCode, l.Quantity)).ToList();
         }
 
         return lines is not null && index >= 0 && index < lines.Count ? lines[index] : null;

@@ -193,6 +193,50 @@ public class ChangeOrderFlowTests
     }
 
     [Fact]
+    public async Task ChangeOrder_SixtyLines_FirstFifteenReadThenAskedWhichAndAChangeSendsAllSixty()
+    {
+        var lines = Enumerable.Range(1, 60).Select(i => Line($"PROD-{i:000}", 10, 5m)).ToArray();
+        var big = Order("o-9", "ZS/2026/009999", OrderStatuses.Confirmed, daysAgo: 1, Delivery, lines);
+        using var calls = await AtChangeMenu(big);
+        UpdateOrderRequest? sent = null;
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-9", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Callback((string _, UpdateOrderRequest update, string? _, CancellationToken _) => sent = update)
+            .ReturnsAsync(big);
+
+        var first = await calls.KeysAsync("2");
+        var heard = Heard([first, .. await calls.ListenUntilAskedAsync(max: 100)]);
+        await calls.KeysAsync("15");
+        await calls.KeysAsync("7#");
+        await calls.ListenUntilAskedAsync();
+        var changed = await calls.KeysAsync("1");
+
+        // 15 lines of four parts each, then "which line?" (two digits): not the apology at the step limit.
+        Assert.Equal(61, heard.Length);
+        Assert.Equal(["Play:116", "SayNumber:15", "SayDigits:015", "SayNumber:10", "GetDTMF:117"], heard[^5..]);
+        Assert.Contains(first.Notes, n => n == "order has 60 lines: the first 15 are read");
+        Assert.Equal("Play:119", Heard(changed));
+        Assert.NotNull(sent);
+        Assert.Equal(60, sent.Lines?.Count);
+        Assert.Equal(new OrderLineRequest("PROD-015", 7), sent.Lines?[14]);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_LineQuantityNotWhole_LeftOutNotSaidAsARoundedNumber()
+    {
+        var order = Order("o-7", "ZS/2026/007777", OrderStatuses.Confirmed, daysAgo: 1, Delivery,
+            Line("STYRO-EPS-100", 0.4m, 289m), Line("CEM-325-25", 10.000m, 21.90m));
+        using var calls = await AtChangeMenu(order);
+
+        var first = await calls.KeysAsync("2");
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(
+            ["Play:116", "SayNumber:1", "SayDigits:100", "Play:116", "SayNumber:2", "SayDigits:32525", "SayNumber:10", "GetDTMF:117"],
+            Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == "line 1: quantity 0.4 not said (not a whole number)");
+    }
+
+    [Fact]
     public async Task ChangeOrder_NewQuantityConfirmed_SendsAllLinesWithTheChangedOne()
     {
         using var calls = await AtChangeMenu(Older);
