@@ -18,7 +18,10 @@ public sealed record Contact
     /// <summary>Two-letter language code (ISO 639-1) the contact is spoken to in.</summary>
     public string Language { get; init; } = "pl";
 
-    /// <summary>The ERP refuses business with this contact (unpaid invoices, fraud): route to a person, take no orders.</summary>
+    /// <summary>
+    /// The ERP refuses business with this contact (unpaid invoices, fraud): the caller hears a polite refusal and the
+    /// call ends; the account manager is told once a day.
+    /// </summary>
     public bool Blocked { get; init; }
 
     public AccountManager? AccountManager { get; init; }
