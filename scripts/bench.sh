@@ -91,7 +91,7 @@ echo "== starting DemoErp ($ERP_URL) and bare endpoint ($BARE_URL)"
   exec dotnet FunctionsIvr.DemoErp.dll >"$OUT/erp.log" 2>&1) &
 pids+=($!)
 (cd bench/BareEndpoint/bin/Release/net10.0 && ASPNETCORE_URLS=$BARE_URL exec dotnet BareEndpoint.dll >"$OUT/bare.log" 2>&1) &
-pids+=($!)
+BARE_PID=$!; pids+=($BARE_PID)
 wait_http "$ERP_URL/health"; wait_http "$BARE_URL/"
 
 IVR_PID=
@@ -121,12 +121,20 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 
 : >"$OUT/runs.txt"
 declare -A result storage rss
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU of a process so far, in clock ticks
+declare -A cpu
 side_by_side() { # connections: the bare endpoint and the handler in ROUNDS alternating slices, by one driver process
   # Both servers had their steady warm-up already: 1 s against each is for the driver's own start.
-  local lines
+  # Each server's CPU over the run, per request it answered: what the ratio comes from (the driver's 0.5 s start of
+  # each slice is in the CPU but not in the requests, alike for both).
+  local lines bare_before ivr_before
+  bare_before=$(cpu_ticks "$BARE_PID"); ivr_before=$(cpu_ticks "$IVR_PID")
   lines=$($DRIVER --label bare --url "$BARE_URL/api/ivr" --also-label ivr --also-url "$IVR_URL/api/ivr" --rounds "$ROUNDS" \
     --connections "$1" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt")
   result[bare-$1]=$(grep '^RESULT label=bare ' <<<"$lines"); result[ivr-$1]=$(grep '^RESULT label=ivr ' <<<"$lines")
+  local hz; hz=$(getconf CLK_TCK)
+  cpu[bare-$1]=$(( ($(cpu_ticks "$BARE_PID") - bare_before) * 1000000 / hz / $(field "${result[bare-$1]}" requests) ))
+  cpu[ivr-$1]=$(( ($(cpu_ticks "$IVR_PID") - ivr_before) * 1000000 / hz / $(field "${result[ivr-$1]}" requests) ))
 }
 measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
   # "ivr" at the headline connections is measured side by side with the bare endpoint; everything else in one run.
@@ -241,6 +249,7 @@ fi
   ratio() { python3 -c "print(f'{$(field "${result[$1-64]}" rps)/$(field "${result[bare-64]}" rps):.2f}')"; }
   echo "throughput ratio (ivr/bare): $(ratio ivr) (64 connections; $ROUNDS alternating slices of ${SLICE}s each)"
   echo "p99 ms (ivr, 64 connections): $(field "${result[ivr-64]}" p99)"
+  echo "server CPU per request (64 connections, user + system): bare ${cpu[bare-64]} µs, ivr ${cpu[ivr-64]} µs"
   overload=${result[ivr-$OVERLOAD_CONNECTIONS]}
   echo "overload (ivr, $OVERLOAD_CONNECTIONS connections): p99 $(field "$overload" p99) ms, max $(field "$overload" max) ms, over budget $(field "$overload" overruns) of $(field "$overload" requests)"
   for label in "${labels[@]}"; do
