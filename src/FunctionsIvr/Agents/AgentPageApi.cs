@@ -28,11 +28,20 @@ public static partial class AgentPageApi
     }
 
     /// <summary>The path an agent opens (add the Functions key as <c>code</c> in Azure).</summary>
-    public static string LinkFor(string login, string token) =>
-        "/api/agents/" + Uri.EscapeDataString(login) + "?t=" + Uri.EscapeDataString(token);
+    public static string LinkFor(string login, string token) => PagePath(login) + "?t=" + Uri.EscapeDataString(token);
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    /// <summary>
+    /// What a PBX login may look like here: letters (Polish ones too), digits, <c>. _ - @</c>, at most 64. The ERP and
+    /// the settings name logins unchecked, so a login like <c>a.wisniewska@pbx</c> must open its page.
+    /// </summary>
+    [GeneratedRegex(@"^[\p{L}\p{N}._@-]{1,64}$")]
     private static partial Regex LoginPattern();
+
+    /// <summary>
+    /// The page's path as its link spells it (every character outside <c>A–Z a–z 0–9 - . _ ~</c> percent-encoded), which
+    /// is the path the browser then sends, its polls included: the cookie's Path must be that same text.
+    /// </summary>
+    internal static string PagePath(string login) => "/api/agents/" + Uri.EscapeDataString(login);
 
     private static async Task<IResult> PageAsync(
         string login, HttpContext http, AgentAccess access, IAgentCardStore store, IOptions<AgentOptions> options, ILoggerFactory loggers)
@@ -53,7 +62,7 @@ public static partial class AgentPageApi
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
                 Secure = CameOverHttps(http.Request),
-                Path = "/api/agents/" + login,
+                Path = PagePath(login),
                 MaxAge = TimeSpan.FromDays(30),
             });
         }

@@ -28,7 +28,7 @@ public static partial class CallLogPageApi
     {
         var signingKey = options.Value.SigningKey;
         var token = http.Request.Query["t"].FirstOrDefault();
-        if (!CallLogLinks.IsValid(id, token, signingKey))
+        if (CallLogLinks.CallIdOpenedBy(id, token, signingKey) is not { } callId)
         {
             var status = string.IsNullOrEmpty(token) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
             Log.Refused(loggers.CreateLogger(typeof(CallLogPageApi)), Redact.Id(id), status);
@@ -38,9 +38,9 @@ public static partial class CallLogPageApi
             return HtmlPage.Result("No access", $"<h1>No access</h1><div class=\"denied\"><p>{HtmlPage.Encode(why)}</p></div>", statusCode: status);
         }
 
-        var entries = await callLog.ReadAsync(id, http.RequestAborted);
-        var orders = await outbox.ListForCallAsync(id, http.RequestAborted);
-        return HtmlPage.Result($"Call {id}", Render(id, entries, orders));
+        var entries = await callLog.ReadAsync(callId, http.RequestAborted);
+        var orders = await outbox.ListForCallAsync(callId, http.RequestAborted);
+        return HtmlPage.Result($"Call {callId}", Render(callId, entries, orders));
     }
 
     internal static string Render(string id, IReadOnlyList<CallLogEntry> entries, IReadOnlyList<OutboxEntry> orders)

@@ -84,6 +84,26 @@ public sealed class AgentPageApiTests : IDisposable
         Assert.Contains("path=/api/agents/agent_default", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("a.wisniewska@pbx", "path=/api/agents/a.wisniewska%40pbx")]
+    [InlineData("żaneta.łój", "path=/api/agents/%C5%BCaneta.%C5%82%C3%B3j")]
+    public async Task Page_AccountManagerLoginWithAnAtOrPolishLetters_OpensWithItsTokenAndTheCookieFitsThePathSent(string login, string cookiePath)
+    {
+        // The ERP names account managers' logins unchecked; calls are put through to them and cards recorded for them.
+        var caller = AgentTestApp.Caller with { AccountManager = new FunctionsIvr.Erp.AccountManager { Login = login, Name = "Anna Wiśniewska" } };
+        _app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(caller);
+        _app.Erp.Setup(e => e.GetContactAsync(caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(caller);
+        var answers = await PhoneCall.UntilTransferAsync(_app, _callId);
+        Assert.Equal(login, answers[^1]["Action"]!["Destination"]!.GetValue<string>());
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(AgentPageApi.LinkFor(login, AgentTestApp.AgentToken(login)), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(_callId, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(cookiePath + ";", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Page_OpenedOverHttpsThroughTheFunctionsHost_CookieIsSecure()
     {

@@ -87,6 +87,33 @@ public sealed class ScreenPopTests
     }
 
     [Fact]
+    public async Task OrderHeardThenAProductLookedUp_CardNamesTheProductNotTheOrder()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.SearchProductsAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new Product { Code = "CEM-325-25", Name = "Cement", Unit = "bag", Price = 25m, Stock = 40 }]);
+
+        // Past the VIP offer, order status, back, product lookup, its code, back, then 0.
+        var transfer = await ToPersonAsync(call, "2", "1", "9", "3", "32525", "9");
+
+        Assert.Equal("am_nowak", transfer.Action["Destination"]);
+        Assert.Equal("product CEM-325-25", Assert.Single(await Store(call).ListAsync("am_nowak")).LookingAt);
+    }
+
+    [Fact]
+    public async Task ProductLookedUpThenAnOrderHeard_CardNamesTheOrder()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.SearchProductsAsync(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new Product { Code = "CEM-325-25", Name = "Cement", Unit = "bag", Price = 25m, Stock = 40 }]);
+
+        var transfer = await ToPersonAsync(call, "2", "3", "32525", "9", "1", "9");
+
+        Assert.Equal("am_nowak", transfer.Action["Destination"]);
+        Assert.Equal("order ending 0777 (shipped)", Assert.Single(await Store(call).ListAsync("am_nowak")).LookingAt);
+    }
+
+    [Fact]
     public async Task ErpDown_TransferStillAnswered_CardSaysWhatIsMissing()
     {
         using var call = Harness();

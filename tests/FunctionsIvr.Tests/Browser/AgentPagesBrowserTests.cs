@@ -1,4 +1,6 @@
 using System.Net;
+using FunctionsIvr.Agents;
+using FunctionsIvr.Erp;
 using FunctionsIvr.State;
 using FunctionsIvr.Tests.Agents;
 using FunctionsIvr.Tests.Calls;
@@ -6,6 +8,7 @@ using FunctionsIvr.Tests.Packaging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
 using Xunit.Abstractions;
 
 namespace FunctionsIvr.Tests.Browser;
@@ -63,6 +66,23 @@ public sealed class AgentPagesBrowserTests(ITestOutputHelper output) : IAsyncLif
         Assert.Contains("ZS/2026/000777", card, StringComparison.Ordinal);
         Assert.True((await Page.EvaluateAsync("window.__sameDocument === true"))!.GetValue<bool>(), "the page reloaded");
         await Page.ScreenshotAsync(Path.Combine(Screenshots, "agent-page.png"));
+    }
+
+    [Fact]
+    public async Task AgentPage_LoginWithPolishLettersAndAnAt_CookieCarriesThePollsAndTheCardAppears()
+    {
+        // The polls carry no token: only a cookie whose Path fits the path the browser sends (percent-encoded) opens them.
+        const string login = "a.wiśniewska@pbx";
+        var caller = AgentTestApp.Caller with { AccountManager = new AccountManager { Login = login, Name = "Anna Wiśniewska" } };
+        _app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(caller);
+        _app.Erp.Setup(e => e.GetContactAsync(caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(caller);
+        await Page.NavigateAsync(_baseUrl + AgentPageApi.LinkFor(login, AgentTestApp.AgentToken(login)));
+        await Page.WaitForAsync("document.getElementById('status').textContent === 'Up to date.'", TimeSpan.FromSeconds(30));
+
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        await Page.WaitForAsync("document.querySelectorAll('.card').length > 0", TimeSpan.FromSeconds(20));
+
+        Assert.Contains(_callId, (await Page.EvaluateAsync("document.querySelector('.card').innerText"))!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,23 @@ public sealed class CallLogPageApiTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
+    [Theory]
+    [InlineData("pbx/2026/0001")]
+    [InlineData("pbx%2F2026%2F0001")]
+    public async Task SignedLink_CallIdWithASlashOrWithTheTextOfAnEscapedOne_OpensThatCall(string callId)
+    {
+        // The web server leaves %2F undecoded in a path: the id arrives with it, and must still open the call.
+        await PhoneCall.UntilTransferAsync(_app, callId);
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(AgentTestApp.CallLogLink(callId), UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("GetDTMF", html, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode("Call " + callId), html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SignedLink_ShowsEveryStepWithTimingsAndErpCalls()
     {

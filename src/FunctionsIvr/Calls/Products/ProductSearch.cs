@@ -29,8 +29,19 @@ internal static class ProductSearch
 
     public static void Select(CallContext ctx, Product product)
     {
-        ctx.Set(OrderKeys.ProductCode, product.Code);
+        LookAt(ctx, product.Code);
         SessionNumbers.Set(ctx, OrderKeys.Stock, SpokenNumbers.WholeUnits(product.Stock));
+    }
+
+    /// <summary>
+    /// The caller is on this product now: an order heard earlier is no longer what the call is about, so a later
+    /// transfer's card (<see cref="Agents.ScreenPop"/>) names the product, not that order.
+    /// </summary>
+    public static void LookAt(CallContext ctx, string code)
+    {
+        ctx.Set(OrderKeys.ProductCode, code);
+        ctx.Set(OrderKeys.NumberDigits, null);
+        ctx.Set(OrderKeys.Status, null);
     }
 
     public static long Stock(CallContext ctx) => SessionNumbers.Long(ctx, OrderKeys.Stock) ?? 0;

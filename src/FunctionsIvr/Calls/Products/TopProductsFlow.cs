@@ -118,7 +118,7 @@ public sealed class TopProductsFlow(IOptions<OrdersOptions> options) : IFlowModu
     private static void Show(CallContext ctx, TopItem item, int index)
     {
         SessionNumbers.Set(ctx, OrderKeys.TopIndex, index);
-        ctx.Set(OrderKeys.ProductCode, item.Code);
+        ProductSearch.LookAt(ctx, item.Code);
         // A list kept by a version before currencies were checked has none: it was said in the prompts' currency.
         PriceReadout.Set(ctx, item.Price, item.Currency ?? ctx.Service<SpokenMoney>().PromptCurrency, item.Code);
     }
