@@ -19,6 +19,8 @@ namespace FunctionsIvr.Agents;
 /// </summary>
 public static class ScreenPop
 {
+    private const int MaxComplaintsShown = 5;
+
     /// <summary>Records the card, then answers the transfer (to an agent's login or a queue).</summary>
     public static async Task<StepResult> TransferWithCardAsync(this CallContext ctx, string objectLogin, int ringSeconds)
     {
@@ -88,7 +90,7 @@ public static class ScreenPop
             Steps = MenuPath(steps ?? [], ctx.Step),
             LookingAt = LookingAt(ctx),
             OpenOrders = (openOrders ?? []).Select(o => $"{o.Number} {o.Status} {o.Total.ToString("0.00", CultureInfo.InvariantCulture)} {o.Currency}").ToList(),
-            OpenComplaints = (openComplaints ?? []).Select(c => $"{c.Number} {c.Status} {c.Subject}".TrimEnd()).ToList(),
+            OpenComplaints = Complaints(openComplaints ?? []),
             Missing = missing,
         };
     }
@@ -103,6 +105,14 @@ public static class ScreenPop
         }
 
         return path;
+    }
+
+    /// <summary>As many as the open orders (5), then how many more: the agent sees the rest in the ERP.</summary>
+    private static List<string> Complaints(IReadOnlyList<Complaint> complaints)
+    {
+        var lines = complaints.Take(MaxComplaintsShown).Select(c => $"{c.Number} {c.Status} {c.Subject}".TrimEnd()).ToList();
+        if (complaints.Count > MaxComplaintsShown) lines.Add($"and {complaints.Count - MaxComplaintsShown} more in the ERP");
+        return lines;
     }
 
     private static string? LookingAt(CallContext ctx)

@@ -46,11 +46,9 @@ public sealed class TableAgentCardStore : IAgentCardStore
 
             var lastId = existing.Count == 0 ? 0 : existing[^1].Id;
             var stored = card with { Id = Math.Max(lastId + 1, _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000) };
-            var entity = new TableEntity(TableKeys.ForId(card.Login), RowKey(stored.Id))
-            {
-                ["Card"] = JsonSerializer.Serialize(stored, Json),
-                ["CreatedAt"] = stored.CreatedAt,
-            };
+            var entity = new TableEntity(TableKeys.ForId(card.Login), RowKey(stored.Id)) { ["CreatedAt"] = stored.CreatedAt };
+            // A long menu path or many complaints can pass what one property holds.
+            SplitStringProperty.Write(entity, "Card", JsonSerializer.Serialize(stored, Json));
             try
             {
                 // Inserted, never replaced: two transfers to one login (a busy queue) at the same moment take the same
@@ -86,7 +84,7 @@ public sealed class TableAgentCardStore : IAgentCardStore
         await foreach (var entity in table.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.ForId(login)} and RowKey gt {after}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (entity.GetString("Card") is { } json && JsonSerializer.Deserialize<AgentCard>(json, Json) is { } card) cards.Add(card);
+            if (SplitStringProperty.Read(entity, "Card") is { } json && JsonSerializer.Deserialize<AgentCard>(json, Json) is { } card) cards.Add(card);
         }
 
         return cards;

@@ -33,6 +33,20 @@ public abstract class AgentCardStoreContract
     }
 
     [Fact]
+    public async Task Add_CardLongerThanOneTablePropertyHolds_KeptWhole()
+    {
+        // A long call's menu path and a customer with long complaints: more than 32,000 characters of card.
+        var store = CreateStore();
+        var steps = Enumerable.Range(1, 1500).Select(i => $"product_lookup_amount_grosze_{i}").ToList();
+        await store.AddAsync(Card("agent_a", "call-long") with { Steps = steps, OpenComplaints = [new string('ż', 5000)] });
+
+        var card = Assert.Single(await store.ListAsync("agent_a"));
+
+        Assert.Equal(steps, card.Steps);
+        Assert.Equal(new string('ż', 5000), Assert.Single(card.OpenComplaints));
+    }
+
+    [Fact]
     public async Task List_AfterAnId_OnlyNewerCards()
     {
         var store = CreateStore();

@@ -114,6 +114,21 @@ public sealed class ScreenPopTests
     }
 
     [Fact]
+    public async Task ManyOpenComplaints_CardShowsFiveAndHowManyMore()
+    {
+        using var call = Harness();
+        call.Erp.Setup(e => e.GetOpenComplaintsAsync(Caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            Enumerable.Range(1, 8).Select(i => new Complaint { Id = $"k-{i}", Number = $"RK/2026/00{i:00}", ContactId = Caller.Id, Status = "open", Subject = "Pallet" }).ToList());
+
+        await ToPersonAsync(call);
+
+        var card = Assert.Single(await Store(call).ListAsync("am_nowak"));
+        Assert.Equal(6, card.OpenComplaints.Count);
+        Assert.Equal("RK/2026/0005 open Pallet", card.OpenComplaints[4]);
+        Assert.Equal("and 3 more in the ERP", card.OpenComplaints[5]);
+    }
+
+    [Fact]
     public async Task ErpDown_TransferStillAnswered_CardSaysWhatIsMissing()
     {
         using var call = Harness();
