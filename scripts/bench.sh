@@ -125,16 +125,16 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + system CPU of 
 declare -A cpu
 side_by_side() { # connections: the bare endpoint and the handler in ROUNDS alternating slices, by one driver process
   # Both servers had their steady warm-up already: 1 s against each is for the driver's own start.
-  # Each server's CPU over the run, per request it answered: what the ratio comes from (the driver's 0.5 s start of
-  # each slice is in the CPU but not in the requests, alike for both).
+  # Each server's CPU over the run, per request it answered (every request sent, the unmeasured start of each slice
+  # included, as its CPU is): what the ratio comes from.
   local lines bare_before ivr_before
   bare_before=$(cpu_ticks "$BARE_PID"); ivr_before=$(cpu_ticks "$IVR_PID")
   lines=$($DRIVER --label bare --url "$BARE_URL/api/ivr" --also-label ivr --also-url "$IVR_URL/api/ivr" --rounds "$ROUNDS" \
     --connections "$1" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt")
   result[bare-$1]=$(grep '^RESULT label=bare ' <<<"$lines"); result[ivr-$1]=$(grep '^RESULT label=ivr ' <<<"$lines")
   local hz; hz=$(getconf CLK_TCK)
-  cpu[bare-$1]=$(( ($(cpu_ticks "$BARE_PID") - bare_before) * 1000000 / hz / $(field "${result[bare-$1]}" requests) ))
-  cpu[ivr-$1]=$(( ($(cpu_ticks "$IVR_PID") - ivr_before) * 1000000 / hz / $(field "${result[ivr-$1]}" requests) ))
+  cpu[bare-$1]=$(( ($(cpu_ticks "$BARE_PID") - bare_before) * 1000000 / hz / $(field "${result[bare-$1]}" sent) ))
+  cpu[ivr-$1]=$(( ($(cpu_ticks "$IVR_PID") - ivr_before) * 1000000 / hz / $(field "${result[ivr-$1]}" sent) ))
 }
 measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
   # "ivr" at the headline connections is measured side by side with the bare endpoint; everything else in one run.
