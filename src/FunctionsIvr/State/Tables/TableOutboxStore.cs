@@ -8,11 +8,10 @@ namespace FunctionsIvr.State.Tables;
 /// <summary>
 /// The outbox in Table Storage: one partition (<c>outbox</c>), RowKey = the ERP's transaction id as a key
 /// (<see cref="TableKeys.ForId"/>: the ERP chooses the id and may put a <c>/</c> in it; the id itself is kept in the
-/// <c>TransactionId</c> property). The partition does not
-/// depend on the status, so a status change is an in-place replace guarded by the ETag, never a move between
-/// partitions (which would need two writes and could lose a row). One partition carries about 2,000 writes a
-/// second, far above the rate orders are placed by phone, and the sweep's status filter scans this one
-/// partition instead of the table.
+/// <c>TransactionId</c> property). The partition does not depend on the status, so a status change is an in-place
+/// replace guarded by the ETag, never a move between partitions (which would need two writes and could lose a row).
+/// One partition carries about 2,000 writes a second, far above the rate orders are placed by phone, and the sweep's
+/// status filter scans this one partition instead of the table.
 /// </summary>
 public sealed class TableOutboxStore : IOutboxStore
 {

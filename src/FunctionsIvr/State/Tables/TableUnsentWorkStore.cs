@@ -8,8 +8,8 @@ namespace FunctionsIvr.State.Tables;
 /// Parked work in Table Storage: PartitionKey = queue name (lower case: Service Bus names ignore case, keys do not),
 /// RowKey = the MessageId as a key (<see cref="TableKeys.ForId"/>: message ids hold the call id, which may hold a
 /// <c>/</c> or <c>#</c>; the id itself is kept in the <c>MessageId</c> property), so parking the same message again is
-/// an in-place replace. The table stays small: a row lives
-/// from the failed send on the call path until the next sweep that reaches the queue.
+/// an in-place replace. The table stays small: a row lives from the failed send on the call path until the next sweep
+/// that reaches the queue.
 /// </summary>
 public sealed class TableUnsentWorkStore : IUnsentWorkStore
 {
