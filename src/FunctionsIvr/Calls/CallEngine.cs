@@ -114,6 +114,17 @@ public sealed partial class CallEngine
             // The platform could not play the holding prompt: the caller hears the apology now, so the held work must
             // not finish behind their back (an order placed after all).
             var abandoned = _pending.Take(request.UniqueCallId, sequence - 1);
+            if (abandoned is { IsCompletedSuccessfully: true })
+            {
+                // Too late to give up on: it finished while the prompt failed (an order placed, its commit queued). Its
+                // answer is the truth, so the caller hears it rather than an apology for work that did not fail.
+                var finished = abandoned.Result;
+                return Task.FromResult(finished with
+                {
+                    Notes = [.. finished.Notes, $"holding prompt not played (platform error {request.Error.ErrorNo}); the held work had finished: its answer given"],
+                });
+            }
+
             if (abandoned is not null)
             {
                 Abandon(abandoned);

@@ -158,6 +158,27 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldPlacementFinishedThenTheHoldingPromptFailed_CallerHearsAcceptedAndTheOrderStands()
+    {
+        // The order is placed (outbox, commit queued) while "please wait" plays; then the platform reports it could not
+        // play it. Too late to withdraw: the caller hears the truth, "accepted", not an apology and a person.
+        using var calls = await AtConfirmation();
+        AbortSucceeds(calls);
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        prepare.SetResult(Prepared("tx-0001"));
+        Assert.Equal("Play:129", Heard(await held.WaitAsync(TimeSpan.FromSeconds(10))));
+        calls.Call.Services.GetRequiredService<PendingTurns>().Keep(calls.Call.CallId, calls.Call.Session!.Steps, held);
+
+        var answer = await calls.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.Equal("Play:129", Heard(answer));
+        Assert.Contains(answer.Notes, n => n.StartsWith("holding prompt not played (platform error 12)", StringComparison.Ordinal));
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Repeat_HeldHere_HoldsRunOutOnAnotherInstance_OrderWithdrawnHere()
     {
         using var calls = await AtConfirmation();
