@@ -160,6 +160,41 @@ public sealed class CallContext
 
     private const string MarkHolderKey = "callId";
 
+    /// <summary>
+    /// The value the first callback to get here stored under <paramref name="key"/> (a call state row of its own, inserted
+    /// only when absent), or <paramref name="value"/> when this is the first: a repeated or replayed callback, on any
+    /// instance, then builds what the first built. When the store is missing or failing, <paramref name="value"/>.
+    /// </summary>
+    public async Task<string> FirstValueAsync(string key, string value)
+    {
+        if (_stateStore is null) return value;
+        try
+        {
+            await _stateStore.SaveAsync(new CallState(key) { Values = { [FirstValueKey] = value } }, CancellationToken).ConfigureAwait(false);
+            return value;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            try
+            {
+                var first = await _stateStore.GetAsync(key, CancellationToken).ConfigureAwait(false);
+                return first?.Values.GetValueOrDefault(FirstValueKey) ?? value;
+            }
+            catch (Exception read) when (read is not OperationCanceledException)
+            {
+                Note($"{key} unreadable, this callback's value used: {read.GetType().Name}");
+                return value;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Note($"{key} not stored: {e.GetType().Name}");
+            return value;
+        }
+    }
+
+    private const string FirstValueKey = "value";
+
     public StepResult Play(string prompt) => Reply(_actions.Play(Declared(prompt)));
 
     public StepResult Ask(string prompt, int maxDigits, int timeoutMs = 5000) =>

@@ -14,6 +14,31 @@ namespace FunctionsIvr.Tests.CallRecords;
 public class CallRecordUpdatesTests
 {
     [Fact]
+    public async Task FirstCallbackRepeated_LaterUpdatesReopenTheRecordWithTheFirstBodySoTheErpFindsIt()
+    {
+        // The platform repeats the first callback (its answer was lost) seconds later. The ERP keys the record by the
+        // call and refuses that key with another body (422): every later update re-sends the open, so it must match.
+        using var call = new EngineHarness();
+        call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(EngineHarness.RegularCustomer with { Id = "c-1001" }); // the DemoErp's Jan Kowalski
+        await call.StartAsync("Connected");
+        call.Time.Advance(TimeSpan.FromSeconds(3));
+        await call.AtMenuAsync();
+        await call.PressAsync("0");
+        await call.SendAsync("CallStatus", CallStatuses.Answer);
+
+        var messages = call.Work.On(QueueNames.CallRecords);
+        var firstOpen = call.Work.Body<OpenCallRecord>(messages[0], CallRecordMessages.JsonOptions);
+        var update = call.Work.Body<UpdateCallRecord>(messages[^1], CallRecordMessages.JsonOptions);
+        Assert.Equal(firstOpen, update.Open);
+
+        using var demo = new FunctionsIvr.Tests.Erp.DemoErpHost();
+        var erp = demo.CreateClient();
+        var opened = await erp.CreateCallRecordAsync(firstOpen.ToCreateRequest());
+        Assert.Equal(opened.Id, (await erp.CreateCallRecordAsync(update.Open!.ToCreateRequest())).Id);
+    }
+
+    [Fact]
     public async Task Identification_OpensTheRecordWithDialledNumberContactAndStart()
     {
         using var call = new EngineHarness();
