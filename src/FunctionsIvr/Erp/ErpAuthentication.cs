@@ -7,7 +7,9 @@ namespace FunctionsIvr.Erp;
 
 /// <summary>
 /// Puts the API key and/or the Entra ID bearer token on each request. Tokens are cached until five minutes before
-/// they expire, so only the first call of an instance (and one an hour) waits for the identity endpoint.
+/// they expire, so only the first call of an instance (and one an hour) waits for the identity endpoint. A token handed
+/// over with less than that left (an upstream cache's) is kept for half of what it has left, not fetched again on
+/// every call.
 /// </summary>
 public sealed class ErpAuthentication
 {
@@ -22,7 +24,7 @@ public sealed class ErpAuthentication
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     // Boxed, so a reader never sees half of a token written by another thread.
-    private volatile StrongBox<AccessToken>? _tokenBox;
+    private volatile StrongBox<CachedToken>? _tokenBox;
     private Task<AccessToken>? _fetch;
 
     /// <param name="credential">Used when <see cref="ErpClientOptions.Scope"/> is set; <c>DefaultAzureCredential</c> when null.</param>
@@ -51,12 +53,12 @@ public sealed class ErpAuthentication
     internal async ValueTask<string?> GetBearerTokenAsync(CancellationToken cancellationToken)
     {
         if (_credential is null) return null;
-        if (_tokenBox is { } cached && IsFresh(cached.Value)) return cached.Value.Token;
+        if (_tokenBox is { } cached && IsFresh(cached.Value)) return cached.Value.Token.Token;
 
         Task<AccessToken> fetch;
         lock (_gate)
         {
-            if (_tokenBox is { } fetched && IsFresh(fetched.Value)) return fetched.Value.Token;
+            if (_tokenBox is { } fetched && IsFresh(fetched.Value)) return fetched.Value.Token.Token;
             // One fetch at a time; a failed or finished one is replaced by a new one.
             if (_fetch is null || _fetch.IsCompleted) _fetch = FetchAsync();
             fetch = _fetch;
@@ -83,7 +85,11 @@ public sealed class ErpAuthentication
     {
         using var limit = new CancellationTokenSource(FetchTimeout, _timeProvider);
         var token = await _credential!.GetTokenAsync(new TokenRequestContext([_options.Scope!]), limit.Token).ConfigureAwait(false);
-        _tokenBox = new StrongBox<AccessToken>(token);
+        var left = token.ExpiresOn - _timeProvider.GetUtcNow();
+        var refreshAt = left > 2 * RefreshMargin ? token.ExpiresOn - RefreshMargin
+            : left > TimeSpan.Zero ? token.ExpiresOn - left / 2
+            : token.ExpiresOn; // expired already: used by this call, fetched again by the next
+        _tokenBox = new StrongBox<CachedToken>(new CachedToken(token, refreshAt));
         return token;
     }
 
@@ -100,6 +106,7 @@ public sealed class ErpAuthentication
         }
     }
 
-    private bool IsFresh(AccessToken token) =>
-        token.Token is not null && token.ExpiresOn - RefreshMargin > _timeProvider.GetUtcNow();
+    private bool IsFresh(CachedToken cached) => cached.Token.Token is not null && cached.RefreshAt > _timeProvider.GetUtcNow();
+
+    private readonly record struct CachedToken(AccessToken Token, DateTimeOffset RefreshAt);
 }

@@ -268,6 +268,25 @@ public class ErpClientResilienceTests
     }
 
     [Fact]
+    public async Task Requests_TokenHandedOverWithFourMinutesLeft_KeptForHalfOfThemNotFetchedForEveryCall()
+    {
+        // Less than the five-minute refresh margin left (an upstream cache's token): without care every call would wait
+        // for the identity endpoint.
+        var time = new FunctionsIvr.Tests.Fakes.ManualTimeProvider();
+        var credential = new CountingCredential(time, TimeSpan.FromMinutes(4));
+        var options = Options(o => o.Scope = "api://erp/.default");
+        var erp = new StubErpHandler((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, OrderJson));
+        var client = new ErpClient(new HttpClient(erp), options, authentication: new ErpAuthentication(options, credential, time));
+
+        for (var i = 0; i < 20; i++) await client.GetOrderAsync("o-" + i);
+        time.Advance(TimeSpan.FromMinutes(2.5));
+        await client.GetOrderAsync("o-later");
+
+        Assert.Equal(2, credential.Calls);
+        Assert.Equal("Bearer token-2", erp.Requests[^1].Header("Authorization"));
+    }
+
+    [Fact]
     public async Task Requests_TokenSlowerThanTheFirstCallersDeadline_FetchGoesOnAndTheNextCallUsesIt()
     {
         // A cold instance: the identity endpoint answers after the first callback's deadline. Cancelling the fetch with
@@ -381,7 +400,8 @@ public class ErpClientResilienceTests
         return (new ErpClient(new HttpClient(erp), options, timeProvider: time), erp);
     }
 
-    private sealed class CountingCredential : TokenCredential
+    /// <param name="lifetime">How long each token handed out is valid (an hour unless given), on <paramref name="time"/>.</param>
+    private sealed class CountingCredential(TimeProvider? time = null, TimeSpan? lifetime = null) : TokenCredential
     {
         public int Calls { get; private set; }
         public string? LastScope { get; private set; }
@@ -393,7 +413,7 @@ public class ErpClientResilienceTests
         {
             Calls++;
             LastScope = requestContext.Scopes.Single();
-            return new ValueTask<AccessToken>(new AccessToken("token-" + Calls, TimeProvider.System.GetUtcNow().AddHours(1)));
+            return new ValueTask<AccessToken>(new AccessToken("token-" + Calls, (time ?? TimeProvider.System).GetUtcNow() + (lifetime ?? TimeSpan.FromHours(1))));
         }
     }
 
