@@ -29,6 +29,7 @@ public partial class ErpClient
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Contract types from generated metadata (no reflection at the first call of a cold instance); anything else as before.
         TypeInfoResolver = JsonTypeInfoResolver.Combine(ErpJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+        Converters = { new Rfc3339DateTimeOffsetConverter() },
     };
 
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };

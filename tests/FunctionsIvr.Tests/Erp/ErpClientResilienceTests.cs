@@ -156,6 +156,28 @@ public class ErpClientResilienceTests
         Assert.Equal("ZS/2025/000001", order.Number);
     }
 
+    [Theory]
+    [InlineData("2025-01-15t10:00:00z")]
+    [InlineData("2025-01-15T11:00:00.123456789+01:00")]
+    public async Task GetOrder_InstantInAnyRfc3339Spelling_ReadsTheOrder(string createdAt)
+    {
+        // RFC 3339 (section 5.6) lets the T and Z be lower case; the contract says instants are RFC 3339.
+        var body = OrderJson.Replace("2025-01-15T10:00:00+00:00", createdAt, StringComparison.Ordinal);
+        var (client, _) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, body));
+
+        var order = await client.GetOrderAsync("o-1");
+
+        Assert.Equal(new DateTimeOffset(2025, 1, 15, 10, 0, 0, TimeSpan.Zero), order.CreatedAt.AddTicks(-(order.CreatedAt.Ticks % TimeSpan.TicksPerSecond)));
+    }
+
+    [Fact]
+    public async Task GetOrder_InstantThatIsNoInstant_FailsUnavailable()
+    {
+        var (client, _) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, OrderJson.Replace("2025-01-15T10:00:00+00:00", "tuesday", StringComparison.Ordinal)));
+
+        Assert.Equal(ErpErrorKind.Unavailable, (await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"))).Kind);
+    }
+
     [Fact]
     public async Task GetOrder_ProblemLabelled_charset_utf8_FailsAsErpExceptionWithTheProblem()
     {
