@@ -46,20 +46,26 @@ public sealed class ErpResilience
                 MinimumThroughput = Math.Max(2, breaker.MinimumThroughput),
                 SamplingDuration = TimeSpan.FromSeconds(Math.Max(1, breaker.SamplingDurationSeconds)),
                 BreakDuration = TimeSpan.FromSeconds(Math.Max(1, breaker.BreakDurationSeconds)),
+                // A trial call after a break that its caller gave up on (a screen pop's short budget, say) learned
+                // nothing about the ERP: counted as a failure, or it would close the circuit on a dead ERP.
                 ShouldHandle = args => new ValueTask<bool>(
-                    IsTransient(args.Outcome) || args.Outcome.Exception is TimeoutRejectedException),
+                    IsTransient(args.Outcome) || args.Outcome.Exception is TimeoutRejectedException
+                    || (_halfOpen && args.Outcome.Exception is OperationCanceledException)),
                 OnOpened = args =>
                 {
+                    _halfOpen = false;
                     Log.CircuitOpened(log, args.BreakDuration.TotalSeconds, Describe(args.Outcome));
                     return default;
                 },
                 OnHalfOpened = _ =>
                 {
+                    _halfOpen = true;
                     Log.CircuitHalfOpened(log);
                     return default;
                 },
                 OnClosed = _ =>
                 {
+                    _halfOpen = false;
                     Log.CircuitClosed(log);
                     return default;
                 },
@@ -72,6 +78,9 @@ public sealed class ErpResilience
     }
 
     internal ResiliencePipeline<HttpResponseMessage> Pipeline { get; }
+
+    /// <summary>The circuit lets one trial call through after a break.</summary>
+    private volatile bool _halfOpen;
 
     /// <summary>
     /// Worth another try: the connection failed, or the ERP said "not now" (408, 429, 5xx except 501).

@@ -258,6 +258,39 @@ public class ErpClientResilienceTests
     }
 
     [Fact]
+    public async Task Circuit_TrialAfterTheBreakCutByItsCallersDeadline_StaysOpenForTheNextCaller()
+    {
+        // The ERP is still down and the trial call's caller (a screen pop's 400 ms budget, say) gives up first: nothing
+        // was learned, so the next caller is refused fast instead of being sent to a dead ERP.
+        var time = new ManualTimeProvider();
+        var (client, erp) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.InternalServerError), o =>
+        {
+            o.ReadRetries = 0;
+            o.CircuitBreaker = new ErpCircuitBreakerOptions { FailureRatio = 0.5, MinimumThroughput = 3, SamplingDurationSeconds = 30, BreakDurationSeconds = 10 };
+        }, time);
+        for (var i = 0; i < 3; i++) await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"));
+        Assert.Equal(ErpErrorKind.CircuitOpen, (await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"))).Kind);
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        erp.Respond = (_, _, ct) => erp.HangAsync(ct);
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+        {
+            Assert.Equal(ErpErrorKind.Timeout, (await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1", deadline.Token))).Kind);
+        }
+
+        erp.Respond = (_, _, _) => StubErpHandler.Reply(HttpStatusCode.InternalServerError);
+        var sent = erp.Requests.Count;
+        Assert.Equal(ErpErrorKind.CircuitOpen, (await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"))).Kind);
+        Assert.Equal(sent, erp.Requests.Count);
+
+        // After the next break a trial that the ERP answers closes it as before.
+        erp.Respond = (_, _, _) => StubErpHandler.Reply(HttpStatusCode.OK, OrderJson);
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal("o-1", (await client.GetOrderAsync("o-1")).Id);
+        Assert.Equal("o-1", (await client.GetOrderAsync("o-1")).Id);
+    }
+
+    [Fact]
     public async Task Calls_ClientErrorsLike404_DoNotOpenTheCircuit()
     {
         var (client, erp) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.NotFound), o =>
