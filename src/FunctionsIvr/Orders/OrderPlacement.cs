@@ -53,8 +53,9 @@ public sealed class OrderPlacement(
         }
         catch (OperationCanceledException) when (turnAbandoned is not null)
         {
-            // Cut while writing: the store may have applied the write all the same.
-            if (await turnAbandoned()) await WithdrawAsync(prepared.TransactionId, basket.CallId);
+            // Cut while writing: the store may have applied the write all the same. If it did not, the withdrawal writes
+            // the entry closed, so a repeat of this confirmation (the ERP replays the same transaction) is not accepted.
+            if (await turnAbandoned()) await WithdrawAsync(prepared.TransactionId, basket.CallId, NewEntry(basket, prepared));
             throw;
         }
 
@@ -80,13 +81,15 @@ public sealed class OrderPlacement(
     /// ERP transaction is aborted. A commit that got there first stands (and is recorded). Whatever fails here is logged:
     /// an entry left open is committed like any other (7007 says so), an ERP reservation left behind expires in the ERP.
     /// </summary>
-    private async Task WithdrawAsync(string transactionId, string callId)
+    /// <param name="ifNeverWritten">The entry to write, closed, when the outbox has none (its write was cut before it landed).</param>
+    private async Task WithdrawAsync(string transactionId, string callId, OutboxEntry? ifNeverWritten = null)
     {
         var id = Redact.Id(transactionId);
         using var timeout = new CancellationTokenSource(WithdrawTimeout, time);
         try
         {
             var entry = await outbox.GetAsync(transactionId, timeout.Token);
+            if (entry is null && ifNeverWritten is not null) entry = await AddClosedAsync(ifNeverWritten, timeout.Token);
             if (entry is not null)
             {
                 entry = await OutboxChanges.ApplyAsync(outbox, entry,
@@ -114,17 +117,37 @@ public sealed class OrderPlacement(
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="entry"/> already closed as withdrawn; null when that is done. The entry the cut write was
+    /// carrying when it landed after all (409) is returned, to be closed like any other.
+    /// </summary>
+    private async Task<OutboxEntry?> AddClosedAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        entry.Status = OutboxStatus.Aborted;
+        entry.UpdatedAt = time.GetUtcNow();
+        entry.LastError = "withdrawn: the caller heard the apology, not that the order was accepted";
+        try
+        {
+            await outbox.AddAsync(entry, cancellationToken);
+            return null;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return await outbox.GetAsync(entry.TransactionId, cancellationToken);
+        }
+    }
+
     private async Task CommittedAfterAllAsync(OutboxEntry? entry, CancellationToken cancellationToken)
     {
         if (entry is not null) await OutboxChanges.ApplyAsync(outbox, entry, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
     }
 
-    /// <summary>Writes the outbox entry; an entry that exists (409) is this basket placed before, so it is read and used.</summary>
-    private async Task<OutboxEntry> RecordAsync(OrderBasket basket, PreparedTransaction prepared, CancellationToken cancellationToken)
+    /// <summary>The outbox entry of a prepared basket, waiting for its commit to be queued.</summary>
+    private OutboxEntry NewEntry(OrderBasket basket, PreparedTransaction prepared)
     {
         var now = time.GetUtcNow();
         var command = new CommitOrder(prepared.TransactionId, basket.CallId, basket.ContactId, prepared.OrderNumber, now);
-        var entry = new OutboxEntry(prepared.TransactionId)
+        return new OutboxEntry(prepared.TransactionId)
         {
             CallId = basket.CallId,
             ContactId = basket.ContactId,
@@ -137,7 +160,12 @@ public sealed class OrderPlacement(
             ExpiresAt = prepared.ExpiresAt,
             UpdatedAt = now,
         };
+    }
 
+    /// <summary>Writes the outbox entry; an entry that exists (409) is this basket placed before, so it is read and used.</summary>
+    private async Task<OutboxEntry> RecordAsync(OrderBasket basket, PreparedTransaction prepared, CancellationToken cancellationToken)
+    {
+        var entry = NewEntry(basket, prepared);
         try
         {
             if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted)

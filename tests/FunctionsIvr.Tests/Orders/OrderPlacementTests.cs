@@ -302,6 +302,27 @@ public class OrderPlacementTests
     }
 
     [Fact]
+    public async Task Place_TurnAbandonedBeforeTheOutboxWriteLanded_WithdrawnAndTheRepeatedConfirmationIsNotAccepted()
+    {
+        // The write never landed, so nothing in the outbox says the transaction was withdrawn. The platform then repeats
+        // the confirmation: the ERP replays the same prepared transaction (same key), which the withdrawal aborted.
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        var abandoned = false;
+        var store = new WriteAppliedThenCancelled(outbox, () => abandoned = true, applied: false);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
+            NullLogger<OrderPlacement>.Instance);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
+
+        var repeat = await Assert.ThrowsAsync<OrderClosedException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(false)));
+
+        Assert.Equal(OutboxStatus.Aborted, repeat.Status);
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Empty(queue.Accepted);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task Place_OnlyTheWorkTimeLimitPassed_OrderStands()
     {
         // A time limit is not an apology: a replay on another instance may have told the caller "accepted" for this very
@@ -322,14 +343,25 @@ public class OrderPlacementTests
         erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
             .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = status });
 
-    /// <summary>Applies the add, then the caller's turn is given up on before the answer is read.</summary>
-    private sealed class WriteAppliedThenCancelled(IOutboxStore inner, Action abandon) : IOutboxStore
+    /// <summary>
+    /// The first add is cut: the caller's turn is given up on before its answer is read, the write applied by the store
+    /// (<paramref name="applied"/>) or not. Later adds go through.
+    /// </summary>
+    private sealed class WriteAppliedThenCancelled(IOutboxStore inner, Action abandon, bool applied = true) : IOutboxStore
     {
+        private int _adds;
+
         public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
-            await inner.AddAsync(entry, cancellationToken);
+            if (Interlocked.Increment(ref _adds) > 1)
+            {
+                await inner.AddAsync(entry, cancellationToken);
+                return;
+            }
+
+            if (applied) await inner.AddAsync(entry, cancellationToken);
             abandon();
-            throw new OperationCanceledException("cut after the write was applied");
+            throw new OperationCanceledException(applied ? "cut after the write was applied" : "cut before the write was applied");
         }
 
         public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
