@@ -62,7 +62,9 @@ public sealed class InProcessQueueRestartTests : IClassFixture<DemoErpHost>
 
         var committed = Assert.Single(await Rows(outboxTable, callId));
         Assert.Equal(nameof(OutboxStatus.Committed), committed.GetString("Status"));
-        Assert.Equal(2, committed.GetInt32("SendAttempts"));
+        // The re-send is counted after it is sent: the in-process queue may commit first, and a Committed entry takes no
+        // more counts. Only the new app can have committed it (the first app's commit was held until it stopped).
+        Assert.InRange(committed.GetInt32("SendAttempts") ?? 0, 1, 2);
         var ordersAfter = await erp.GetOrdersAsync(DemoCustomer.ContactId, limit: 100);
         var added = Assert.Single(ordersAfter, o => ordersBefore.All(b => b.Id != o.Id));
         Assert.Equal(committed.GetString("OrderNumber"), added.Number);
