@@ -130,47 +130,22 @@ public sealed class CallContext
     /// earlier callback; true too when the store is missing or failing, as a mark that cannot be checked must not
     /// silence what it guards.
     /// </summary>
-    public async Task<bool> TryTakeMarkAsync(string key)
-    {
-        if (_stateStore is null) return true;
-        try
-        {
-            await _stateStore.SaveAsync(new CallState(key) { Values = { [MarkHolderKey] = CallId } }, CancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            try
-            {
-                var mark = await _stateStore.GetAsync(key, CancellationToken).ConfigureAwait(false);
-                return mark is null || mark.Values.GetValueOrDefault(MarkHolderKey) == CallId;
-            }
-            catch (Exception read) when (read is not OperationCanceledException)
-            {
-                Note($"mark {key} unreadable, taken: {read.GetType().Name}");
-                return true;
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Note($"mark {key} not stored, taken: {e.GetType().Name}");
-            return true;
-        }
-    }
-
-    private const string MarkHolderKey = "callId";
+    public async Task<bool> TryTakeMarkAsync(string key) =>
+        await FirstValueAsync(key, CallId, MarkHolderKey).ConfigureAwait(false) == CallId;
 
     /// <summary>
     /// The value the first callback to get here stored under <paramref name="key"/> (a call state row of its own, inserted
     /// only when absent), or <paramref name="value"/> when this is the first: a repeated or replayed callback, on any
     /// instance, then builds what the first built. When the store is missing or failing, <paramref name="value"/>.
     /// </summary>
-    public async Task<string> FirstValueAsync(string key, string value)
+    public Task<string> FirstValueAsync(string key, string value) => FirstValueAsync(key, value, FirstValueKey);
+
+    private async Task<string> FirstValueAsync(string key, string value, string property)
     {
         if (_stateStore is null) return value;
         try
         {
-            await _stateStore.SaveAsync(new CallState(key) { Values = { [FirstValueKey] = value } }, CancellationToken).ConfigureAwait(false);
+            await _stateStore.SaveAsync(new CallState(key) { Values = { [property] = value } }, CancellationToken).ConfigureAwait(false);
             return value;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -178,7 +153,7 @@ public sealed class CallContext
             try
             {
                 var first = await _stateStore.GetAsync(key, CancellationToken).ConfigureAwait(false);
-                return first?.Values.GetValueOrDefault(FirstValueKey) ?? value;
+                return first?.Values.GetValueOrDefault(property) ?? value;
             }
             catch (Exception read) when (read is not OperationCanceledException)
             {
@@ -188,11 +163,13 @@ public sealed class CallContext
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Note($"{key} not stored: {e.GetType().Name}");
+            Note($"{key} not stored, this callback's value used: {e.GetType().Name}");
             return value;
         }
     }
 
+    // The property each kind of row keeps its value in (marks as written before the values came).
+    private const string MarkHolderKey = "callId";
     private const string FirstValueKey = "value";
 
     public StepResult Play(string prompt) => Reply(_actions.Play(Declared(prompt)));
