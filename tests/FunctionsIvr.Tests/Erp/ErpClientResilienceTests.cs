@@ -234,11 +234,7 @@ public class ErpClientResilienceTests
     public async Task Calls_AfterRepeatedFailures_FailFastWithCircuitOpenWithoutReachingTheErp_ThenRecover()
     {
         var time = new ManualTimeProvider();
-        var (client, erp) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.InternalServerError), o =>
-        {
-            o.ReadRetries = 0;
-            o.CircuitBreaker = new ErpCircuitBreakerOptions { FailureRatio = 0.5, MinimumThroughput = 3, SamplingDurationSeconds = 30, BreakDurationSeconds = 10 };
-        }, time);
+        var (client, erp) = WithCircuitOfThree(time);
 
         for (var i = 0; i < 3; i++)
         {
@@ -263,11 +259,7 @@ public class ErpClientResilienceTests
         // The ERP is still down and the trial call's caller (a screen pop's 400 ms budget, say) gives up first: nothing
         // was learned, so the next caller is refused fast instead of being sent to a dead ERP.
         var time = new ManualTimeProvider();
-        var (client, erp) = Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.InternalServerError), o =>
-        {
-            o.ReadRetries = 0;
-            o.CircuitBreaker = new ErpCircuitBreakerOptions { FailureRatio = 0.5, MinimumThroughput = 3, SamplingDurationSeconds = 30, BreakDurationSeconds = 10 };
-        }, time);
+        var (client, erp) = WithCircuitOfThree(time);
         for (var i = 0; i < 3; i++) await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"));
         Assert.Equal(ErpErrorKind.CircuitOpen, (await Assert.ThrowsAsync<ErpException>(() => client.GetOrderAsync("o-1"))).Kind);
 
@@ -444,6 +436,14 @@ public class ErpClientResilienceTests
         configure?.Invoke(options);
         return options;
     }
+
+    /// <summary>An ERP answering 500, no retries, a circuit that opens after three failures for 10 s.</summary>
+    private static (ErpClient Client, StubErpHandler Erp) WithCircuitOfThree(TimeProvider time) =>
+        Create((_, _, _) => StubErpHandler.Reply(HttpStatusCode.InternalServerError), o =>
+        {
+            o.ReadRetries = 0;
+            o.CircuitBreaker = new ErpCircuitBreakerOptions { FailureRatio = 0.5, MinimumThroughput = 3, SamplingDurationSeconds = 30, BreakDurationSeconds = 10 };
+        }, time);
 
     private static (ErpClient Client, StubErpHandler Erp) Create(
         Func<HttpRequestMessage, int, CancellationToken, Task<HttpResponseMessage>> respond,
