@@ -1,3 +1,4 @@
+using FunctionsIvr.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Calls;
@@ -9,22 +10,7 @@ namespace FunctionsIvr.Calls;
 /// </summary>
 public sealed class BusinessDates(IOptions<CallEngineOptions> options)
 {
-    private readonly TimeZoneInfo _zone = TryFindZone(options.Value.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    private readonly TimeZoneInfo _zone = TimeZones.Find(options.Value.TimeZone) ?? TimeZoneInfo.Utc;
 
     public DateOnly DateOf(DateTimeOffset moment) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(moment, _zone).DateTime);
-
-    internal static bool TryFindZone(string? id, out TimeZoneInfo zone)
-    {
-        zone = TimeZoneInfo.Utc;
-        if (string.IsNullOrWhiteSpace(id)) return false;
-        try
-        {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(id.Trim());
-            return true;
-        }
-        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
-        {
-            return false;
-        }
-    }
 }

@@ -21,7 +21,7 @@ public sealed class CallEngineOptionsValidator : IValidateOptions<CallEngineOpti
             checks.Fail($"{checks.Key(nameof(CallEngineOptions.PromptCurrency))} is '{options.PromptCurrency}': an ISO 4217 code in capitals, e.g. PLN or EUR.");
         }
 
-        if (!BusinessDates.TryFindZone(options.TimeZone, out _))
+        if (TimeZones.Find(options.TimeZone) is null)
         {
             checks.Fail($"{checks.Key(nameof(CallEngineOptions.TimeZone))} is '{options.TimeZone}': not a time zone this machine knows; use an IANA id such as Europe/Warsaw.");
         }

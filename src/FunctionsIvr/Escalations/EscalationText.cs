@@ -31,7 +31,7 @@ public sealed class EscalationText
     {
         _options = options;
         _supportSigningKey = supportSigningKey;
-        _zone = FindZone(options.TimeZone);
+        _zone = TimeZones.Find(options.TimeZone);
     }
 
     /// <summary>E.g. <c>Call back Budmax S.A. (VIP) - nobody answered</c>.</summary>
@@ -284,21 +284,4 @@ public sealed class EscalationText
     }
 
     private static bool IsHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp;
-
-    private static TimeZoneInfo? FindZone(string id)
-    {
-        if (string.IsNullOrWhiteSpace(id)) return null;
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(id);
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return null;
-        }
-        catch (InvalidTimeZoneException)
-        {
-            return null;
-        }
-    }
 }
