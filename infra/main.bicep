@@ -270,8 +270,9 @@ module functionApp 'app/function.bicep' = {
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
     appSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
   }
-  // Key Vault references and identity connections resolve at start-up: grant the roles first.
-  dependsOn: [rbac]
+  // Key Vault references and identity connections resolve at start-up: grant the roles first, and with the VNet the
+  // private endpoints must exist (public access is off then).
+  dependsOn: [rbac, privateEndpoints]
 }
 
 module rbac 'app/rbac.bicep' = {

@@ -94,8 +94,9 @@ var teamEmailSettings = empty(escalationTeamEmail) ? {} : {
 var erpScopeSettings = empty(erpScope) ? {} : {
   Erp__Scope: erpScope
 }
-// The shipped appsettings.json names placeholder logins; a real PBX has its own.
-var transferSettings = empty(transferAgentLogin) ? {} : {
+// The shipped appsettings.json names placeholder logins; a real PBX has its own. Both are written when either is
+// given, so one left empty stops start-up with a message naming it instead of leaving a placeholder in use.
+var transferSettings = empty(transferAgentLogin) && empty(transferTeamQueue) ? {} : {
   Transfer__AgentLogin: transferAgentLogin
   Transfer__TeamQueue: transferTeamQueue
 }

@@ -24,7 +24,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     publicNetworkAccess: publicNetworkAccess
     networkAcls: {
       defaultAction: publicNetworkAccess == 'Disabled' ? 'Deny' : 'Allow'
-      // Lets the App Service platform resolve Key Vault references when the vault is private.
+      // Trusted Azure services only (e.g. ARM writing the secrets of a deployment). The app's Key Vault references
+      // resolve through the private endpoint, as the app is in the VNet; they do not rely on this bypass.
       bypass: 'AzureServices'
     }
   }

@@ -92,6 +92,21 @@ public partial class InfraTemplateTests
         Assert.Contains($"'azd-service-name': '{service.Groups["name"].Value}'", function.Code, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TransferLogins_AreWrittenWhenEitherIsGiven()
+    {
+        // The app requires both (TransferOptionsValidator) and stops start-up naming the empty one. Written only when
+        // the agent login was given, a team queue set alone was dropped and the placeholder logins of appsettings.json
+        // stayed in use on a live line.
+        var function = BicepFile.Load(Path.Combine(InfraFolder, "app", "function.bicep"));
+        var condition = TransferSettingsCondition().Match(function.Code);
+        Assert.True(condition.Success, "function.bicep has no transferSettings variable");
+        Assert.Equal("empty(transferAgentLogin) && empty(transferTeamQueue)", condition.Groups["condition"].Value.Trim());
+    }
+
+    [GeneratedRegex(@"^var transferSettings = (?<condition>[^?\n]+)\?", RegexOptions.Multiline)]
+    private static partial Regex TransferSettingsCondition();
+
     [GeneratedRegex(@"\b(?<module>\w+)!?\.outputs\.(?<output>\w+)")]
     private static partial Regex OutputUse();
 
