@@ -92,10 +92,14 @@ internal sealed class HelpdeskTicketChannel(
         }
     }
 
+    /// <summary>
+    /// The start of an error answer, for the exception message: it reaches logs, the Functions host's invocation log and
+    /// dead-letter tickets, and services echo what they were sent, the caller's number included, so numbers are masked.
+    /// </summary>
     internal static string Excerpt(string body)
     {
         var flat = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         if (flat.Length == 0) return "(no body)";
-        return flat.Length <= 300 ? flat : flat[..300] + "…";
+        return Redact.PhoneNumbersIn(flat.Length <= 300 ? flat : flat[..300] + "…");
     }
 }

@@ -22,8 +22,9 @@ public static class LinkTokens
     /// has no such secret, App Service hands the app the reference's own text, which names the vault and the secret
     /// (anyone can rebuild it from the app's host name), so a key that is still a reference opens nothing.
     /// </summary>
+    /// <remarks>Leading white space does not hide a reference: the keys are read trimmed.</remarks>
     public static bool IsUsableKey(string? signingKey) =>
-        !string.IsNullOrEmpty(signingKey) && !signingKey.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
+        !string.IsNullOrWhiteSpace(signingKey) && !signingKey.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Compares in constant time, so the answer's timing tells nothing about a guessed token.</summary>
     public static bool Matches(string? given, string expected) =>

@@ -57,8 +57,9 @@ public static partial class Redact
     private static partial Regex PhoneFieldPattern();
 
     // After a '+' (or its JSON escape) digits may be grouped by spaces or dashes; a bare run must stand on its own, so
-    // fractions of seconds (".1234567") and digits inside a word are left alone.
-    [GeneratedRegex("""(?:\+|\\u002[Bb])(?<digits>\d(?:[ -]?\d){6,})|(?<![\p{L}\p{N}._])(?<digits>\d{7,})(?![\p{L}\p{N}_])""")]
+    // fractions of seconds ("12.1234567") and digits inside a word are left alone. A JSON escape before the run
+    // ("\n", "\u00A0") ends in a letter or digit but is not part of a word.
+    [GeneratedRegex("""(?:\+|\\u002[Bb])(?<digits>\d(?:[ -]?\d){6,})|(?:(?<=\\[nrtbf/"\\])|(?<=\\u[0-9A-Fa-f]{4})|(?<![\p{L}\p{N}_])(?<!\d\.))(?<digits>\d{7,})(?![\p{L}\p{N}_])""")]
     private static partial Regex PhoneLikePattern();
 
     /// <summary>Keypad input: only its length is kept, so a PIN or an account number never lands in a log.</summary>

@@ -94,6 +94,19 @@ public sealed class HelpdeskTicketChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliver_RefusalEchoingTheCallersNumber_KeepsTheNumberOutOfTheError()
+    {
+        // The error's message lands in logs, the host's invocation log and, dead-lettered, in a ticket.
+        _helpdesk.FailNext(422, "{\"error\":\"requester phone 48600100789 is not a known contact\"}");
+        var sut = CreateSut(Options());
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DeliverAsync(ToTeam()));
+
+        Assert.Contains("requester phone ********789 is not a known contact", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("48600100789", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deliver_WrongToken_FailsPermanently()
     {
         var options = Options();

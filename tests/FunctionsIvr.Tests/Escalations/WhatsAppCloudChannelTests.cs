@@ -79,6 +79,20 @@ public sealed class WhatsAppCloudChannelTests : IAsyncLifetime
         Assert.Contains("more than 24 hours", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deliver_RecipientNotAllowed_KeepsTheNumberOutOfTheError()
+    {
+        _api.FailNext(400, 131030, "Recipient phone number not in allowed list", "Add recipient phone number 48600100200 to recipient list and try again.");
+        var sut = CreateSut(Options());
+
+        var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DeliverAsync(ToAnna(EscalationTestData.VipNobodyAnswered())));
+
+        Assert.False(error.IsTransient);
+        Assert.Contains("#131030", error.Message, StringComparison.Ordinal);
+        Assert.Contains("********200", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("48600100200", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(429, 130429, "Rate limit hit")]
     [InlineData(500, 1, "An unknown error occurred")]

@@ -59,6 +59,33 @@ public class IvrOptionsTests
     }
 
     [Fact]
+    public async Task Startup_PreviousSessionKeyStillAKeyVaultReference_FailsNamingTheKey()
+    {
+        // Sessions signed with the reference's text would pass as signed with the key before a rotation.
+        var message = await StartupFailureAsync(new()
+        {
+            ["Ivr:Hash"] = "s3cr3t",
+            ["Ivr:SessionKey"] = Key,
+            ["Ivr:PreviousSessionKey"] = "@Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/ivr-previous-session-key)",
+        });
+
+        Assert.Contains("Ivr:PreviousSessionKey (env Ivr__PreviousSessionKey) is a Key Vault reference that did not resolve", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_SessionKeyAReferenceAfterASpace_FailsNamingTheKey()
+    {
+        // The key is read trimmed, so a space in front must not let the reference's text through as a key.
+        var message = await StartupFailureAsync(new()
+        {
+            ["Ivr:Hash"] = "s3cr3t",
+            ["Ivr:SessionKey"] = " @Microsoft.KeyVault(SecretUri=https://kv-abc123.vault.azure.net/secrets/ivr-session-key)",
+        });
+
+        Assert.Contains("Ivr:SessionKey (env Ivr__SessionKey) is a Key Vault reference that did not resolve", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Startup_HashStillAKeyVaultReference_FailsNamingTheKey()
     {
         // The platform would have to send the reference's text as its Hash, and anyone who can rebuild it could drive calls.
