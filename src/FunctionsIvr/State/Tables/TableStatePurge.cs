@@ -82,14 +82,21 @@ public sealed partial class TableStatePurge : IStatePurge
                 var due = page.Values.Where(row => (row.GetDateTimeOffset(ageProperty) ?? row.Timestamp) < cutoffOf(row));
                 foreach (var rows in due.GroupBy(row => row.PartitionKey, StringComparer.Ordinal).SelectMany(p => p.Chunk(MaxPerTransaction)))
                 {
+                    DeleteOutcome outcome;
                     try
                     {
-                        deleted += await DeleteAsync(table, rows, cancellationToken).ConfigureAwait(false);
+                        outcome = await DeleteAsync(table, rows, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        if (failed == 0) Log.DeleteFailed(_logger, e, tableName, rows.Length);
-                        failed += rows.Length;
+                        outcome = new DeleteOutcome(0, rows.Length, e);
+                    }
+
+                    deleted += outcome.Deleted;
+                    if (outcome.FirstError is not null)
+                    {
+                        if (failed == 0) Log.DeleteFailed(_logger, outcome.FirstError, tableName, outcome.Failed);
+                        failed += outcome.Failed;
                     }
                 }
             }
@@ -106,8 +113,15 @@ public sealed partial class TableStatePurge : IStatePurge
         return new PurgedTable(tableName, deleted, failed);
     }
 
-    /// <summary>The rows of one partition in one transaction; the number actually deleted.</summary>
-    private static async Task<int> DeleteAsync(TableClient table, TableEntity[] rows, CancellationToken cancellationToken)
+    /// <param name="Deleted">Rows deleted (or already gone).</param>
+    /// <param name="Failed">Rows left because a delete failed; rows written since they were read are neither.</param>
+    private readonly record struct DeleteOutcome(int Deleted, int Failed, Exception? FirstError);
+
+    /// <summary>
+    /// The rows of one partition in one transaction, or one by one when a row changed or went since it was read.
+    /// </summary>
+    /// <exception cref="Exception">The transaction failed otherwise: nothing was deleted.</exception>
+    private static async Task<DeleteOutcome> DeleteAsync(TableClient table, TableEntity[] rows, CancellationToken cancellationToken)
     {
         if (rows.Length > 1)
         {
@@ -115,7 +129,7 @@ public sealed partial class TableStatePurge : IStatePurge
             {
                 await table.SubmitTransactionAsync(rows.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag)),
                     cancellationToken).ConfigureAwait(false);
-                return rows.Length;
+                return new DeleteOutcome(rows.Length, 0, null);
             }
             catch (TableTransactionFailedException e) when (e.Status is 404 or 412)
             {
@@ -123,22 +137,29 @@ public sealed partial class TableStatePurge : IStatePurge
             }
         }
 
-        var count = 0;
+        int deleted = 0, failed = 0;
+        Exception? firstError = null;
         foreach (var row in rows)
         {
             try
             {
                 // A row already gone (404) counts as deleted.
                 await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, row.ETag, cancellationToken).ConfigureAwait(false);
-                count++;
+                deleted++;
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {
                 // Written since it was read, so no longer due.
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The service answered the transaction a moment ago: the other rows are still worth a try.
+                failed++;
+                firstError ??= e;
+            }
         }
 
-        return count;
+        return new DeleteOutcome(deleted, failed, firstError);
     }
 
     private static partial class Log

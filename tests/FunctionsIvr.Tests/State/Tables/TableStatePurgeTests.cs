@@ -120,6 +120,46 @@ public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeCon
         Assert.Equal(2 * PageSize, (await stores.CallLog.ReadAsync("call-recent")).Count);
     }
 
+    [Fact]
+    public async Task Purge_LineRewrittenBetweenReadAndDelete_Stays()
+    {
+        var stores = await CreateAsync();
+        for (var sequence = 1; sequence <= 3; sequence++) await stores.CallLog.AppendAsync(Line("call-a", sequence));
+        Time.Advance(31 * Day);
+        // A live write of line 2 lands between the purge's read and its delete.
+        var handler = new BeforeFirstBatch(() => stores.CallLog.AppendAsync(Line("call-a", 2)));
+        var options = AzuriteFixture.FastRetryOptions();
+        options.Transport = new HttpClientTransport(new HttpClient(handler));
+
+        var purged = await CreatePurge(new TableServiceClient(azurite.ConnectionString, options))
+            .PurgeAsync(new RetentionCutoffs(Time.GetUtcNow() - Day, Time.GetUtcNow() - 30 * Day));
+
+        Assert.Equal([2], (await stores.CallLog.ReadAsync("call-a")).Select(l => l.Sequence));
+        Assert.Equal(new PurgedTable(TableName("calllog"), 2, 0), purged.Single(t => t.Table == TableName("calllog")));
+    }
+
+    [Fact]
+    public async Task Purge_OneOfTheRowByRowDeletesFails_CountsWhatWasDeletedAndWhatWasLeft()
+    {
+        var stores = await CreateAsync();
+        for (var sequence = 1; sequence <= 4; sequence++) await stores.CallLog.AppendAsync(Line("call-b", sequence));
+        Time.Advance(31 * Day);
+        // A live write makes the transaction fail (412), so the purge deletes row by row; the delete of line 3 is refused.
+        var handler = new BeforeFirstBatch(() => stores.CallLog.AppendAsync(Line("call-b", 2)), refuseDeleteOf: "RowKey='0000000003'");
+        var options = AzuriteFixture.FastRetryOptions();
+        options.Transport = new HttpClientTransport(new HttpClient(handler));
+
+        var purged = await CreatePurge(new TableServiceClient(azurite.ConnectionString, options))
+            .PurgeAsync(new RetentionCutoffs(Time.GetUtcNow() - Day, Time.GetUtcNow() - 30 * Day));
+
+        // Lines 1 and 4 are gone, line 2 was rewritten (no longer due), line 3 could not be deleted: the log says so.
+        Assert.Equal([2, 3], (await stores.CallLog.ReadAsync("call-b")).Select(l => l.Sequence));
+        Assert.Equal(new PurgedTable(TableName("calllog"), 2, 1), purged.Single(t => t.Table == TableName("calllog")));
+        var warning = Assert.Single(Logs.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Equal(3202, warning.EventId.Id);
+        Assert.Contains("could not delete 1 rows", warning.Message, StringComparison.Ordinal);
+    }
+
     private sealed class CountingHandler() : DelegatingHandler(new HttpClientHandler())
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _gets = new();
@@ -130,6 +170,28 @@ public sealed class TableStatePurgeTests(AzuriteFixture azurite) : StatePurgeCon
         {
             if (request.Method == HttpMethod.Get) _gets.Enqueue(request.RequestUri!.AbsolutePath);
             return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> before the first transaction reaches Azurite; refuses (403) one row's delete.</summary>
+    private sealed class BeforeFirstBatch(Func<Task> action, string? refuseDeleteOf = null) : DelegatingHandler(new HttpClientHandler())
+    {
+        private int _batches;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (refuseDeleteOf is not null && request.Method == HttpMethod.Delete
+                && Uri.UnescapeDataString(request.RequestUri!.AbsolutePath).Contains(refuseDeleteOf, StringComparison.Ordinal))
+            {
+                return new HttpResponseMessage(HttpStatusCode.Forbidden) { RequestMessage = request };
+            }
+
+            if (request.RequestUri!.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal) && Interlocked.Increment(ref _batches) == 1)
+            {
+                await action();
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 
