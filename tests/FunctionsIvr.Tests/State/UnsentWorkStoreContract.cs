@@ -30,6 +30,23 @@ public abstract class UnsentWorkStoreContract
         };
 
     [Fact]
+    public async Task Park_WithAnErrorLongerThanAPropertyHolds_IsParkedWithTheErrorsStart()
+    {
+        // A park refused for the error's length would lose the work: parking is its last way to be kept.
+        var store = await CreateStoreAsync();
+        var parked = new UnsentWork(Parked("call-1-escalation").Message)
+        {
+            CallId = "call-1", ParkedAt = T0, LastError = "RequestFailedException: " + new string('x', 40_000),
+        };
+
+        await store.ParkAsync(parked);
+
+        var read = Assert.Single(await store.ListAsync());
+        Assert.Equal(parked.Message.Body, read.Message.Body);
+        Assert.StartsWith("RequestFailedException: xxx", read.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Park_ThenList_GivesTheMessageBackUnchangedWithItsCallAndWhyItWasParked()
     {
         var store = await CreateStoreAsync();

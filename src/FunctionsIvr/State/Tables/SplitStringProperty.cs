@@ -12,6 +12,16 @@ internal static class SplitStringProperty
 {
     internal const int ChunkLength = 32_000;
 
+    /// <summary>Text worth only its start (a log line, an error message), cut to fit one property, marked with "…".</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public static string? Cut(string? value)
+    {
+        if (value is null || value.Length <= ChunkLength) return value;
+        var length = ChunkLength - 1;
+        if (char.IsHighSurrogate(value[length - 1])) length--;
+        return string.Concat(value.AsSpan(0, length), "…");
+    }
+
     public static void Write(TableEntity entity, string name, string value)
     {
         var index = 0;

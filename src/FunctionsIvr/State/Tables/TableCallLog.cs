@@ -76,5 +76,5 @@ public sealed class TableCallLog : ICallLog
         return entries;
     }
 
-    private static string Cut(string text) => text.Length <= MaxTextLength ? text : text[..(MaxTextLength - 1)] + "…";
+    private static string Cut(string text) => SplitStringProperty.Cut(text);
 }

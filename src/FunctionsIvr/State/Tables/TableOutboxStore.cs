@@ -119,7 +119,8 @@ public sealed class TableOutboxStore : IOutboxStore
             ["ExpiresAt"] = StoredDate.From(entry.ExpiresAt),
             ["UpdatedAt"] = StoredDate.From(entry.UpdatedAt),
             ["SendAttempts"] = entry.SendAttempts,
-            ["LastError"] = entry.LastError,
+            // An error's text comes from elsewhere and has no bound; a save refused for its length would lose the entry.
+            ["LastError"] = SplitStringProperty.Cut(entry.LastError),
         };
         SplitStringProperty.Write(entity, "MessageBody", entry.MessageBody);
         return entity;

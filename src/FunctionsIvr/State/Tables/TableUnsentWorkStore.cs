@@ -74,7 +74,8 @@ public sealed class TableUnsentWorkStore : IUnsentWorkStore
             ["TimeToLiveTicks"] = message.TimeToLive?.Ticks,
             ["CallId"] = work.CallId,
             ["ParkedAt"] = StoredDate.From(work.ParkedAt),
-            ["LastError"] = work.LastError,
+            // An error's text comes from elsewhere and has no bound; a park refused for its length would lose the work.
+            ["LastError"] = SplitStringProperty.Cut(work.LastError),
         };
         SplitStringProperty.Write(entity, "Body", message.Body);
         return entity;

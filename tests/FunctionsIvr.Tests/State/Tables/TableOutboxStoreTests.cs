@@ -80,6 +80,24 @@ public sealed class TableOutboxStoreTests(AzuriteFixture azurite) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Update_ErrorLongerThanAPropertyHolds_IsSavedWithItsStartKept()
+    {
+        // The text comes from an ERP or a queue; a save refused for its length would leave the entry's status behind.
+        var store = CreateStore();
+        var entry = Entry("tx-long-error", OutboxStatus.Prepared);
+        await store.AddAsync(entry);
+
+        entry.Status = OutboxStatus.Queued;
+        entry.LastError = "ERP answered 500: " + new string('x', 40_000);
+        await store.UpdateAsync(entry);
+
+        var read = (await store.GetAsync("tx-long-error"))!;
+        Assert.Equal(OutboxStatus.Queued, read.Status);
+        Assert.StartsWith("ERP answered 500: xxx", read.LastError, StringComparison.Ordinal);
+        Assert.EndsWith("…", read.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Update_WithStaleETag_Throws412()
     {
         var store = CreateStore();
