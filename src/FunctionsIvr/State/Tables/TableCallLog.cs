@@ -12,9 +12,6 @@ public sealed class TableCallLog : ICallLog
 {
     public const string DefaultTableName = "calllog";
 
-    /// <summary>Longer text is cut (with an ellipsis): a log line must never fail a call for being too long.</summary>
-    private const int MaxTextLength = SplitStringProperty.ChunkLength;
-
     private readonly CreateOnceTable _table;
 
     public TableCallLog(TableServiceClient service, ILogger<TableCallLog> logger, string tableName = DefaultTableName)
@@ -76,5 +73,6 @@ public sealed class TableCallLog : ICallLog
         return entries;
     }
 
+    /// <summary>Longer text is cut (with an ellipsis): a log line must never fail a call for being too long.</summary>
     private static string Cut(string text) => SplitStringProperty.Cut(text);
 }
