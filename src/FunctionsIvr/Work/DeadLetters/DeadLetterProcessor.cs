@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
 using Microsoft.Extensions.Options;
@@ -39,7 +41,7 @@ public sealed partial class DeadLetterProcessor(
         var body = numbersShown ? message.Body : Redact.PhoneNumbersIn(message.Body);
         var cut = body.Length > MaxNotesLength;
         var commit = CommitOrderIn(message);
-        var escalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, message.MessageId);
+        var escalationId = EscalationMessages.StableId(EscalationReason.DeadLettered, KeyOf(message));
         var callId = message.CorrelationId ?? commit?.CallId;
         var escalation = new Escalation
         {
@@ -51,7 +53,7 @@ public sealed partial class DeadLetterProcessor(
                      + WhereTheMessageIsKept()
                      + WhereTheWorkCanBeChecked(message.Subject, callId),
             CallId = callId,
-            TransactionId = message.Subject == Orders.CommitOrder.Subject ? message.MessageId : null,
+            TransactionId = message.Subject == Orders.CommitOrder.Subject && message.MessageId.Length > 0 ? message.MessageId : null,
             // A dead commit names its order and customer, so the ticket says which order to check and with whom.
             OrderId = commit?.OrderNumber,
             ContactId = commit?.ContactId,
@@ -62,6 +64,15 @@ public sealed partial class DeadLetterProcessor(
         await queue.SendAsync(EscalationMessages.ToWorkMessage(escalation), cancellationToken);
         Log.Escalated(logger, Redact.Id(message.MessageId), message.Subject, reason);
     }
+
+    /// <summary>
+    /// The message id, which keeps a redelivered dead letter to one escalation. Service Bus always sets one; a message
+    /// without it (a hand-made invocation) still reaches a person, keyed by its subject and body.
+    /// </summary>
+    private static string KeyOf(WorkMessage message) =>
+        !string.IsNullOrWhiteSpace(message.MessageId)
+            ? message.MessageId
+            : "body-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message.Subject + "\n" + message.Body)))[..24];
 
     /// <summary>
     /// The detail shows the message id masked, as the logs do (so it matches their lines); the ticket carries it in

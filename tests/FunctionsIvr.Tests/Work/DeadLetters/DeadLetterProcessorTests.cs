@@ -117,6 +117,21 @@ public sealed class DeadLetterProcessorTests
         Assert.DoesNotContain("Service Bus", escalation.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeadMessageWithoutAMessageId_StillReachesAPerson_UnderOneIdForItsBody()
+    {
+        // Service Bus always sets one; an invocation without it must not fail over and over until the message is lost.
+        var message = CallRecordMessages.ToWorkMessage(Open()) with { MessageId = "" };
+
+        var first = await EscalateAsync(message);
+        var again = await EscalateAsync(message);
+        var other = await EscalateAsync(message with { Body = message.Body.Replace("0077", "0078", StringComparison.Ordinal) });
+
+        Assert.Equal(EscalationReason.DeadLettered, first.Reason);
+        Assert.Equal(first.EscalationId, again.EscalationId);
+        Assert.NotEqual(first.EscalationId, other.EscalationId);
+    }
+
     private static async Task<Escalation> EscalateAsync(
         WorkMessage message, CallerNumberDisplay display = CallerNumberDisplay.Masked, string queueName = QueueNames.DeadLetters)
     {
