@@ -17,8 +17,10 @@ internal static class ErpAborts
             var outcome = await erp.AbortTransactionAsync(transactionId, cancellationToken);
             return outcome.Status == TransactionStatuses.Committed;
         }
-        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && e.Problem?.Type == ErpProblemTypes.TransactionCommitted)
+        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && (e.Status == 409 || e.Problem?.Type == ErpProblemTypes.TransactionCommitted))
         {
+            // The contract has one conflict for an abort, "already committed", and the IVR decides by the status: a
+            // middleware may send it as about:blank, or without a problem body.
             return true;
         }
         catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)

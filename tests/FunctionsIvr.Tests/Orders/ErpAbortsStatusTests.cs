@@ -1,0 +1,43 @@
+using System.Net;
+using FunctionsIvr.Erp;
+using FunctionsIvr.Orders;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using FunctionsIvr.Tests.Erp;
+using FunctionsIvr.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static FunctionsIvr.Tests.Orders.OutboxFixtures;
+
+namespace FunctionsIvr.Tests.Orders;
+
+/// <summary>
+/// The sweep's abort of an expired entry against an ERP that answers as the contract allows: abort of a committed
+/// transaction is 409, and a problem's <c>type</c> may be <c>about:blank</c> "when only the status matters"
+/// ("The IVR decides by the status; type and the extension members refine the message").
+/// </summary>
+public class ErpAbortsStatusTests
+{
+    [Theory]
+    [InlineData("""{"type":"about:blank","title":"Conflict","status":409}""", "application/problem+json")]
+    [InlineData("Conflict", "text/plain")]
+    public async Task Sweep_ExpiredEntryTheErpCommitted_AbortAnswers409WithoutItsType_MarkedCommitted(string body, string contentType)
+    {
+        var outbox = new InMemoryOutboxStore();
+        var queue = new CapturingWorkQueue();
+        var time = new FunctionsIvr.Tests.Fakes.ManualTimeProvider(PreparedAt);
+        await outbox.AddAsync(Entry());
+        using var stub = new StubErpHandler((request, _, _) => request.RequestUri!.AbsolutePath.EndsWith("/transactions/abort", StringComparison.Ordinal)
+            ? StubErpHandler.Reply(HttpStatusCode.Conflict, body, contentType)
+            : StubErpHandler.Reply(HttpStatusCode.InternalServerError));
+        var erp = new ErpClient(new HttpClient(stub), new ErpClientOptions { BaseUrl = new Uri("http://erp.test/"), ApiKey = "k", RetryDelayMs = 1 });
+        var sweeper = new OutboxSweeper(outbox, queue, erp, new CommitOrderProcessor(erp, outbox, queue, time, NullLogger<CommitOrderProcessor>.Instance),
+            time, Options.Create(new OrdersOptions()), NullLogger<OutboxSweeper>.Instance);
+        time.Advance(TimeSpan.FromMinutes(12));
+
+        var result = await sweeper.SweepAsync();
+
+        Assert.Equal(1, result.Committed);
+        Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+}
