@@ -49,7 +49,10 @@ internal static class ActiveOrders
         ctx.Set(OrderKeys.OrderCount, count.ToString(CultureInfo.InvariantCulture));
         ctx.Set(OrderKeys.NumberDigits, SpokenNumbers.OrderNumberDigits(order.Number));
         ctx.Set(OrderKeys.Status, order.Status);
-        ctx.Set(OrderKeys.Delivery, order.Delivery?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        // An estimate already past (today in the business's zone) is no plan any more: the caller hears that the date
+        // is not known rather than a day gone by as if it were still ahead.
+        var delivery = order.Delivery is { } date && date >= ctx.Service<BusinessDates>().DateOf(ctx.Time.GetUtcNow()) ? date : (DateOnly?)null;
+        ctx.Set(OrderKeys.Delivery, delivery?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     public static int Index(CallContext ctx) => SessionNumbers.Int(ctx, OrderKeys.OrderIndex) ?? 0;
