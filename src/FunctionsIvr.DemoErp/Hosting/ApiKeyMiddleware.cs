@@ -10,6 +10,9 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<DemoErpOptio
 {
     public const string HeaderName = "X-Api-Key";
 
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401 (written by <see cref="ProblemExceptionHandler"/>).</summary>
+    public const string Challenge = "ApiKey header=\"" + HeaderName + "\"";
+
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(options.Value.ApiKey);
 
     public Task InvokeAsync(HttpContext context)
@@ -19,7 +22,6 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<DemoErpOptio
         var given = Encoding.UTF8.GetBytes(context.Request.Headers[HeaderName].ToString());
         if (CryptographicOperations.FixedTimeEquals(given, _expected)) return next(context);
 
-        context.Response.Headers.WWWAuthenticate = "ApiKey header=\"" + HeaderName + "\"";
         throw new ProblemException(401, ProblemTypes.Unauthorized, "Unauthorized.", "A valid " + HeaderName + " header is required.");
     }
 }

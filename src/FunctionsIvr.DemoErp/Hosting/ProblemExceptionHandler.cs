@@ -21,6 +21,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
         if (details is null) return false;
 
         httpContext.Response.StatusCode = details.Status ?? 500;
+        // The exception handler clears the headers set before the throw; a 401 must say how to authenticate (RFC 9110).
+        if (details.Status == 401) httpContext.Response.Headers.WWWAuthenticate = ApiKeyMiddleware.Challenge;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 
