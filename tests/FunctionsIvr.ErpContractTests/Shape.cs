@@ -4,7 +4,7 @@ using System.Net;
 namespace FunctionsIvr.ErpContractTests;
 
 /// <summary>Assertions on the JSON as sent, so the suite checks the wire contract and not a client's forgiving parser.</summary>
-public static class Shape
+public static partial class Shape
 {
     public static async Task<JsonObject> OkObjectAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
@@ -61,9 +61,10 @@ public static class Shape
 
     public static DateTimeOffset DateTime(JsonObject o, string name)
     {
+        // RFC 3339 section 5.6 (OpenAPI's date-time): what the IVR reads. A looser parse would pass "12/05/2026 12:00 +00:00".
         var text = String(o, name);
-        Assert.True(DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) && HasOffset(text),
-            $"'{name}' must be an RFC 3339 date-time with offset: {text}");
+        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value);
+        Assert.True(parsed && Rfc3339().IsMatch(text), $"'{name}' must be an RFC 3339 date-time with offset: {text}");
         return value;
     }
 
@@ -162,5 +163,6 @@ public static class Shape
         return o[name];
     }
 
-    private static bool HasOffset(string text) => text.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:\d\d$");
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339();
 }

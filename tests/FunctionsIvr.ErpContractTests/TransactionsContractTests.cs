@@ -112,6 +112,45 @@ public class TransactionsContractTests(ErpUnderTest erp)
         await Shape.ProblemAsync(response, HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Prepare_SameIdempotencyKeyOtherBasket_Answers422()
+    {
+        // A middleware that replayed the first answer would give a changed basket the old transaction.
+        var key = "contract-" + Guid.NewGuid().ToString("N");
+        var first = Shape.String(await PrepareAsync(quantity: 1, key), "transactionId");
+
+        using var other = await erp.PostAsync("transactions",
+            new { contactId = await ContactIdAsync(), lines = new[] { new { productCode = erp.ProductCode, quantity = 2 } }, callId = "contract-test" }, key);
+
+        await Shape.ProblemAsync(other, HttpStatusCode.UnprocessableEntity);
+        await AbortAsync(first);
+    }
+
+    [Fact]
+    public async Task Abort_AfterCommit_Answers409()
+    {
+        // The IVR reads a 409 to an abort as "already committed": the order stands and must not be placed again.
+        var id = Shape.String(await PrepareAsync(quantity: 1), "transactionId");
+        var order = Shape.Object(await CommitAsync(id), "order");
+
+        using var abort = await erp.PostAsync("transactions/abort", new { transactionId = id });
+
+        await Shape.ProblemAsync(abort, HttpStatusCode.Conflict);
+        await erp.PatchAsync("orders/" + Uri.EscapeDataString(Shape.String(order, "id")), new { status = "cancelled" });
+    }
+
+    [Fact]
+    public async Task Abort_AfterExpiry_Answers200Expired()
+    {
+        // The sweep aborts every reservation it finds expired; an error here would stop it at that entry on every pass.
+        var id = Shape.String(await PrepareAsync(quantity: 1, ttlSeconds: 1), "transactionId");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var outcome = await AbortAsync(id);
+
+        Assert.Equal("expired", Shape.String(outcome, "status"));
+    }
+
     private async Task<string> ContactIdAsync() => Shape.String(await erp.KnownContactAsync(), "id");
 
     private async Task<JsonObject> PrepareAsync(int quantity, string? key = null, int? ttlSeconds = null)
