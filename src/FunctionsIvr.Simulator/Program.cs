@@ -126,7 +126,11 @@ load.SetAction(async (parse, cancellationToken) =>
         console.Profile.Out.Writer.Write(LoadReportPrinter.Markdown(report, settings.Budget, orders));
     }
 
-    var clean = report.Clean && orders?.Passed != false && !(parse.GetValue(loadOptions.OverrunsFail) && report.BudgetOverruns > 0);
+    // The load asked for is part of the result: a run that never had that many calls at once proves less than it says.
+    var wanted = Math.Min(options.Concurrency, options.Calls);
+    var loadReached = report.PeakConcurrentCalls >= wanted;
+    if (!loadReached) console.MarkupLine($"[red]at most {report.PeakConcurrentCalls} calls at once, not the {wanted} asked for[/]");
+    var clean = report.Clean && loadReached && orders?.Passed != false && !(parse.GetValue(loadOptions.OverrunsFail) && report.BudgetOverruns > 0);
     return clean ? 0 : 1;
 });
 

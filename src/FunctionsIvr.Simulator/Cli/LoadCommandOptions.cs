@@ -62,6 +62,12 @@ public sealed class LoadCommandOptions
         DefaultValueFactory = _ => 120,
     };
 
+    public Option<int> SettleSeconds { get; } = new("--settle-seconds")
+    {
+        Description = "After the calls, the ERP unchanged this long with orders missing or transactions open ends the wait (longer than the app's longest retry pause)",
+        DefaultValueFactory = _ => 45,
+    };
+
     public Option<bool> Markdown { get; } = new("--markdown") { Description = "Also print the summary as a Markdown table row and the exactly-once line" };
 
     public Option<bool> OverrunsFail { get; } = new("--overruns-fail") { Description = "Exit 1 on any budget overrun too (by default overruns are reported only)" };
@@ -72,7 +78,7 @@ public sealed class LoadCommandOptions
         foreach (var option in new Option[]
                  {
                      Calls, Concurrency, Scenarios, Seed, MaxCallbacks, ThinkMs, ThinkJitter, RampUpMs, AcceptedPrompt, ErpUrl, ErpApiKey,
-                     DrainSeconds, Markdown, OverrunsFail,
+                     DrainSeconds, SettleSeconds, Markdown, OverrunsFail,
                  })
         {
             command.Options.Add(option);
@@ -85,6 +91,7 @@ public sealed class LoadCommandOptions
         AtLeast(ThinkMs, 0);
         AtLeast(RampUpMs, 0);
         AtLeast(DrainSeconds, 0);
+        AtLeast(SettleSeconds, 1);
         ThinkJitter.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double>() is < 0 or > 1) result.AddError("--think-jitter must be between 0 and 1.");
@@ -158,6 +165,7 @@ public sealed class LoadCommandOptions
                 ErpUrl = url,
                 ApiKey = parse.GetValue(ErpApiKey) ?? "",
                 DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(DrainSeconds)),
+                Settle = TimeSpan.FromSeconds(parse.GetValue(SettleSeconds)),
             }
             : null;
     }

@@ -43,7 +43,8 @@ public sealed record OrderCheckResult
     {
         get
         {
-            if (Passed) return "yes";
+            // Open transactions are not this run's orders yet: prepared for a caller who never confirmed, released at expiry.
+            if (Passed) return OpenTransactions == 0 ? "yes" : $"yes ({OpenTransactions} prepared transactions still open in the ERP, released when they expire)";
             if (Error is not null) return $"NO (the ERP's placed orders could not be read: {Error})";
             var wrong = new List<string>();
             if (Missing > 0) wrong.Add($"{Missing} missing");

@@ -81,6 +81,16 @@ public class LoadCommandOptionsTests
         Assert.Equal(new Uri("http://127.0.0.1:5291"), check.ErpUrl);
         Assert.Equal("k", check.ApiKey);
         Assert.Equal(TimeSpan.FromSeconds(30), check.DrainTimeout);
+        // Longer than the app's longest pause between two deliveries of a commit (WorkQueue:RetryMaxDelay, 30 s).
+        Assert.Equal(TimeSpan.FromSeconds(45), check.Settle);
+    }
+
+    [Fact]
+    public void ReadOrderCheck_SettleSeconds_Read()
+    {
+        var (options, parse) = Parse("load --erp-url http://127.0.0.1:5291 --settle-seconds 90");
+
+        Assert.Equal(TimeSpan.FromSeconds(90), options.ReadOrderCheck(parse)!.Settle);
     }
 
     [Fact]

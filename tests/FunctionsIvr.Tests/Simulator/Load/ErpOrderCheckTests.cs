@@ -21,6 +21,15 @@ public class ErpOrderCheckTests
     }
 
     [Fact]
+    public void Compare_EveryAcceptedOrderOnceButTransactionsStillOpen_PassesAndSaysSo()
+    {
+        var result = ErpOrderCheck.Compare(Accepted(("call-1", 1)), Placed(2, Order("o-1", "call-1")));
+
+        Assert.True(result.Passed);
+        Assert.Equal("yes (2 prepared transactions still open in the ERP, released when they expire)", result.Verdict);
+    }
+
+    [Fact]
     public void Compare_AnAcceptedOrderTwiceInTheErp_CountsADuplicate()
     {
         var accepted = Accepted(("call-1", 1), ("call-2", 1));
