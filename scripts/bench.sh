@@ -109,9 +109,17 @@ stop_ivr() { kill "$IVR_PID" 2>/dev/null || true; wait "$IVR_PID" 2>/dev/null ||
 # A caller of the demo data looks up a product by its keypad code: Connected (contact lookup in the ERP),
 # greeting, menu key 3, code 32525 (product search in the ERP), price and stock read out, then the product menu.
 SCRIPT="3,32525,9"
+# The driver exits 1 on an invalid answer or an error; its output goes on (it says which), and clean() stops the bench.
 run() { # label url connections
   $DRIVER --label "$1" --url "$2" --connections "$3" --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" \
-    --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt"
+    --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt" || true
+}
+clean() { # label result-line: stops the bench, saying why, unless the run has a result with 0 invalid answers and 0 errors
+  if [ -z "$2" ] || [ "$(field "$2" invalid)" != 0 ] || [ "$(field "$2" errors)" != 0 ]; then
+    echo "bench: the $1 run gave invalid answers or errors, or no result: ${2:-(none)}" >&2
+    grep -E '^  problem' "$OUT/runs.txt" | tail -n 6 >&2 || true
+    exit 1
+  fi
 }
 steady_warm_up() { # url: an unmeasured run until the process runs its optimised code
   $DRIVER --label steady-warm-up --url "$1" --connections 64 --seconds 1 --warmup "$STEADY_WARMUP" --hash $HASH \
@@ -130,8 +138,9 @@ side_by_side() { # connections: the bare endpoint and the handler in ROUNDS alte
   local lines bare_before ivr_before
   bare_before=$(cpu_ticks "$BARE_PID"); ivr_before=$(cpu_ticks "$IVR_PID")
   lines=$($DRIVER --label bare --url "$BARE_URL/api/ivr" --also-label ivr --also-url "$IVR_URL/api/ivr" --rounds "$ROUNDS" \
-    --connections "$1" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt")
-  result[bare-$1]=$(grep '^RESULT label=bare ' <<<"$lines"); result[ivr-$1]=$(grep '^RESULT label=ivr ' <<<"$lines")
+    --connections "$1" --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | tee -a "$OUT/runs.txt" || true)
+  result[bare-$1]=$(grep '^RESULT label=bare ' <<<"$lines" || true); result[ivr-$1]=$(grep '^RESULT label=ivr ' <<<"$lines" || true)
+  clean bare "${result[bare-$1]}"; clean ivr "${result[ivr-$1]}"
   local hz; hz=$(getconf CLK_TCK)
   cpu[bare-$1]=$(( ($(cpu_ticks "$BARE_PID") - bare_before) * 1000000 / hz / $(field "${result[bare-$1]}" sent) ))
   cpu[ivr-$1]=$(( ($(cpu_ticks "$IVR_PID") - ivr_before) * 1000000 / hz / $(field "${result[ivr-$1]}" sent) ))
@@ -143,7 +152,10 @@ measure_ivr() { # label connections...: one handler process, its runs, its stora
   before=$(curl -fsS "$IVR_URL/diagnostics/storage")
   for connections in "$@"; do
     if [ "$label" = ivr ] && [ "$connections" != "$OVERLOAD_CONNECTIONS" ]; then side_by_side "$connections"
-    else result[$label-$connections]=$(run "$label" "$IVR_URL/api/ivr" "$connections" | grep '^RESULT'); fi
+    else
+      result[$label-$connections]=$(run "$label" "$IVR_URL/api/ivr" "$connections" | grep '^RESULT' || true)
+      clean "$label" "${result[$label-$connections]}"
+    fi
     sent=$((sent + $(field "${result[$label-$connections]}" sent)))
   done
   after=$(curl -fsS "$IVR_URL/diagnostics/storage")

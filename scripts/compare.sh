@@ -79,7 +79,7 @@ done
 
 side_by_side() { # first-label first-port second-label second-port
   $DRIVER --label "$1" --url "$(url "$2")" --also-label "$3" --also-url "$(url "$4")" --rounds "$ROUNDS" \
-    --connections 64 --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | grep '^RESULT' | tee -a "$OUT/runs.txt"
+    --connections 64 --seconds "$SLICE" --warmup 1 --hash $HASH --script "$SCRIPT" | grep -E '^RESULT|^  problem' | tee -a "$OUT/runs.txt" || true
 }
 field() { sed -n "s/.*label=$2 .* $3=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 
@@ -91,7 +91,7 @@ second=$(side_by_side new "$NEW_PORT" old "$OLD_PORT")
 for line in "$first" "$second"; do
   for build in old new; do
     [ "$(field "$line" "$build" invalid)" = 0 ] && [ "$(field "$line" "$build" errors)" = 0 ] \
-      || { echo "the $build build gave invalid answers or errors; see $OUT" >&2; exit 1; }
+      || { echo "the $build build gave invalid answers or errors:" >&2; grep -E '^  problem' <<<"$line" >&2 || true; exit 1; }
   done
 done
 

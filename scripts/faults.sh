@@ -55,7 +55,7 @@ start_erp
 pids+=($!)
 wait_http "$IVR_URL/"
 
-rows=()
+rows=(); problems=()
 for fault in ${FAULTS:-none slow 5xx down commit-5xx}; do
   erp -X POST "$ERP_URL/admin/reset" >/dev/null   # stock and orders as seeded
   erp -X DELETE "$ERP_URL/admin/faults" >/dev/null
@@ -67,18 +67,29 @@ for fault in ${FAULTS:-none slow 5xx down commit-5xx}; do
     down) kill "$ERP_PID"; wait "$ERP_PID" 2>/dev/null || true ;;
     commit-5xx) erp -X POST -d '{"pathFaults":[{"prefix":"/transactions/","failureRate":1,"failStatus":503}]}' "$ERP_URL/admin/faults" >/dev/null ;;
   esac
+  # The driver exits 1 on an invalid answer or an error; its RESULT line says which, and the check below fails the run.
   result=$(dotnet bench/LoadDriver/bin/Release/net10.0/LoadDriver.dll --label "$fault" --url "$IVR_URL/api/ivr" \
     --connections "$CONCURRENCY" --max-calls "$CALLS" --seconds 120 --warmup 0 --hash $HASH \
     --script "2,1" --max-steps 20 --count-prompt "$ACCEPTED_PROMPT" | tee -a "$OUT/faults.txt" | grep '^RESULT' || true)
   # Recovery: the fault is lifted (a restarted DemoErp keeps no orders, so "down" counts from its fresh seed).
   if [ "$fault" = down ]; then start_erp; before=$(orders); else erp -X DELETE "$ERP_URL/admin/faults" >/dev/null; fi
+  # The orders count unchanged for 40 s: longer than the app's longest pause between two deliveries of a commit (30 s).
   last=-1; stable=0
-  for _ in $(seq 1 90); do
-    now=$(orders); if [ "$now" = "$last" ]; then stable=$((stable + 1)); [ $stable -ge 8 ] && break; else stable=0; fi
+  for _ in $(seq 1 180); do
+    now=$(orders); if [ "$now" = "$last" ]; then stable=$((stable + 1)); [ $stable -ge 40 ] && break; else stable=0; fi
     last=$now; sleep 1
   done
   field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$result" | head -n 1; }
-  rows+=("| $fault | $(field calls) | $(field requests) | $(field invalid) | $(field errors) | $(field overruns) | $(field p99) | $(field prompt_heard) | $((last - before)) | $(($(escalations) - escalated_before)) |")
+  committed=$((last - before))
+  rows+=("| $fault | $(field calls) | $(field requests) | $(field invalid) | $(field errors) | $(field overruns) | $(field p99) | $(field prompt_heard) | $committed | $(($(escalations) - escalated_before)) |")
+  # What callers got must hold whatever the fault: valid answers, in budget, and every accepted order committed.
+  if [ -z "$result" ]; then problems+=("$fault: the driver printed no result (see $OUT/faults.txt)")
+  else
+    for counted in invalid errors overruns; do
+      [ "$(field $counted)" = 0 ] || problems+=("$fault: $counted $(field $counted)")
+    done
+    [ "$committed" = "$(field prompt_heard)" ] || problems+=("$fault: $(field prompt_heard) orders accepted, $committed committed")
+  fi
 done
 
 {
@@ -88,6 +99,11 @@ done
   printf '%s\n' "${rows[@]}"
 } | tee "$OUT/faults-summary.md"
 stop_all; pids=(); ERP_PID=
+if [ ${#problems[@]} -gt 0 ]; then
+  erp_failed=1
+  echo "callers during ERP faults: a must-hold figure broke:" >&2
+  printf '  %s\n' "${problems[@]}" >&2
+fi
 fi
 
 if [ "${DRILLS:-1}" != 0 ]; then
@@ -104,3 +120,4 @@ if [ "${DRILLS:-1}" != 0 ]; then
   if [ -s "$drills" ]; then cat "$drills"; else echo "(no drill wrote its row; see $OUT/faults-drills.log)"; fi
   [ -z "${drills_failed:-}" ] || exit 1
 fi
+[ -z "${erp_failed:-}" ] || exit 1

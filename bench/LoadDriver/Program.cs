@@ -3,14 +3,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using FunctionsIvr.Simulator.Platform;
 
 // Drives whole calls against an IVR webhook from a fixed number of connections for a fixed time and prints one
-// result line: requests/s, p50, p99, max (ms) and the counts. Each call follows the answers: a GetDTMF gets the next
+// result line: requests/s, p50, p99, max (ms) and the counts. Every answer is checked against the IVR API as the
+// simulator checks it (one known action, its parameters, the Session); one that breaks it counts as invalid.
+// A request counts when it was sent inside the measured time, also when its answer comes after it ends (a slow answer
+// across the end is a tail latency, not a request to leave out). Each call follows the answers: a GetDTMF gets the next
 // digits of the script (a timeout once the script is used up), a Call… is answered, Play/Answer/Wait/Say* are
 // acknowledged, Hangup ends the call; a call is cut after --max-steps callbacks. --max-calls bounds the calls placed;
 // --count-prompt N counts the answers playing prompt N (e.g. "order accepted").
 // Side by side: --also-url URL2 --also-label L2 --rounds R measures --url and URL2 in R alternating slices of --seconds
-// each (after --warmup against each) and prints one line per target, its slices merged. One process throughout, so
+// each (after --warmup against each) and prints one line per target, its slices merged. The order alternates by round
+// (A B, B A, A B, …), so neither target always runs right after the other. One process throughout, so
 // the driver's own JIT is done before anything is measured and costs both targets the same.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler
@@ -23,6 +28,7 @@ using var http = new HttpClient(new SocketsHttpHandler
 { Timeout = TimeSpan.FromSeconds(10) };
 
 var inv = CultureInfo.InvariantCulture;
+var protocol = new ResponseValidator();
 var clock = Stopwatch.StartNew();
 var callsStarted = 0L;
 var phases = 0;
@@ -37,7 +43,10 @@ if (options.AlsoUrl is not null)
 
 for (var round = 0; round < options.Rounds; round++)
 {
-    foreach (var (label, url) in targets) slices[label].AddRange(await RunAsync(url, sliceStart, TimeSpan.FromSeconds(options.Seconds)));
+    foreach (var (label, url) in round % 2 == 0 ? targets : targets.Reverse())
+    {
+        slices[label].AddRange(await RunAsync(url, sliceStart, TimeSpan.FromSeconds(options.Seconds)));
+    }
 }
 
 foreach (var (label, _) in targets) Report(label, slices[label], options.Seconds * options.Rounds);
@@ -61,7 +70,7 @@ void Report(string label, List<WorkerResult> results, int seconds)
     double Percentile(double share) => measured == 0 ? 0 : latencies[Math.Max(0, (int)Math.Ceiling(share * measured) - 1)];
 
     Console.WriteLine(string.Create(inv,
-        $"RESULT label={label} connections={options.Connections} seconds={seconds} requests={measured} rps={measured / seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
+        $"RESULT label={label} connections={options.Connections} seconds={seconds} requests={measured} rps={measured / (double)seconds:0} p50={Percentile(0.50):0.00} p99={Percentile(0.99):0.00} max={(measured == 0 ? 0 : latencies[^1]):0.0} calls={results.Sum(r => r.Calls)} invalid={results.Sum(r => r.Invalid)} errors={results.Sum(r => r.Errors)} overruns={results.Sum(r => r.Overruns)} sent={results.Sum(r => r.Sent)} prompt_heard={results.Sum(r => r.PromptHeard)}"));
     foreach (var problem in results.SelectMany(r => r.Problems).GroupBy(p => p).OrderByDescending(g => g.Count()).Take(3))
     {
         Console.WriteLine($"  problem x{problem.Count()}: {problem.Key}");
@@ -79,12 +88,13 @@ async Task<WorkerResult> WorkAsync(int worker, int phase, Uri url, TimeSpan warm
         var eventData = "";
         byte[]? session = null; // the raw JSON of the last answer's Session, sent back as is
         var digitIndex = 0;
-        var measuring = clock.Elapsed >= warmupEnds;
+        if (clock.Elapsed >= warmupEnds) result.Calls++;
         for (var step = 0; step < options.MaxSteps && clock.Elapsed < runEnds; step++)
         {
             var body = RequestBody(callId, eventName, eventData, session);
             using var content = new ByteArrayContent(body);
             content.Headers.ContentType = new("application/json");
+            var measured = clock.Elapsed >= warmupEnds;
             var started = Stopwatch.GetTimestamp();
             result.Sent++;
             string? actionType = null;
@@ -92,28 +102,25 @@ async Task<WorkerResult> WorkAsync(int worker, int phase, Uri url, TimeSpan warm
             {
                 using var response = await http.PostAsync(url, content);
                 var bytes = await response.Content.ReadAsByteArrayAsync();
-                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (measuring && clock.Elapsed < runEnds)
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (measured)
                 {
-                    result.LatenciesMs.Add(elapsedMs);
-                    if (elapsedMs > options.BudgetMs) result.Overruns++;
+                    result.LatenciesMs.Add(elapsed.TotalMilliseconds);
+                    if (elapsed.TotalMilliseconds > options.BudgetMs) result.Overruns++;
                 }
 
-                using var answer = (int)response.StatusCode == 200 ? JsonDocument.Parse(bytes) : null;
-                var action = answer is not null && answer.RootElement.ValueKind == JsonValueKind.Object
-                    && answer.RootElement.TryGetProperty("Action", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
-                actionType = action.ValueKind == JsonValueKind.Object && action.TryGetProperty("Type", out var t) && t.ValueKind == JsonValueKind.String
-                    ? t.GetString() : null;
-                if (actionType is null)
+                var checkedAnswer = protocol.Validate(new HttpAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), bytes, elapsed));
+                if (!checkedAnswer.IsValid)
                 {
                     result.Invalid++;
-                    result.Problems.Add($"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 120))}");
+                    result.Problems.Add($"HTTP {(int)response.StatusCode}, {string.Join("; ", checkedAnswer.Violations)}: {Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 120))}");
                     break;
                 }
 
-                session = answer!.RootElement.TryGetProperty("Session", out var s) ? Encoding.UTF8.GetBytes(s.GetRawText()) : null;
-                if (options.CountPrompt is { } counted && action.TryGetProperty("Prompt", out var prompt)
-                    && prompt.ValueKind == JsonValueKind.String && prompt.GetString() == counted) result.PromptHeard++;
+                var action = checkedAnswer.Action!;
+                actionType = action.Type;
+                session = checkedAnswer.Session is { } s ? Encoding.UTF8.GetBytes(s.GetRawText()) : null;
+                if (options.CountPrompt is { } counted && action["Prompt"] == counted) result.PromptHeard++;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
             {
@@ -131,7 +138,6 @@ async Task<WorkerResult> WorkAsync(int worker, int phase, Uri url, TimeSpan warm
             };
         }
 
-        if (measuring) result.Calls++;
     }
 
     return result;
