@@ -34,9 +34,11 @@ public static class AdminApi
         // Orders created since the seed, each with its call id and commit requests: a load test's exactly-once check.
         admin.MapGet("/placed-orders", (DemoErpStore store) => TypedResults.Ok(store.PlacedOrders()));
 
-        admin.MapPost("/reset", (DemoErpStore store) =>
+        admin.MapPost("/reset", (DemoErpStore store, IdempotencyCache idempotency) =>
         {
             store.Reset();
+            // A key's stored answer names a transaction or call record the reset removed: replayed, it would point at nothing.
+            idempotency.Clear();
             return TypedResults.NoContent();
         });
         return app;

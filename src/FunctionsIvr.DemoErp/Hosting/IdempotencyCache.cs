@@ -19,6 +19,9 @@ public sealed class IdempotencyCache(IOptions<JsonOptions> jsonOptions)
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly JsonSerializerOptions _json = jsonOptions.Value.SerializerOptions;
 
+    /// <summary>Forgets every key (with the data they answered for, on an admin reset).</summary>
+    public void Clear() => _entries.Clear();
+
     public async Task<IResult> RunAsync<TBody, TResult>(
         HttpContext context, string scope, TBody body, Func<TResult> action, int status, Func<TResult, string>? location = null)
     {

@@ -72,6 +72,32 @@ public class AdminApiTests
         Assert.Contains("DemoErp:StockMultiplier", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Reset_ThenTheSameIdempotencyKey_PreparesAnewInsteadOfReplayingATransactionThatIsGone()
+    {
+        using var factory = Factory();
+        using var erp = Client(factory);
+        var body = new { contactId = "c-1005", lines = new[] { new { productCode = "WEL-MIN-15", quantity = 1 } }, callId = "sim-call-2" };
+        var before = await PrepareAsync(erp, body, "sim-call-2-prepare");
+
+        (await erp.PostAsync("/admin/reset", content: null)).EnsureSuccessStatusCode();
+        var after = await PrepareAsync(erp, body, "sim-call-2-prepare");
+
+        using var commit = await erp.PostAsJsonAsync("/transactions/commit", new { transactionId = after });
+        Assert.Equal(HttpStatusCode.OK, commit.StatusCode);
+        using var stale = await erp.PostAsJsonAsync("/transactions/commit", new { transactionId = before });
+        Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
+    }
+
+    private static async Task<string?> PrepareAsync(HttpClient erp, object body, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/transactions") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await erp.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transactionId").GetString();
+    }
+
     private static WebApplicationFactory<FunctionsIvr.DemoErp.Program> Factory(string? stockMultiplier = null) =>
         new WebApplicationFactory<FunctionsIvr.DemoErp.Program>().WithWebHostBuilder(builder =>
         {
