@@ -7,17 +7,22 @@ namespace FunctionsIvr.Calls;
 /// <summary>
 /// Reads a short list back to the caller, one action per callback (a prompt, the digits of a code, a number, a date).
 /// The parts are built once, from one ERP read, and kept in the call state under the step's name; the Session keeps
-/// only the position, so "hear it again" costs no ERP call.
+/// only the position, so "hear it again" costs no ERP call. When the call state no longer holds them (expired, or the
+/// callback landed on an instance whose memory never had them), the flow reads the ERP again and goes on where it was.
 /// </summary>
 public static class Announcement
 {
     /// <summary>Session key: the index of the part being said.</summary>
     public const string PositionKey = "ai";
 
+    /// <summary>Session key while the parts are built again: the read-out step and the position to go on from.</summary>
+    public const string RebuildKey = "ar";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>A read-out step: says the stored parts one by one, then goes to <paramref name="next"/>.</summary>
-    public static void Define(FlowBuilder flow, string step, string next)
+    /// <param name="rebuild">The step that reads the ERP and starts this read-out, for when the call state lost the parts.</param>
+    public static void Define(FlowBuilder flow, string step, string next, string rebuild)
     {
         ArgumentNullException.ThrowIfNull(flow);
         flow.Step(step)
@@ -25,6 +30,22 @@ public static class Announcement
             {
                 var parts = await ReadAsync(ctx, step);
                 var position = Position(ctx);
+                var rebuilt = ctx.Get(RebuildKey)?.StartsWith(step + ":", StringComparison.Ordinal) == true;
+                ctx.Set(RebuildKey, null);
+                if (parts is null)
+                {
+                    // Built again once; still missing then (a store that keeps nothing), the caller is not sent round again.
+                    if (rebuilt)
+                    {
+                        ctx.Note($"{step}: read-out lost again after reading the ERP; on to the menu");
+                        return CallContext.Goto(next);
+                    }
+
+                    ctx.Note($"{step}: read-out not in the call state (expired, or another instance's memory); read again from the ERP");
+                    ctx.Set(RebuildKey, string.Create(CultureInfo.InvariantCulture, $"{step}:{position}"));
+                    return CallContext.Goto(rebuild);
+                }
+
                 return position < parts.Count ? Say(ctx, parts[position]) : CallContext.Goto(next);
             })
             .Resume(ctx =>
@@ -40,7 +61,12 @@ public static class Announcement
         ArgumentNullException.ThrowIfNull(ctx);
         // Saved like the other read-out lists: a replay of this callback on another instance saving first is no failure.
         await CallStateLists.SaveAsync(ctx, step, parts);
-        return CallContext.Goto(Restart(ctx, step));
+        var resumeAt = ctx.Get(RebuildKey) is { } rebuilding && rebuilding.StartsWith(step + ":", StringComparison.Ordinal)
+            ? rebuilding[(step.Length + 1)..]
+            : null;
+        Restart(ctx, step);
+        ctx.Set(PositionKey, resumeAt);
+        return CallContext.Goto(step);
     }
 
     /// <summary>Rewinds the read-out (e.g. "press 1 to hear it again") and returns its step name.</summary>
@@ -51,10 +77,11 @@ public static class Announcement
         return step;
     }
 
-    private static async Task<IReadOnlyList<Spoken>> ReadAsync(CallContext ctx, string step)
+    /// <returns>The parts, or null when the call state does not hold them.</returns>
+    private static async Task<IReadOnlyList<Spoken>?> ReadAsync(CallContext ctx, string step)
     {
         var state = await ctx.LoadStateAsync();
-        return state.Values.TryGetValue(step, out var json) ? JsonSerializer.Deserialize<List<Spoken>>(json, Json) ?? [] : [];
+        return state.Values.TryGetValue(step, out var json) ? JsonSerializer.Deserialize<List<Spoken>>(json, Json) ?? [] : null;
     }
 
     private static int Position(CallContext ctx) =>

@@ -36,7 +36,7 @@ public sealed class OffersFlow : IFlowModule
             .Enter(StartAsync)
             .Then(Steps.MainMenu);
 
-        Announcement.Define(flow, ReadOut, next: Menu);
+        Announcement.Define(flow, ReadOut, next: Menu, rebuild: Steps.Offers);
 
         flow.Menu(Menu, MenuPrompt, Prompts.MenuRetry)
             .On('1', ctx => Announcement.Restart(ctx, ReadOut))

@@ -45,7 +45,7 @@ public sealed class ComplaintsFlow(IOptions<TransferOptions> transferOptions) : 
             .Enter(StartAsync)
             .Then(Steps.MainMenu);
 
-        Announcement.Define(flow, ReadOut, next: Menu);
+        Announcement.Define(flow, ReadOut, next: Menu, rebuild: Steps.Complaints);
 
         flow.Menu(Menu, MenuPrompt, Prompts.MenuRetry)
             .On('1', ctx => ctx.Get(HandlerKey) is null ? Steps.TransferToPerson : ToHandler)

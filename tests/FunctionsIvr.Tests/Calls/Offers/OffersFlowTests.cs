@@ -5,6 +5,7 @@ using FunctionsIvr.Ivr;
 using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Tests.Calls.Orders;
+using FunctionsIvr.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
@@ -237,6 +238,25 @@ public class OffersFlowTests
         Assert.DoesNotContain(turns, t => t.IsFallback);
         Assert.Equal("GetDTMF:128", OrderCalls.Heard(turns[^1]));
     }
+
+    [Fact]
+    public async Task Offers_CallStateLostBetweenCallbacks_ReadFromTheErpAgainAndHeardToTheEnd()
+    {
+        // Each callback on an instance that never saw the call: the read-out is not in its call state.
+        using var call = WithOffers([PercentOff, PromoPrice], [Tea], services: s => s.AddSingleton<ICallStateStore>(new ForgetfulCallStateStore()));
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        Assert.Equal(
+        [
+            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
+            "Play 60", "SayDigits 0077", "SayNumber 89", "SayNumber 50", "Play 62", "SayDate 2026-12-15",
+            "Play 63", "SayDigits 0450", "Play 64", "SayNumber 45",
+            "GetDTMF 65",
+        ], heard);
+    }
+
 
     /// <summary>The first save of a call's state finds it written already by another instance (the same content).</summary>
     private sealed class SavedFirstByAnotherInstance(ICallStateStore inner) : ICallStateStore

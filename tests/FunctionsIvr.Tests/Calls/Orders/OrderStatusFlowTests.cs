@@ -1,6 +1,7 @@
 using Azure;
 using FunctionsIvr.Erp;
 using FunctionsIvr.State;
+using FunctionsIvr.Tests.Fakes;
 using Moq;
 using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
 
@@ -183,11 +184,4 @@ public class OrderStatusFlowTests
         Assert.Equal("GetDTMF:2", Heard(menu));
     }
 
-    /// <summary>A call state store on an instance that never saw this call: saves vanish.</summary>
-    private sealed class ForgetfulCallStateStore : ICallStateStore
-    {
-        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => Task.FromResult<CallState?>(null);
-
-        public Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default) => Task.FromResult(new ETag("W/\"1\""));
-    }
 }
