@@ -61,10 +61,10 @@ public static class Announcement
         ArgumentNullException.ThrowIfNull(ctx);
         // Saved like the other read-out lists: a replay of this callback on another instance saving first is no failure.
         await CallStateLists.SaveAsync(ctx, step, parts);
+        // From the start, or where the caller was when the call state lost the parts.
         var resumeAt = ctx.Get(RebuildKey) is { } rebuilding && rebuilding.StartsWith(step + ":", StringComparison.Ordinal)
             ? rebuilding[(step.Length + 1)..]
             : null;
-        Restart(ctx, step);
         ctx.Set(PositionKey, resumeAt);
         return CallContext.Goto(step);
     }

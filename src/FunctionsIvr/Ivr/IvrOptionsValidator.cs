@@ -47,17 +47,17 @@ public sealed class IvrOptionsValidator(IHostEnvironment environment) : IValidat
             CheckKeyLength(checks, nameof(IvrOptions.SessionKey), options.SessionKey);
         }
 
-        if (string.IsNullOrWhiteSpace(options.PreviousSessionKey))
+        if (!string.IsNullOrWhiteSpace(options.PreviousSessionKey))
         {
-        }
-        else if (!LinkTokens.IsUsableKey(options.PreviousSessionKey))
-        {
-            // Sessions signed with the reference's text would be accepted as signed with the previous key.
-            checks.Fail($"{checks.Key("PreviousSessionKey")} is a Key Vault reference that did not resolve: put the secret in the vault, or remove the setting once the rotation is over (docs/configuration.md).");
-        }
-        else
-        {
-            CheckKeyLength(checks, nameof(IvrOptions.PreviousSessionKey), options.PreviousSessionKey);
+            if (LinkTokens.IsUsableKey(options.PreviousSessionKey))
+            {
+                CheckKeyLength(checks, nameof(IvrOptions.PreviousSessionKey), options.PreviousSessionKey);
+            }
+            else
+            {
+                // Sessions signed with the reference's text would be accepted as signed with the previous key.
+                checks.Fail($"{checks.Key("PreviousSessionKey")} is a Key Vault reference that did not resolve: put the secret in the vault, or remove the setting once the rotation is over (docs/configuration.md).");
+            }
         }
 
         checks.Range(nameof(IvrOptions.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 1024, 1_048_576);
