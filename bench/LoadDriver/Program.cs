@@ -137,7 +137,6 @@ async Task<WorkerResult> WorkAsync(int worker, int phase, Uri url, TimeSpan warm
                 _ => (actionType, ""),
             };
         }
-
     }
 
     return result;
