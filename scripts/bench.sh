@@ -122,8 +122,10 @@ clean() { # label result-line: stops the bench, saying why, unless the run has a
   fi
 }
 steady_warm_up() { # url: an unmeasured run until the process runs its optimised code
-  $DRIVER --label steady-warm-up --url "$1" --connections 64 --seconds 1 --warmup "$STEADY_WARMUP" --hash $HASH \
-    --script "$SCRIPT" >/dev/null
+  local warm
+  warm=$($DRIVER --label steady-warm-up --url "$1" --connections 64 --seconds 1 --warmup "$STEADY_WARMUP" --hash $HASH \
+    --script "$SCRIPT" | tee -a "$OUT/runs.txt" || true)
+  clean "warm-up against $1" "$(grep '^RESULT' <<<"$warm" || true)"
 }
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1; }
 

@@ -74,7 +74,9 @@ wait_http "http://127.0.0.1:$ERP_PORT/health"; wait_http "http://127.0.0.1:$OLD_
 url() { echo "http://127.0.0.1:$1/api/ivr"; }
 echo "== unmeasured ${WARMUP} s against each"
 for port in "$OLD_PORT" "$NEW_PORT"; do
-  $DRIVER --label warm-up --url "$(url "$port")" --connections 64 --seconds 1 --warmup "$WARMUP" --hash $HASH --script "$SCRIPT" >/dev/null
+  warm=$($DRIVER --label warm-up --url "$(url "$port")" --connections 64 --seconds 1 --warmup "$WARMUP" --hash $HASH --script "$SCRIPT" || true)
+  grep -q '^RESULT .* invalid=0 errors=0 ' <<<"$warm" \
+    || { echo "the warm-up against :$port gave invalid answers or errors:" >&2; grep -E '^RESULT|^  problem' <<<"$warm" >&2 || true; exit 1; }
 done
 
 side_by_side() { # first-label first-port second-label second-port

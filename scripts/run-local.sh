@@ -52,6 +52,6 @@ cat <<TXT
 
 TXT
 # Until Ctrl-C, or until either server stops on its own: then the other is stopped too.
-wait -n
+wait -n || true
 echo "run-local: a server stopped (its output is above); stopping the other" >&2
 exit 1

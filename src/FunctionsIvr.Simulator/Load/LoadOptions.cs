@@ -20,6 +20,13 @@ public sealed record LoadOptions
 
     public CallerPacing Pacing { get; init; } = CallerPacing.None;
 
+    /// <summary>
+    /// Whether a run must have had <see cref="Concurrency"/> calls in progress at once: paced calls (each lasts seconds)
+    /// with a second wave to fill the slots. Calls back to back, or no more calls than slots, may all end before the
+    /// last of a ramp-up starts, so their peak is reported only.
+    /// </summary>
+    public bool MustReachConcurrency => Pacing.Think > TimeSpan.Zero && Calls >= 2 * Concurrency;
+
     /// <summary>Panel number of the "order accepted" prompt: every Play of it is one order the caller heard accepted. Null = not counted.</summary>
     public string? AcceptedPrompt { get; init; }
 }

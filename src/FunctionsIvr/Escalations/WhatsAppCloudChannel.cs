@@ -70,8 +70,8 @@ internal sealed class WhatsAppCloudChannel(
             var transient = status is 408 or 429 or >= 500 || (error?.Code is { } code && TransientCodes.Contains(code));
             var description = error is null
                 ? HelpdeskTicketChannel.Excerpt(body)
-                // Some errors name the recipient's number (e.g. #131030, not in the allowed list).
-                : Redact.PhoneNumbersIn($"(#{error.Code}{(error.Subcode is { } sub ? $"/{sub}" : "")}) {error.Message}{(error.Details is { } d ? $" - {d}" : "")}");
+                // Some errors name the recipient's number (e.g. #131030, not in the allowed list); the codes stay as they are.
+                : $"(#{error.Code}{(error.Subcode is { } sub ? $"/{sub}" : "")}) {Redact.PhoneNumbersIn(error.Message)}{(error.Details is { } d ? $" - {Redact.PhoneNumbersIn(d)}" : "")}";
             throw new EscalationDeliveryException(Channel, transient, $"WhatsApp Cloud API answered {status} {description}")
             {
                 StatusCode = status,

@@ -17,10 +17,12 @@ internal static class ErpAborts
             var outcome = await erp.AbortTransactionAsync(transactionId, cancellationToken);
             return outcome.Status == TransactionStatuses.Committed;
         }
-        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected && (e.Status == 409 || e.Problem?.Type == ErpProblemTypes.TransactionCommitted))
+        catch (ErpException e) when (e.Kind == ErpErrorKind.Rejected
+                                     && (e.Problem?.Type == ErpProblemTypes.TransactionCommitted || e.Status == 409 && IsUntyped(e.Problem)))
         {
             // The contract has one conflict for an abort, "already committed", and the IVR decides by the status: a
-            // middleware may send it as about:blank, or without a problem body.
+            // middleware may send it as about:blank, or without a problem body. A 409 that names another conflict
+            // (say, "already aborted") is not taken for a committed order: it fails as any other refusal.
             return true;
         }
         catch (ErpException e) when (e.Kind == ErpErrorKind.NotFound)
@@ -29,4 +31,6 @@ internal static class ErpAborts
             return false;
         }
     }
+
+    private static bool IsUntyped(ErpProblem? problem) => problem?.Type is null or "" or "about:blank";
 }

@@ -32,7 +32,7 @@ internal sealed class FakeWhatsAppCloudApi : IAsyncDisposable
         return api;
     }
 
-    public void FailNext(int status, int code, string message, string? details = null)
+    public void FailNext(int status, int code, string message, string? details = null, int? subcode = null)
     {
         var error = new JsonObject
         {
@@ -41,6 +41,7 @@ internal sealed class FakeWhatsAppCloudApi : IAsyncDisposable
             ["code"] = code,
             ["fbtrace_id"] = "AbCdEf123",
         };
+        if (subcode is not null) error["error_subcode"] = subcode;
         if (details is not null) error["error_data"] = new JsonObject { ["messaging_product"] = "whatsapp", ["details"] = details };
         _failures.Enqueue(new FakeResponse(status, new JsonObject { ["error"] = error }.ToJsonString()));
     }

@@ -82,13 +82,15 @@ public sealed class WhatsAppCloudChannelTests : IAsyncLifetime
     [Fact]
     public async Task Deliver_RecipientNotAllowed_KeepsTheNumberOutOfTheError()
     {
-        _api.FailNext(400, 131030, "Recipient phone number not in allowed list", "Add recipient phone number 48600100200 to recipient list and try again.");
+        _api.FailNext(400, 131030, "Recipient phone number not in allowed list", "Add recipient phone number 48600100200 to recipient list and try again.",
+            subcode: 2494010);
         var sut = CreateSut(Options());
 
         var error = await Assert.ThrowsAsync<EscalationDeliveryException>(() => sut.DeliverAsync(ToAnna(EscalationTestData.VipNobodyAnswered())));
 
         Assert.False(error.IsTransient);
-        Assert.Contains("#131030", error.Message, StringComparison.Ordinal);
+        // The codes support looks up are kept whole; the number in the text is masked.
+        Assert.Contains("(#131030/2494010)", error.Message, StringComparison.Ordinal);
         Assert.Contains("********200", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("48600100200", error.ToString(), StringComparison.Ordinal);
     }

@@ -80,6 +80,7 @@ public sealed partial class DeadLetterProcessor(
     /// </summary>
     private static string WhereTheFullMessageIdIs(WorkMessage message, string escalationId)
     {
+        if (string.IsNullOrWhiteSpace(message.MessageId)) return "It came without a message id.";
         if (message.Subject == Orders.CommitOrder.Subject) return "Its id is masked as in the logs; in full it is the transaction id.";
         if (escalationId.EndsWith("-" + message.MessageId.Trim(), StringComparison.Ordinal)) return "Its id is masked as in the logs; in full it ends the escalation id.";
         // Too long to fit an escalation id, which then carries a hash of it: nowhere else in the ticket has it.

@@ -4,6 +4,20 @@ namespace FunctionsIvr.Tests.Simulator.Load;
 
 public class CallerPacingTests
 {
+    [Theory]
+    [InlineData(2000, 2000, 1000, true)]   // scripts/load.sh: paced, a second wave fills every slot
+    [InlineData(0, 2000, 1000, false)]     // back to back: early slots use up the calls before a ramp-up ends
+    [InlineData(2000, 1000, 1000, false)]  // one wave: with a ramp-up the first calls may end before the last start
+    public void MustReachConcurrency_OnlyForPacedCallsWithASecondWave(int thinkMs, int calls, int concurrency, bool must)
+    {
+        var options = new LoadOptions
+        {
+            Calls = calls, Concurrency = concurrency, Pacing = new CallerPacing { Think = TimeSpan.FromMilliseconds(thinkMs) },
+        };
+
+        Assert.Equal(must, options.MustReachConcurrency);
+    }
+
     [Fact]
     public void NextPause_None_IsBackToBack()
     {

@@ -128,6 +128,7 @@ public sealed class DeadLetterProcessorTests
         var other = await EscalateAsync(message with { Body = message.Body.Replace("0077", "0078", StringComparison.Ordinal) });
 
         Assert.Equal(EscalationReason.DeadLettered, first.Reason);
+        Assert.Contains("It came without a message id.", first.Detail, StringComparison.Ordinal);
         Assert.Equal(first.EscalationId, again.EscalationId);
         Assert.NotEqual(first.EscalationId, other.EscalationId);
     }
