@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Hosting;
@@ -35,7 +36,7 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
         switch (message.Subject)
         {
             case CallRecordMessages.OpenSubject:
-                var open = CallRecordMessages.Parse<OpenCallRecord>(message.Body, message.MessageId);
+                var open = await WithFirstStartAsync(CallRecordMessages.Parse<OpenCallRecord>(message.Body, message.MessageId), cancellationToken);
                 var opened = await erp.CreateCallRecordAsync(open.ToCreateRequest(), cancellationToken);
                 Log.Opened(logger, Redact.Id(open.CallId), Redact.Id(opened.Id));
                 break;
@@ -43,7 +44,7 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
             case CallRecordMessages.UpdateSubject:
                 var update = CallRecordMessages.Parse<UpdateCallRecord>(message.Body, message.MessageId);
                 if (update.Open is null) throw new InvalidDataException($"Message {Redact.Id(message.MessageId)}: the update carries no open command.");
-                var record = await erp.CreateCallRecordAsync(update.Open.ToCreateRequest(), cancellationToken);
+                var record = await erp.CreateCallRecordAsync((await WithFirstStartAsync(update.Open, cancellationToken)).ToCreateRequest(), cancellationToken);
                 UpdateCallRecordRequest sent;
                 if (update.Number is { } number)
                 {
@@ -63,6 +64,43 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
                 throw new InvalidDataException($"Message {Redact.Id(message.MessageId)}: subject '{message.Subject}' is not a call record command.");
         }
     }
+
+    /// <summary>The call state row holding the start time every open of a call is sent with.</summary>
+    public const string FirstStartKeyPrefix = "callstart-";
+
+    /// <summary>
+    /// The open with the call's first start time. The ERP keys the record by the call (<c>Idempotency-Key: call-{id}</c>)
+    /// and refuses the key with another body (422); a repeated first callback, or one replayed on another instance,
+    /// queues an open with another start time, and every later update re-sends its callback's open. The first start
+    /// time seen here is kept (a call state row, inserted only when absent) and every open of the call goes with it.
+    /// With the state storage down, the message's own: a 422 then fails the delivery, and a later one finds the row.
+    /// </summary>
+    private async Task<OpenCallRecord> WithFirstStartAsync(OpenCallRecord open, CancellationToken cancellationToken)
+    {
+        var key = FirstStartKeyPrefix + open.CallId;
+        try
+        {
+            await store.SaveAsync(new CallState(key) { Values = { [FirstStartProperty] = ToSeconds(open.StartedAt) } }, cancellationToken);
+            return open;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var first = (await store.GetAsync(key, cancellationToken))?.Values.GetValueOrDefault(FirstStartProperty);
+            return long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                ? open with { StartedAt = DateTimeOffset.FromUnixTimeSeconds(seconds) }
+                : open;
+        }
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e))
+        {
+            Log.FirstStartUnavailable(logger, e, Redact.Id(open.CallId), StorageFailures.Status(e));
+            return open;
+        }
+    }
+
+    // As the call path wrote it until the processor took it over: Unix seconds under "value".
+    private const string FirstStartProperty = "value";
+
+    private static string ToSeconds(DateTimeOffset time) => time.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Merges the update into the call's merged record (saved If-Match, so two updates of one call never both win), sends
@@ -148,5 +186,8 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
 
         [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Call {CallId}: state storage failed (status {Status}); call record update {Number} sent without the order check")]
         public static partial void MergeUnavailable(ILogger logger, Exception exception, string callId, int number, int status);
+
+        [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Call {CallId}: state storage failed (status {Status}); call record opened with this message's start time, which the ERP refuses if an earlier open had another")]
+        public static partial void FirstStartUnavailable(ILogger logger, Exception exception, string callId, int status);
     }
 }

@@ -14,20 +14,16 @@ public static class CallRecordUpdates
 {
     /// <summary>
     /// Opens the record: call once caller identification is done (the contact id and campaign are in the Session). The
-    /// start time is the first callback's: the ERP keys the record by the call (<c>Idempotency-Key: call-{id}</c>) and
-    /// refuses the key with another body (422), so a repeated first callback, or one held and replayed on another
-    /// instance, must open it with the same body — every later update of the call re-sends that open.
+    /// start time is this callback's; a repeated first callback, or one replayed on another instance, has another, and
+    /// the processor sends every open of the call with the first it saw (<see cref="CallRecordProcessor"/>), nothing
+    /// of it on the call path.
     /// </summary>
-    public static async Task<bool> OpenAsync(CallContext ctx)
+    public static Task<bool> OpenAsync(CallContext ctx)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        var now = ctx.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        ctx.Set(CallRecordKeys.StartedAt, await ctx.FirstValueAsync(StartedAtStoreKeyPrefix + ctx.CallId, now).ConfigureAwait(false));
-        return await ctx.TrySendWorkAsync(CallRecordMessages.ToWorkMessage(OpenFor(ctx)!)).ConfigureAwait(false);
+        ctx.Set(CallRecordKeys.StartedAt, ctx.Time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        return ctx.TrySendWorkAsync(CallRecordMessages.ToWorkMessage(OpenFor(ctx)!));
     }
-
-    /// <summary>The call state row holding a call's start time, as its first callback recorded it.</summary>
-    public const string StartedAtStoreKeyPrefix = "callstart-";
 
     /// <summary>An order was accepted on the phone: outcome <see cref="CallOutcomes.OrderPlaced"/> with its number.</summary>
     public static Task<bool> OrderPlacedAsync(CallContext ctx, string orderNumber)

@@ -135,11 +135,9 @@ public sealed class CallContext
 
     /// <summary>
     /// The value the first callback to get here stored under <paramref name="key"/> (a call state row of its own, inserted
-    /// only when absent), or <paramref name="value"/> when this is the first: a repeated or replayed callback, on any
-    /// instance, then builds what the first built. When the store is missing or failing, <paramref name="value"/>.
+    /// only when absent), or <paramref name="value"/> when this is the first. When the store is missing or failing,
+    /// <paramref name="value"/>.
     /// </summary>
-    public Task<string> FirstValueAsync(string key, string value) => FirstValueAsync(key, value, FirstValueKey);
-
     private async Task<string> FirstValueAsync(string key, string value, string property)
     {
         if (_stateStore is null) return value;
@@ -168,9 +166,8 @@ public sealed class CallContext
         }
     }
 
-    // The property each kind of row keeps its value in (marks as written before the values came).
+    // The property a mark's row keeps the call holding it in.
     private const string MarkHolderKey = "callId";
-    private const string FirstValueKey = "value";
 
     public StepResult Play(string prompt) => Reply(_actions.Play(Declared(prompt)));
 

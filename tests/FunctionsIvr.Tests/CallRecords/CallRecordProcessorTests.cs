@@ -53,6 +53,36 @@ public class CallRecordProcessorTests
     }
 
     [Fact]
+    public async Task Open_TwoOpensOfOneCall_BothSentWithTheFirstStartTheProcessorSaw()
+    {
+        // A repeated first callback queues a second open, three seconds later: the ERP would refuse it (422).
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open)), CancellationToken.None);
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open with { StartedAt = Open.StartedAt.AddSeconds(3) })),
+            CancellationToken.None);
+        await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(
+            Transferred with { Open = Open with { StartedAt = Open.StartedAt.AddSeconds(3) } }, 3)), CancellationToken.None);
+
+        _erp.Verify(e => e.CreateCallRecordAsync(It.Is<CreateCallRecordRequest>(r => r.StartedAt == Open.StartedAt), It.IsAny<CancellationToken>()),
+            Times.Exactly(3));
+    }
+
+    [Fact]
+    public async Task Open_StateStorageDown_SentWithItsOwnStartAndWarned()
+    {
+        var store = new Mock<ICallStateStore>();
+        store.Setup(s => s.SaveAsync(It.IsAny<CallState>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "Service Unavailable"));
+        var logs = new Ivr.CapturingLoggerProvider();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var processor = new CallRecordProcessor(_erp.Object, store.Object, factory.CreateLogger<CallRecordProcessor>());
+
+        await processor.ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open)), CancellationToken.None);
+
+        _erp.Verify(e => e.CreateCallRecordAsync(It.Is<CreateCallRecordRequest>(r => r.StartedAt == Open.StartedAt), It.IsAny<CancellationToken>()));
+        var warning = Assert.Single(logs.Entries, e => e.EventId.Id == 8005);
+        Assert.DoesNotContain("call-77", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Open_HiddenNumber_SentAsAnonymous()
     {
         await Processor().ProcessAsync(Received(CallRecordMessages.ToWorkMessage(Open with { FromNumber = "" })), CancellationToken.None);

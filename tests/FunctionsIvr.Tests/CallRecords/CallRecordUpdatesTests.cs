@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.CallRecords;
 using FunctionsIvr.Calls;
@@ -5,8 +6,11 @@ using FunctionsIvr.Calls.Welcome;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.Tests.Calls;
+using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Moq;
 
 namespace FunctionsIvr.Tests.CallRecords;
@@ -14,10 +18,11 @@ namespace FunctionsIvr.Tests.CallRecords;
 public class CallRecordUpdatesTests
 {
     [Fact]
-    public async Task FirstCallbackRepeated_LaterUpdatesReopenTheRecordWithTheFirstBodySoTheErpFindsIt()
+    public async Task FirstCallbackRepeated_EveryOpenReachesTheErpWithTheFirstStartSoTheUpdatesAreTaken()
     {
         // The platform repeats the first callback (its answer was lost) seconds later. The ERP keys the record by the
-        // call and refuses that key with another body (422): every later update re-sends the open, so it must match.
+        // call and refuses that key with another body (422): every later update re-sends its callback's open, and the
+        // processor sends each with the first start time it saw. The call path itself writes no storage for it.
         using var call = new EngineHarness();
         call.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(EngineHarness.RegularCustomer with { Id = "c-1001" }); // the DemoErp's Jan Kowalski
@@ -26,16 +31,25 @@ public class CallRecordUpdatesTests
         await call.AtMenuAsync();
         await call.PressAsync("0");
         await call.SendAsync("CallStatus", CallStatuses.Answer);
-
         var messages = call.Work.On(QueueNames.CallRecords);
         var firstOpen = call.Work.Body<OpenCallRecord>(messages[0], CallRecordMessages.JsonOptions);
         var update = call.Work.Body<UpdateCallRecord>(messages[^1], CallRecordMessages.JsonOptions);
-        Assert.Equal(firstOpen, update.Open);
+        Assert.NotEqual(firstOpen.StartedAt, update.Open!.StartedAt);
 
         using var demo = new FunctionsIvr.Tests.Erp.DemoErpHost();
         var erp = demo.CreateClient();
-        var opened = await erp.CreateCallRecordAsync(firstOpen.ToCreateRequest());
-        Assert.Equal(opened.Id, (await erp.CreateCallRecordAsync(update.Open!.ToCreateRequest())).Id);
+        var processor = new CallRecordProcessor(erp, new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions())),
+            NullLogger<CallRecordProcessor>.Instance);
+        foreach (var message in messages)
+        {
+            await processor.ProcessAsync(new ReceivedWork(message, 1, call.Time.GetUtcNow()), CancellationToken.None);
+        }
+
+        // Without the first start time the update's open was refused (422) and the delivery failed before this.
+        var id = (await erp.CreateCallRecordAsync(firstOpen.ToCreateRequest())).Id;
+        using var admin = demo.Admin();
+        var record = await admin.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(new Uri("/calls/" + Uri.EscapeDataString(id), UriKind.Relative));
+        Assert.Equal(CallOutcomes.Transferred, (string?)record?["outcome"]);
     }
 
     [Fact]
