@@ -26,6 +26,15 @@ public class OffersFlowTests
 
     private static readonly Recommendation Tea = new() { ProductCode = "HER-0450", Name = "Tea", Price = 45m };
 
+    /// <summary>The two promotions and the tea, one action per callback, then the offers menu.</summary>
+    private static readonly string[] ThreeOffersHeard =
+    [
+        "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
+        "Play 60", "SayDigits 0077", "SayNumber 89", "SayNumber 50", "Play 62", "SayDate 2026-12-15",
+        "Play 63", "SayDigits 0450", "Play 64", "SayNumber 45",
+        "GetDTMF 65",
+    ];
+
     [Fact]
     public async Task Offers_PromotionsThenRecommendations_ReadOneActionAtATimeThenMenu()
     {
@@ -34,13 +43,7 @@ public class OffersFlowTests
 
         var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
 
-        Assert.Equal(
-        [
-            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
-            "Play 60", "SayDigits 0077", "SayNumber 89", "SayNumber 50", "Play 62", "SayDate 2026-12-15",
-            "Play 63", "SayDigits 0450", "Play 64", "SayNumber 45",
-            "GetDTMF 65",
-        ], heard);
+        Assert.Equal(ThreeOffersHeard, heard);
     }
 
     [Fact]
@@ -248,13 +251,7 @@ public class OffersFlowTests
 
         var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
 
-        Assert.Equal(
-        [
-            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
-            "Play 60", "SayDigits 0077", "SayNumber 89", "SayNumber 50", "Play 62", "SayDate 2026-12-15",
-            "Play 63", "SayDigits 0450", "Play 64", "SayNumber 45",
-            "GetDTMF 65",
-        ], heard);
+        Assert.Equal(ThreeOffersHeard, heard);
     }
 
 
