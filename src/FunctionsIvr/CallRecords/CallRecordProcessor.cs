@@ -80,15 +80,15 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
         var key = FirstStartKeyPrefix + open.CallId;
         try
         {
+            // Read first: after a call's first open, every later message finds the row, and an insert would only fail.
+            if (await FirstStartAsync(key, cancellationToken) is { } known) return open with { StartedAt = known };
             await store.SaveAsync(new CallState(key) { Values = { [FirstStartProperty] = ToSeconds(open.StartedAt) } }, cancellationToken);
             return open;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var first = (await store.GetAsync(key, cancellationToken))?.Values.GetValueOrDefault(FirstStartProperty);
-            return long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-                ? open with { StartedAt = DateTimeOffset.FromUnixTimeSeconds(seconds) }
-                : open;
+            // Another open of the call got there between the read and the insert.
+            return await FirstStartAsync(key, cancellationToken) is { } first ? open with { StartedAt = first } : open;
         }
         catch (Exception e) when (StorageFailures.IsStorageFailure(e))
         {
@@ -96,6 +96,12 @@ public sealed partial class CallRecordProcessor(ErpClient erp, ICallStateStore s
             return open;
         }
     }
+
+    private async Task<DateTimeOffset?> FirstStartAsync(string key, CancellationToken cancellationToken) =>
+        long.TryParse((await store.GetAsync(key, cancellationToken))?.Values.GetValueOrDefault(FirstStartProperty),
+            NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     // As the call path wrote it until the processor took it over: Unix seconds under "value".
     private const string FirstStartProperty = "value";

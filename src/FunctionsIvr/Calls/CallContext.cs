@@ -130,16 +130,16 @@ public sealed class CallContext
     /// earlier callback; true too when the store is missing or failing, as a mark that cannot be checked must not
     /// silence what it guards.
     /// </summary>
-    public async Task<bool> TryTakeMarkAsync(string key) =>
-        await FirstValueAsync(key, CallId, MarkHolderKey).ConfigureAwait(false) == CallId;
+    public async Task<bool> TryTakeMarkAsync(string key) => await MarkHolderAsync(key).ConfigureAwait(false) == CallId;
 
     /// <summary>
-    /// The value the first callback to get here stored under <paramref name="key"/> (a call state row of its own, inserted
-    /// only when absent), or <paramref name="value"/> when this is the first. When the store is missing or failing,
-    /// <paramref name="value"/>.
+    /// The call that first stored its id under <paramref name="key"/> (a call state row of its own, inserted only when
+    /// absent): this one when it is the first. When the store is missing or failing, this call.
     /// </summary>
-    private async Task<string> FirstValueAsync(string key, string value, string property)
+    private async Task<string> MarkHolderAsync(string key)
     {
+        const string property = MarkHolderKey;
+        var value = CallId;
         if (_stateStore is null) return value;
         try
         {
