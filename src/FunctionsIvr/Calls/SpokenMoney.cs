@@ -13,11 +13,21 @@ public sealed partial class SpokenMoney(IOptions<CallEngineOptions> options, ILo
 {
     public string PromptCurrency => options.Value.PromptCurrency;
 
-    /// <summary>True when <paramref name="currency"/> is the prompts' currency; otherwise notes what was left unsaid and why.</summary>
+    /// <summary>
+    /// True when <paramref name="amount"/> is above zero and <paramref name="currency"/> is the prompts' currency; otherwise
+    /// notes what was left unsaid and why. Zero or less is what an ERP sends for an item without a list price (price on
+    /// request) or an order it has not priced: "0 złoty" would be heard as "free".
+    /// </summary>
     /// <param name="what">What the amount is, for the call log and the warning (<c>price of CEM-325-25</c>).</param>
-    public bool CanSay(CallContext ctx, string? currency, string what)
+    public bool CanSay(CallContext ctx, decimal amount, string? currency, string what)
     {
         ArgumentNullException.ThrowIfNull(ctx);
+        if (amount <= 0)
+        {
+            ctx.Note($"{what} not said: the ERP gives {amount.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            return false;
+        }
+
         if (string.Equals(currency?.Trim(), PromptCurrency, StringComparison.OrdinalIgnoreCase)) return true;
         var given = string.IsNullOrWhiteSpace(currency) ? "no currency" : currency.Trim();
         ctx.Note($"{what} not said: in {given}, the prompts name {PromptCurrency}");

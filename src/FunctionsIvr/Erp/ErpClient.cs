@@ -119,8 +119,9 @@ public partial class ErpClient
 
         var page = await SendAsync<ErpPage<Product>>(
             ErpRequest.Read("/products", Query("products", ("search", search), ("pageSize", Num(limit)))), cancellationToken);
-        _cache?.Set(key, page.Items, TimeSpan.FromSeconds(_options.ProductCacheSeconds));
-        return page.Items;
+        var products = Once(page.Items, p => p.Code, "products");
+        _cache?.Set(key, products, TimeSpan.FromSeconds(_options.ProductCacheSeconds));
+        return products;
     }
 
     // ---- orders ----
@@ -133,7 +134,7 @@ public partial class ErpClient
         var page = await SendAsync<ErpPage<Order>>(
             ErpRequest.Read("/orders", Query("orders", ("contactId", contactId), ("status", status), ("pageSize", Num(limit)))),
             cancellationToken);
-        return page.Items;
+        return Once(page.Items, o => o.Id, "orders");
     }
 
     /// <exception cref="ErpException"><see cref="ErpErrorKind.NotFound"/> for an unknown id.</exception>
@@ -203,24 +204,24 @@ public partial class ErpClient
     // ---- what to offer the caller ----
 
     public virtual async Task<IReadOnlyList<TopProduct>> GetTopProductsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ErpList<TopProduct>>(
+        Once((await SendAsync<ErpList<TopProduct>>(
             ErpRequest.Read("/contacts/{id}/top-products", Query("contacts/" + Segment(contactId) + "/top-products", ("limit", Num(limit)))),
-            cancellationToken)).Items;
+            cancellationToken)).Items, p => p.ProductCode, "top-products");
 
     public virtual async Task<IReadOnlyList<Recommendation>> GetRecommendationsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ErpList<Recommendation>>(
+        Once((await SendAsync<ErpList<Recommendation>>(
             ErpRequest.Read("/contacts/{id}/recommendations", Query("contacts/" + Segment(contactId) + "/recommendations", ("limit", Num(limit)))),
-            cancellationToken)).Items;
+            cancellationToken)).Items, r => r.ProductCode, "recommendations");
 
     /// <summary>Promotions valid today that apply to the contact (their segment, their products).</summary>
     public virtual async Task<IReadOnlyList<Promotion>> GetPromotionsAsync(string contactId, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ErpList<Promotion>>(
-            ErpRequest.Read("/promotions", Query("promotions", ("contactId", contactId))), cancellationToken)).Items;
+        Once((await SendAsync<ErpList<Promotion>>(
+            ErpRequest.Read("/promotions", Query("promotions", ("contactId", contactId))), cancellationToken)).Items, p => p.Id, "promotions");
 
     public virtual async Task<IReadOnlyList<Complaint>> GetOpenComplaintsAsync(string contactId, CancellationToken cancellationToken = default) =>
-        (await SendAsync<ErpList<Complaint>>(
+        Once((await SendAsync<ErpList<Complaint>>(
             ErpRequest.Read("/complaints", Query("complaints", ("contactId", contactId), ("status", ComplaintStatuses.Open))),
-            cancellationToken)).Items;
+            cancellationToken)).Items, c => c.Id, "complaints");
 
     // ---- call records ----
 
@@ -405,6 +406,26 @@ public partial class ErpClient
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
         return Uri.EscapeDataString(value);
+    }
+
+    /// <summary>
+    /// Each entry once, in the ERP's order: a list naming one entry twice (overlapping pages, a join in the middleware)
+    /// would be read out twice, and "press 2" would no longer mean the second thing the caller heard.
+    /// </summary>
+    private IReadOnlyList<T> Once<T>(IReadOnlyList<T> items, Func<T, string> id, string list)
+    {
+        if (items.Count < 2) return items;
+        var seen = new HashSet<string>(items.Count, StringComparer.Ordinal);
+        List<T>? kept = null;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (seen.Add(id(items[i]))) kept?.Add(items[i]);
+            else kept ??= [.. items.Take(i)];
+        }
+
+        if (kept is null) return items;
+        Log.RepeatedEntriesDropped(_logger, list, items.Count - kept.Count);
+        return kept;
     }
 
     private static string Num(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -168,11 +168,11 @@ public sealed class OrderPlacement(
         var entry = NewEntry(basket, prepared);
         try
         {
-            if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted)
+            if (NoLongerHeld(prepared) is { } gone)
             {
                 // Only a replay can see this (the ERP remembered the key); without an outbox entry nobody was told "accepted".
                 if (await outbox.GetAsync(prepared.TransactionId, cancellationToken) is { } earlier) return earlier;
-                throw new ErpException(ErpErrorKind.Rejected, $"The ERP transaction for this basket is already {prepared.Status}.");
+                throw new ErpException(ErpErrorKind.Rejected, $"The ERP transaction for this basket is already {gone}.");
             }
 
             await outbox.AddAsync(entry, cancellationToken);
@@ -186,6 +186,19 @@ public sealed class OrderPlacement(
             Log.AlreadyPrepared(logger, Redact.Id(existing.TransactionId), existing.Status);
             return existing;
         }
+    }
+
+    /// <summary>
+    /// Why the ERP no longer holds this reservation, or null while it does. A replay of the prepare may carry the answer
+    /// the ERP stored when it was new (status "prepared") long after its expiry: the commit would be refused, so the caller
+    /// must not hear "accepted". An answer without an expiry is taken as held.
+    /// </summary>
+    private string? NoLongerHeld(PreparedTransaction prepared)
+    {
+        if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted) return prepared.Status;
+        if (prepared.ExpiresAt != default && prepared.ExpiresAt <= time.GetUtcNow())
+            return string.Create(CultureInfo.InvariantCulture, $"expired (at {prepared.ExpiresAt:u})");
+        return null;
     }
 
     /// <returns>True when the message is on the queue and the entry says so.</returns>

@@ -157,6 +157,33 @@ public class OrderPlacementTests
         Assert.Empty(queue.Accepted);
     }
 
+    [Fact]
+    public async Task Place_ErpReplaysThePrepareItStoredBeforeItsExpiry_RejectedNotAccepted()
+    {
+        // A compliant ERP answers a repeated Idempotency-Key with the answer it stored: "prepared", with an expiry now past.
+        SetupPrepare(Prepared() with { ExpiresAt = Now.AddSeconds(-1) });
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().PlaceAsync(Basket()));
+
+        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
+        Assert.Contains("expired", e.Message);
+        Assert.Empty(queue.Accepted);
+        Assert.Null(await outbox.GetAsync("tx-0001"));
+    }
+
+    [Fact]
+    public async Task Place_ReplayPastExpiryOfAnOrderAcceptedBefore_TheEarlierEntryStands()
+    {
+        SetupPrepare(Prepared());
+        await Sut().PlaceAsync(Basket());
+        SetupPrepare(Prepared() with { ExpiresAt = Now.AddSeconds(-1) });
+
+        var placed = await Sut().PlaceAsync(Basket());
+
+        Assert.Equal("tx-0001", placed.TransactionId);
+        Assert.Single(queue.Accepted);
+    }
+
     private void SetupPrepare(PreparedTransaction prepared) =>
         erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(prepared);

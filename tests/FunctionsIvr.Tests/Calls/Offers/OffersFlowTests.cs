@@ -126,6 +126,23 @@ public class OffersFlowTests
     }
 
     [Fact]
+    public async Task Offers_PricesOfZero_PromotionNotReadRecommendationWithoutPrice()
+    {
+        using var call = WithOffers([PromoPrice with { PromoPrice = 0m }, PercentOff], [Tea with { Price = 0m }]);
+        await call.AtMenuAsync();
+
+        var heard = await call.ListenUntilAskedAsync(await call.PressAsync("6"));
+
+        // Neither is said as "0 złoty", which a caller hears as "free".
+        Assert.Equal(
+        [
+            "Play 60", "SayDigits 1234", "SayNumber 15", "Play 61", "SayDate 2026-11-30",
+            "Play 63", "SayDigits 0450",
+            "GetDTMF 65",
+        ], heard);
+    }
+
+    [Fact]
     public async Task Offers_PromotionsFail_RecommendationsStillRead()
     {
         using var call = WithOffers([], [Tea]);

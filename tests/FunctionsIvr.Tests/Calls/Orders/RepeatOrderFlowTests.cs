@@ -58,6 +58,19 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_LastOrderWithoutATotal_SummaryWithoutTheTotal()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Last with { Total = 0m });
+
+        var first = await calls.FromMainMenuAsync('2');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == "total of the last order not said: the ERP gives 0");
+    }
+
+    [Fact]
     public async Task Repeat_Confirmed_PreparesTheSameLinesAndSaysAcceptedWithTheNumber()
     {
         using var calls = await AtConfirmation();

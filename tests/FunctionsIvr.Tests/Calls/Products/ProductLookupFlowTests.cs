@@ -64,6 +64,21 @@ public class ProductLookupFlowTests
     }
 
     [Fact]
+    public async Task Lookup_NoListPrice_PriceLeftOutNotSaidAsZeroAndOrderingStillOffered()
+    {
+        using var calls = new OrderCalls();
+        calls.ProductsAre("32525", Cement with { Price = 0m });
+        await calls.FromMainMenuAsync('3');
+
+        var first = await calls.KeysAsync("32525#");
+        var rest = await calls.ListenUntilAskedAsync();
+
+        // Not "price 0 złoty", which a caller hears as "free".
+        Assert.Equal(["Play:143", "SayNumber:1200", "GetDTMF:145"], Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == "price of CEM-325-25 not said: the ERP gives 0");
+    }
+
+    [Fact]
     public async Task Lookup_PromptsRecordedForEuro_EuroPriceSaidAndZlotyPriceLeftOut()
     {
         using var calls = new OrderCalls(new() { ["Calls:PromptCurrency"] = "EUR" });
