@@ -165,6 +165,13 @@ side_by_side() { # connections: the bare endpoint and the handler in ROUNDS alte
   cpu[bare-$1]=$(( ($(cpu_ticks "$BARE_PID") - bare_before) * 1000000 / hz / $(field "${result[bare-$1]}" sent) ))
   cpu[ivr-$1]=$(( ($(cpu_ticks "$IVR_PID") - ivr_before) * 1000000 / hz / $(field "${result[ivr-$1]}" sent) ))
 }
+# The assemblies the handler loaded that the composite image does not compile whole (src/FunctionsIvr/ReadyToRun.targets):
+# each still runs, but what no root calls is compiled at first use, after a cold start.
+unrooted_assemblies() { # pid
+  comm -23 <(grep -o '[^/ ]*\.dll$' "/proc/$1/maps" | sort -u) \
+    <({ echo FunctionsIvr.dll; grep -o '[A-Za-z0-9.]*\.dll' src/FunctionsIvr/ReadyToRun.targets; } | sort -u) | paste -sd ' ' -
+}
+unrooted=""
 measure_ivr() { # label connections...: one handler process, its runs, its storage round trips and peak RSS
   # "ivr" at the headline connections is measured side by side with the bare endpoint; everything else in one run.
   local label=$1; shift
@@ -180,6 +187,7 @@ measure_ivr() { # label connections...: one handler process, its runs, its stora
   done
   after=$(curl -fsS "$IVR_URL/diagnostics/storage")
   rss[$label]=$(( $(awk '/VmHWM/ {print $2}' "/proc/$IVR_PID/status") / 1024 ))
+  if [ "$label" = ivr ]; then unrooted=$(unrooted_assemblies "$IVR_PID"); fi
   storage[$label]=$(python3 - "$before" "$after" "$sent" <<'PY'
 import json, sys
 before, after, sent = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
@@ -288,5 +296,6 @@ fi
   for label in "${labels[@]}"; do echo "storage round trips per callback ($label): ${storage[$label]}"; done
   for label in "${labels[@]}"; do echo "peak RSS ($label, VmHWM after load): ${rss[$label]} MiB"; done
   [ -n "$cold_line" ] && echo "$cold_line"
+  echo "loaded by the ivr pass but not a root of the composite image (src/FunctionsIvr/ReadyToRun.targets): ${unrooted:-none}"
   echo "bench took $(took)"
 } | tee "$OUT/summary.md"
