@@ -65,8 +65,24 @@ public sealed class CommonOptions
 
     public Option<string?> SayParameter { get; } = new("--say-parameter")
     {
-        Description = "Parameter name Say* actions must carry their value in (the platform does not publish it; default: any single parameter)",
+        Description = "Parameter name Say* actions must carry their value in, one for all or one per type "
+                      + "(SayNumber=Number,SayDigits=Digits,SayDate=Date,SayTime=Time); the platform does not publish it "
+                      + "(default: any single parameter another action does not use)",
         Recursive = true,
+        Validators =
+        {
+            result =>
+            {
+                try
+                {
+                    _ = new ResponseValidator(result.GetValueOrDefault<string?>());
+                }
+                catch (ArgumentException e)
+                {
+                    result.AddError("--say-parameter: " + e.Message.Split(" (Parameter", 2)[0]);
+                }
+            },
+        },
     };
 
     /// <summary>Parses an option's value as an absolute http(s) URL, or reports the option's name and the value.</summary>

@@ -12,8 +12,9 @@ namespace FunctionsIvr.Simulator.Platform;
 /// <c>Session</c>, when present, an object.
 /// </summary>
 /// <param name="sayParameter">
-/// The parameter name Say* actions carry their value in. The platform does not publish it; when null, a Say*
-/// action must carry exactly one parameter of any name.
+/// The parameter name Say* actions carry their value in: one name for all four, or one per type
+/// (<c>SayNumber=Number,SayDigits=Digits,SayDate=Date,SayTime=Time</c>). The platform does not publish it; when null,
+/// a Say* action must carry exactly one parameter, of any name another action does not use.
 /// </param>
 public sealed partial class ResponseValidator(string? sayParameter = null)
 {
@@ -36,6 +37,12 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
     };
 
     public string? SayParameter { get; } = sayParameter;
+
+    private readonly Dictionary<string, string>? _sayParameterByType = SayParametersByType(sayParameter);
+
+    /// <summary>Every parameter name of the other action types: a Say* value carried in one of them is a mistake.</summary>
+    private static readonly HashSet<string> OtherActionsParameters =
+        new(ParametersByType.Values.SelectMany(names => names).Append("Type"), StringComparer.OrdinalIgnoreCase);
 
     public ValidatedAnswer Validate(HttpAnswer http)
     {
@@ -68,6 +75,12 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
             return new ValidatedAnswer { Violations = violations };
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            violations.Add($"the body is not valid UTF-8: {Snippet(body.Span)}");
+            return new ValidatedAnswer { Violations = violations };
+        }
+
         JsonElement root;
         try
         {
@@ -86,9 +99,17 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
             return new ValidatedAnswer { Body = root, Violations = violations };
         }
 
+        // An escaped half of a surrogate pair (\uD800 alone) is well-formed JSON but no text: strict readers refuse it.
+        if (body.Span.IndexOf("\\u"u8) >= 0 && FirstBrokenText(root) is { } broken)
+        {
+            violations.Add($"the body holds an escaped lone surrogate, which is not text: {broken}");
+            return new ValidatedAnswer { Body = root, Violations = violations };
+        }
+
         JsonElement? actionElement = null;
         JsonElement? session = null;
         var actions = 0;
+        var sessions = 0;
         foreach (var property in root.EnumerateObject())
         {
             switch (property.Name)
@@ -98,6 +119,7 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
                     actionElement = property.Value;
                     break;
                 case "Session":
+                    sessions++;
                     session = property.Value;
                     break;
                 default:
@@ -123,6 +145,11 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         if (actions > 1)
         {
             violations.Add($"exactly one Action expected, found {actions}");
+        }
+
+        if (sessions > 1)
+        {
+            violations.Add($"Session appears {sessions} times: which one the platform keeps depends on its JSON reader");
         }
         else if (actions == 0 && actionElement is null)
         {
@@ -182,6 +209,11 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
                     violations.Add($"'{property.Name}' has the wrong casing: the platform reads 'Type'");
                 }
 
+                if (type is not null)
+                {
+                    violations.Add("Action has two Type keys: which one the platform runs depends on its JSON reader");
+                }
+
                 if (property.Value.ValueKind != JsonValueKind.String)
                 {
                     violations.Add($"Action.Type must be a JSON string, got {Kind(property.Value)} {property.Value.GetRawText()}");
@@ -226,13 +258,13 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         }
         else
         {
-            CheckParameters(action, violations);
+            CheckParameters(action, violations, warnings);
         }
 
         return action;
     }
 
-    private static void CheckParameters(AnsweredAction action, List<string> violations)
+    private static void CheckParameters(AnsweredAction action, List<string> violations, List<string> warnings)
     {
         var allowed = ParametersByType[action.Type];
         foreach (var (name, _) in action.Parameters)
@@ -257,12 +289,16 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
                 RequireNumber(action, "Prompt", "a prompt number from the panel", violations);
                 RequireNumber(action, "Timeout", "milliseconds for the next digit", violations);
                 RequireNumber(action, "MaxDigits", "the most digits to collect", violations);
+                // No limits are published: these say a unit was mixed up or a value makes no sense on a phone.
+                WarnOutside(action, "Timeout", 1000, 60_000, "milliseconds: under a second looks like seconds sent as milliseconds", warnings);
+                WarnOutside(action, "MaxDigits", 1, 32, "digits a caller keys in", warnings);
                 break;
             case ActionTypes.Wait:
                 RequireNumber(action, "WaitTime", "seconds", violations);
+                WarnOutside(action, "WaitTime", 1, 60, "seconds: more looks like milliseconds sent as seconds", warnings);
                 break;
             case ActionTypes.CallExternalNumber or ActionTypes.CallLocalNumber or ActionTypes.CallByObjectLogin:
-                CheckCall(action, violations);
+                CheckCall(action, violations, warnings);
                 break;
         }
     }
@@ -284,7 +320,16 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         }
     }
 
-    private static void CheckCall(AnsweredAction action, List<string> violations)
+    private static void WarnOutside(AnsweredAction action, string name, int low, int high, string meaning, List<string> warnings)
+    {
+        if (action[name] is { } value && IsPositiveNumber(value)
+            && int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) is var number && (number < low || number > high))
+        {
+            warnings.Add($"{action.Type}.{name} is {value}, outside {low}–{high} ({meaning})");
+        }
+    }
+
+    private static void CheckCall(AnsweredAction action, List<string> violations, List<string> warnings)
     {
         var destination = action["Destination"];
         if (string.IsNullOrWhiteSpace(destination))
@@ -298,6 +343,10 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         else if (action.Type != ActionTypes.CallByObjectLogin && !PhoneNumber().IsMatch(destination))
         {
             violations.Add($"{action.Type}.Destination must be a phone number (digits, optional leading +), got '{destination}'");
+        }
+        else if (action.Type == ActionTypes.CallByObjectLogin && destination.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c == ','))
+        {
+            violations.Add($"{action.Type}.Destination must be one object login (no spaces, commas or control characters), got '{Printable(destination)}'");
         }
 
         var options = action["Options"];
@@ -326,6 +375,10 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
                 {
                     violations.Add($"Options Timeout must be whole seconds, got '{token}'");
                 }
+                else if (int.Parse(token["Timeout=".Length..], NumberStyles.None, CultureInfo.InvariantCulture) > 300)
+                {
+                    warnings.Add($"Options '{token}': over five minutes of ringing (whole seconds; the vendor suggests 10–20)");
+                }
 
                 continue;
             }
@@ -346,19 +399,26 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
             return;
         }
 
-        if (SayParameter is not null && action[SayParameter] is null)
+        var name = _sayParameterByType is null ? SayParameter : _sayParameterByType.GetValueOrDefault(action.Type);
+        if (name is not null && action[name] is null)
         {
-            violations.Add($"{action.Type} must carry its value in '{SayParameter}', got {string.Join(", ", action.Parameters.Select(p => p.Key))}");
+            violations.Add($"{action.Type} must carry its value in '{name}', got {string.Join(", ", action.Parameters.Select(p => p.Key))}");
             return;
         }
 
-        if (SayParameter is null && action.Parameters.Count > 1)
+        if (name is null && action.Parameters.Count > 1)
         {
             violations.Add($"{action.Type} should carry one value, got {string.Join(", ", action.Parameters.Select(p => p.Key))}");
             return;
         }
 
-        var value = SayParameter is null ? action.Parameters[0].Value : action[SayParameter]!;
+        if (name is null && OtherActionsParameters.Contains(action.Parameters[0].Key))
+        {
+            violations.Add($"{action.Type} carries its value in '{action.Parameters[0].Key}', a parameter of other actions");
+            return;
+        }
+
+        var value = name is null ? action.Parameters[0].Value : action[name]!;
         if (value.Length == 0)
         {
             violations.Add($"{action.Type} has an empty value");
@@ -399,6 +459,71 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
 
         return value;
     }
+
+    /// <summary>Null for one name or none; a map for <c>SayNumber=Number,SayDigits=Digits,…</c>.</summary>
+    private static Dictionary<string, string>? SayParametersByType(string? setting)
+    {
+        if (setting is null || !setting.Contains('=', StringComparison.Ordinal)) return null;
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || !ActionTypes.IsSay(parts[0]) || parts[1].Length == 0)
+            {
+                throw new ArgumentException($"'{pair}' is not <Say type>=<parameter name>, e.g. SayNumber=Number", nameof(setting));
+            }
+
+            map[parts[0]] = parts[1];
+        }
+
+        return map;
+    }
+
+    /// <summary>The first string or property name that cannot be read as text (a lone surrogate), shown escaped; null when all can.</summary>
+    private static string? FirstBrokenText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                    return null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return element.GetRawText();
+                }
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstBrokenText(item) is { } broken) return broken;
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    try
+                    {
+                        _ = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return "a property name";
+                    }
+
+                    if (FirstBrokenText(property.Value) is { } broken) return broken;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 
     private static bool IsPositiveNumber(string value) =>
         value.Length is > 0 and <= 9 && value.All(char.IsAsciiDigit)

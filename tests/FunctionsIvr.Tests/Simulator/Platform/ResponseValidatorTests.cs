@@ -186,6 +186,61 @@ public class ResponseValidatorTests
         Assert.Null(nullSession.Session);
     }
 
+    [Theory]
+    [InlineData("""{"Action":{"Type":"Hangup","Type":"Play","Prompt":"1"}}""", "Action has two Type keys")]
+    [InlineData("""{"Action":{"Type":"Hangup"},"Session":{"step":"a"},"Session":{"step":"b"}}""", "Session appears 2 times")]
+    [InlineData("""{"Action":{"Type":"Hangup"},"Session":{"s":"\uD800"}}""", "the body holds an escaped lone surrogate")]
+    [InlineData("""{"Action":{"Type":"SayDigits","Digits":"\uD800"}}""", "the body holds an escaped lone surrogate")]
+    [InlineData("""{"Action":{"Type":"CallByObjectLogin","Destination":"kolejka sprzedaz","Options":"Timeout=15"}}""", "CallByObjectLogin.Destination must be one object login")]
+    [InlineData("""{"Action":{"Type":"CallByObjectLogin","Destination":"q,Timeout=99","Options":"Timeout=15"}}""", "CallByObjectLogin.Destination must be one object login")]
+    [InlineData("""{"Action":{"Type":"CallByObjectLogin","Destination":"q\u0000","Options":"Timeout=15"}}""", "CallByObjectLogin.Destination must be one object login")]
+    [InlineData("""{"Action":{"Type":"SayNumber","Prompt":"7"}}""", "SayNumber carries its value in 'Prompt', a parameter of other actions")]
+    public void Validate_AmbiguousOrUnusableAnswer_IsAViolation(string body, string expected)
+    {
+        var answer = new ResponseValidator().Validate(Ok(body));
+
+        Assert.False(answer.IsValid);
+        Assert.Contains(answer.Violations, v => v.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x41, 0x63, 0x74, 0x69, 0x6F, 0x6E, 0x22, 0x3A, 0x7B, 0x22, 0x54, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x41, 0x63, 0x74, 0x69, 0x6F, 0x6E, 0x22, 0x3A, 0x7B, 0x22, 0x54, 0x79, 0x70, 0x65, 0x22, 0x3A, 0x22, 0x48, 0x61, 0x6E, 0x67, 0x75, 0x70, 0x22, 0x7D, 0x2C, 0x22, 0x53, 0x65, 0x73, 0x73, 0x69, 0x6F, 0x6E, 0x22, 0x3A, 0x7B, 0x22, 0x73, 0x22, 0x3A, 0x22, 0xC3, 0x22, 0x7D, 0x7D })]
+    public void Validate_BodyNotUtf8_IsReportedNotThrown(byte[] body)
+    {
+        // {"Action":{"Type":"\xFF"}} and {"Action":{"Type":"Hangup"},"Session":{"s":"\xC3"}}: a load run used to stop on them.
+        var answer = new ResponseValidator().Validate(new HttpAnswer(200, Json, body, TimeSpan.Zero));
+
+        Assert.False(answer.IsValid);
+        Assert.StartsWith("the body is not valid UTF-8", Assert.Single(answer.Violations), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"Action":{"Type":"GetDTMF","Prompt":"2","Timeout":"5","MaxDigits":"1"}}""", "GetDTMF.Timeout is 5, outside 1000–60000")]
+    [InlineData("""{"Action":{"Type":"GetDTMF","Prompt":"2","Timeout":"5000","MaxDigits":"999999999"}}""", "GetDTMF.MaxDigits is 999999999, outside 1–32")]
+    [InlineData("""{"Action":{"Type":"Wait","WaitTime":"2000"}}""", "Wait.WaitTime is 2000, outside 1–60")]
+    [InlineData("""{"Action":{"Type":"CallByObjectLogin","Destination":"q","Options":"Timeout=86400"}}""", "Options 'Timeout=86400': over five minutes")]
+    public void Validate_UnitMixedUpOrAbsurdValue_IsWarned(string body, string expected)
+    {
+        var answer = new ResponseValidator().Validate(Ok(body));
+
+        Assert.True(answer.IsValid);
+        Assert.Contains(answer.Warnings, w => w.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SayParameterPerType_EachTypeItsOwnName()
+    {
+        // The app's defaults (Ivr:SayParameterNames): one name per Say* type.
+        var validator = new ResponseValidator("SayNumber=Number,SayDigits=Digits,SayDate=Date,SayTime=Time");
+
+        Assert.True(validator.Validate(Ok("""{"Action":{"Type":"SayDigits","Digits":"0042"}}""")).IsValid);
+        Assert.True(validator.Validate(Ok("""{"Action":{"Type":"SayNumber","Number":"12"}}""")).IsValid);
+        Assert.Equal(["SayNumber must carry its value in 'Number', got Digits"],
+            validator.Validate(Ok("""{"Action":{"Type":"SayNumber","Digits":"12"}}""")).Violations);
+        Assert.Throws<ArgumentException>(() => new ResponseValidator("SayNumber=Number,Play=Prompt"));
+    }
+
     private static HttpAnswer Ok(string body, string contentType = Json, int status = 200) =>
         new(status, contentType, Encoding.UTF8.GetBytes(body), TimeSpan.FromMilliseconds(3));
 }
