@@ -146,14 +146,14 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         {
             violations.Add($"exactly one Action expected, found {actions}");
         }
+        else if (actions == 0 && actionElement is null)
+        {
+            violations.Add("no Action in the answer");
+        }
 
         if (sessions > 1)
         {
             violations.Add($"Session appears {sessions} times: which one the platform keeps depends on its JSON reader");
-        }
-        else if (actions == 0 && actionElement is null)
-        {
-            violations.Add("no Action in the answer");
         }
 
         var action = actionElement is { } a ? ReadAction(a, violations, warnings) : null;
@@ -468,12 +468,13 @@ public sealed partial class ResponseValidator(string? sayParameter = null)
         foreach (var pair in setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || !ActionTypes.IsSay(parts[0]) || parts[1].Length == 0)
+            var type = parts.Length == 2 ? ActionTypes.CorrectCasing(parts[0]) ?? parts[0] : "";
+            if (!ActionTypes.IsSay(type) || parts[1].Length == 0)
             {
                 throw new ArgumentException($"'{pair}' is not <Say type>=<parameter name>, e.g. SayNumber=Number", nameof(setting));
             }
 
-            map[parts[0]] = parts[1];
+            map[type] = parts[1];
         }
 
         return map;

@@ -18,6 +18,7 @@ public sealed partial class SpokenMoney(IOptions<CallEngineOptions> options, ILo
     /// notes what was left unsaid and why. Zero or less is what an ERP sends for an item without a list price (price on
     /// request) or an order it has not priced: "0 złoty" would be heard as "free".
     /// </summary>
+    /// <param name="amount">The amount as it would be said, rounded as the read-out rounds it (0.40 said in whole units is 0).</param>
     /// <param name="what">What the amount is, for the call log and the warning (<c>price of CEM-325-25</c>).</param>
     public bool CanSay(CallContext ctx, decimal amount, string? currency, string what)
     {

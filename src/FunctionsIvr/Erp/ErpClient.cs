@@ -206,17 +206,17 @@ public partial class ErpClient
     public virtual async Task<IReadOnlyList<TopProduct>> GetTopProductsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
         Once((await SendAsync<ErpList<TopProduct>>(
             ErpRequest.Read("/contacts/{id}/top-products", Query("contacts/" + Segment(contactId) + "/top-products", ("limit", Num(limit)))),
-            cancellationToken)).Items, p => p.ProductCode, "top-products");
+            cancellationToken)).Items, p => p, "top-products");
 
     public virtual async Task<IReadOnlyList<Recommendation>> GetRecommendationsAsync(string contactId, int limit = 5, CancellationToken cancellationToken = default) =>
         Once((await SendAsync<ErpList<Recommendation>>(
             ErpRequest.Read("/contacts/{id}/recommendations", Query("contacts/" + Segment(contactId) + "/recommendations", ("limit", Num(limit)))),
-            cancellationToken)).Items, r => r.ProductCode, "recommendations");
+            cancellationToken)).Items, r => r, "recommendations");
 
     /// <summary>Promotions valid today that apply to the contact (their segment, their products).</summary>
     public virtual async Task<IReadOnlyList<Promotion>> GetPromotionsAsync(string contactId, CancellationToken cancellationToken = default) =>
         Once((await SendAsync<ErpList<Promotion>>(
-            ErpRequest.Read("/promotions", Query("promotions", ("contactId", contactId))), cancellationToken)).Items, p => p.Id, "promotions");
+            ErpRequest.Read("/promotions", Query("promotions", ("contactId", contactId))), cancellationToken)).Items, p => p, "promotions");
 
     public virtual async Task<IReadOnlyList<Complaint>> GetOpenComplaintsAsync(string contactId, CancellationToken cancellationToken = default) =>
         Once((await SendAsync<ErpList<Complaint>>(
@@ -352,6 +352,8 @@ public partial class ErpClient
             HttpStatusCode.NotFound => ErpErrorKind.NotFound,
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => ErpErrorKind.Unauthorized,
             _ when ErpResilience.IsTransient(response.StatusCode) => ErpErrorKind.Unavailable,
+            // Not followed (ErpClientRegistration): nothing was done, and the middleware's address needs fixing.
+            _ when status is >= 300 and < 400 => ErpErrorKind.Unavailable,
             _ => ErpErrorKind.Rejected,
         };
         var title = problem?.Title ?? response.ReasonPhrase ?? "";
@@ -402,20 +404,26 @@ public partial class ErpClient
     private static Uri WithTrailingSlash(Uri baseUrl) =>
         baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
 
+    /// <exception cref="ErpException"><see cref="ErpErrorKind.NotFound"/> for <c>.</c> or <c>..</c>.</exception>
     private static string Segment(string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
+        // Dot segments are not escaped and the URL would leave its collection: orders/.. is the API root.
+        if (value is "." or "..") throw new ErpException(ErpErrorKind.NotFound, $"'{value}' cannot be an ERP id.");
         return Uri.EscapeDataString(value);
     }
 
     /// <summary>
     /// Each entry once, in the ERP's order: a list naming one entry twice (overlapping pages, a join in the middleware)
-    /// would be read out twice, and "press 2" would no longer mean the second thing the caller heard.
+    /// would be read out twice, and "press 2" would no longer mean the second thing the caller heard. Orders, complaints
+    /// and products are the same entry by their id; top products, recommendations and promotions only when equal in
+    /// every field (one promotion id may cover two products, one product may be bought in two units).
     /// </summary>
-    private IReadOnlyList<T> Once<T>(IReadOnlyList<T> items, Func<T, string> id, string list)
+    private IReadOnlyList<T> Once<T, TKey>(IReadOnlyList<T> items, Func<T, TKey> id, string list)
+        where TKey : notnull
     {
         if (items.Count < 2) return items;
-        var seen = new HashSet<string>(items.Count, StringComparer.Ordinal);
+        var seen = new HashSet<TKey>(items.Count);
         List<T>? kept = null;
         for (var i = 0; i < items.Count; i++)
         {

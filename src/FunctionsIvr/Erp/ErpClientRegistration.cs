@@ -1,4 +1,5 @@
 using Azure.Core;
+using FunctionsIvr.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,9 @@ public static class ErpClientRegistration
 
         // ErpClient logs every call itself (method, route template, status, time, attempts) with ids masked; the
         // factory's own loggers would add a scope to every request and, at Information, log full URLs with numbers in them.
-        services.AddHttpClient(nameof(ErpClient)).RemoveAllLoggers().AddTypedClient((http, sp) =>
+        // A redirect is not followed: the API key rides in its own header, which HttpClient would carry to any host the
+        // ERP (or a proxy before it) points at, with the body of a write. A 3xx is a failure to fix in the middleware.
+        services.AddHttpClient(nameof(ErpClient)).RemoveAllLoggers().ConfigurePrimaryHttpMessageHandler(OutboundHttp.NoRedirects).AddTypedClient((http, sp) =>
             {
                 var options = Options(sp);
                 http.BaseAddress = options.BaseUrl is { } url && !url.AbsoluteUri.EndsWith('/') ? new Uri(url.AbsoluteUri + "/") : options.BaseUrl;

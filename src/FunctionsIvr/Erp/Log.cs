@@ -41,6 +41,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "ERP access token for scope {Scope} could not be obtained")]
     public static partial void TokenFailed(ILogger logger, string scope, Exception exception);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "ERP list {List} named {Count} entries more than once; each is read out once")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "ERP list {List} repeated entries: {Count} copies dropped, each entry is read out once")]
     public static partial void RepeatedEntriesDropped(ILogger logger, string list, int count);
 }

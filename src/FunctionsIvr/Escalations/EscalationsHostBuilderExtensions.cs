@@ -1,3 +1,4 @@
+using FunctionsIvr.Hosting;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,9 +30,13 @@ public static class EscalationsHostBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EscalationText>();
 
+        // Redirects are not followed: a 307 would send the ticket or message (the caller's number, the signed call log
+        // link) to whatever host it names.
         services.AddHttpClient(HelpdeskTicketChannel.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(OutboundHttp.NoRedirects)
             .ConfigureHttpClient((sp, client) => client.Timeout = Options(sp).Ticket.Timeout);
         services.AddHttpClient(WhatsAppCloudChannel.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(OutboundHttp.NoRedirects)
             .ConfigureHttpClient((sp, client) => client.Timeout = Options(sp).WhatsApp.Timeout);
 
         services.AddSingleton<IEscalationChannel>(sp => CreateTicketChannel(sp, contentRoot));

@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 7008, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId} was placed again but is already {Status}: not accepted, the caller hears 'try later'")]
     public static partial void PlacedAgainButClosed(ILogger logger, string transactionId, string callId, OutboxStatus status);
 
+    [LoggerMessage(EventId = 7029, Level = LogLevel.Warning, Message = "Transaction {TransactionId} of call {CallId}: the ERP answered the prepare with a reservation {Reason}: not accepted, the caller hears 'try later'")]
+    public static partial void PreparedAlreadyGone(ILogger logger, string transactionId, string callId, string reason);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Transaction {TransactionId} committed as order {OrderNumber} (delivery {DeliveryCount})")]
     public static partial void Committed(ILogger logger, string transactionId, string orderNumber, int deliveryCount);
 

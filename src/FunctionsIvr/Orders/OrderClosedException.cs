@@ -30,7 +30,20 @@ public sealed class OrderClosedException : Exception
         : base($"Transaction {Redact.Id(transactionId)} of this basket is already {status}; it will not be committed.")
     {
         Status = status;
+        Reason = $"placed before and is {status}";
     }
 
+    /// <summary>The ERP answered a repeat of the prepare with a reservation it no longer holds (expired or aborted).</summary>
+    /// <param name="reservation">What became of it, e.g. <c>already expired (at 2026-11-02 09:40:00Z)</c>.</param>
+    public OrderClosedException(string transactionId, string reservation)
+        : base($"Transaction {Redact.Id(transactionId)} of this basket is {reservation}; it will not be committed.")
+    {
+        Reason = "its ERP reservation is " + reservation;
+    }
+
+    /// <summary>The outbox entry's status, when the outbox closed it; null when the ERP's reservation is gone.</summary>
     public OutboxStatus? Status { get; }
+
+    /// <summary>Why nothing will commit the basket, for the call log.</summary>
+    public string Reason { get; } = "closed without a commit";
 }

@@ -35,7 +35,10 @@ public sealed class OrderPlacement(
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
     /// nothing is in the outbox then and the caller must not hear "accepted".
     /// </exception>
-    /// <exception cref="OrderClosedException">This basket was placed before and then withdrawn or refused at commit.</exception>
+    /// <exception cref="OrderClosedException">
+    /// This basket was placed before and then withdrawn or refused at commit, or the ERP answered a repeat of its prepare
+    /// with a reservation that expired or was aborted.
+    /// </exception>
     /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
     public async Task<PlacedOrder> PlaceAsync(
         OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null)
@@ -172,7 +175,9 @@ public sealed class OrderPlacement(
             {
                 // Only a replay can see this (the ERP remembered the key); without an outbox entry nobody was told "accepted".
                 if (await outbox.GetAsync(prepared.TransactionId, cancellationToken) is { } earlier) return earlier;
-                throw new ErpException(ErpErrorKind.Rejected, $"The ERP transaction for this basket is already {gone}.");
+                // Not the ERP saying no (out of stock…): a person can still place the basket, so the caller hears "try later".
+                Log.PreparedAlreadyGone(logger, Redact.Id(prepared.TransactionId), Redact.Id(basket.CallId), "already " + gone);
+                throw new OrderClosedException(prepared.TransactionId, "already " + gone);
             }
 
             await outbox.AddAsync(entry, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Tests.Escalations;
 using FunctionsIvr.Tests.Ivr;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,6 +109,33 @@ public class ErpClientRegistrationTests
     }
 
     /// <summary>A started host with the ERP client at a base URL with an API key, its HTTP answered by <paramref name="erp"/>.</summary>
+    [Fact]
+    public async Task AddErpClient_ErpAnswersARedirect_NotFollowedSoTheApiKeyStaysWithTheErp()
+    {
+        await using var elsewhere = await FakeHttpServer.StartAsync((_, _) => Task.FromResult(new FakeResponse(200, """{"items":[]}""")));
+        await using var erp = await FakeHttpServer.StartAsync((_, _) => Task.FromResult(new FakeResponse(307, "",
+            new Dictionary<string, string> { ["Location"] = new Uri(elsewhere.BaseAddress, "/collect").AbsoluteUri })));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Erp:BaseUrl"] = erp.BaseAddress.AbsoluteUri,
+            ["Erp:ApiKey"] = "secret-erp-key",
+            ["Erp:ReadRetries"] = "0",
+        });
+        builder.AddErpClient();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var e = await Assert.ThrowsAsync<ErpException>(() => host.Services.GetRequiredService<ErpClient>().GetOrderAsync("o-1"));
+
+        // HttpClient drops only Authorization on a redirect: the key's own header would have gone to the other host.
+        Assert.Equal(ErpErrorKind.Unavailable, e.Kind);
+        Assert.Equal(307, e.Status);
+        Assert.Empty(elsewhere.Requests);
+        Assert.Equal("secret-erp-key", Assert.Single(erp.Requests).Header("X-Api-Key"));
+        await host.StopAsync();
+    }
+
     private static async Task<IHost> StartAsync(StubErpHandler erp, Dictionary<string, string?> settings, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -57,6 +57,24 @@ public class ErpRepeatedEntriesTests
     }
 
     [Fact]
+    public async Task PromotionsAndTopProducts_SameIdButDifferentEntries_BothKept()
+    {
+        var (client, _) = Create(request => request.RequestUri!.AbsolutePath.EndsWith("/promotions", StringComparison.Ordinal)
+            ? """
+              {"items":[{"id":"pr-1","title":"10%","productCode":"CEM-325-25","discountPercent":10},
+                        {"id":"pr-1","title":"10%","productCode":"GIPS-20","discountPercent":10}]}
+              """
+            : """
+              {"items":[{"productCode":"CEM-325-25","unit":"worek"},{"productCode":"CEM-325-25","unit":"paleta"}]}
+              """);
+
+        // One promotion may cover two products, one product be bought in two units: neither is a repeat.
+        Assert.Equal(["CEM-325-25", "GIPS-20"], (await client.GetPromotionsAsync("c-1")).Select(p => p.ProductCode));
+        Assert.Equal(["worek", "paleta"], (await client.GetTopProductsAsync("c-1")).Select(p => p.Unit));
+        Assert.DoesNotContain(_logs.Lines, l => l.EventId.Id == 3011);
+    }
+
+    [Fact]
     public async Task ProductSearch_RepeatedProductDroppedBeforeItIsKept()
     {
         var (client, erp) = Create("""

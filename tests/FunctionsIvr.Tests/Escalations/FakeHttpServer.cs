@@ -54,6 +54,7 @@ internal sealed class FakeHttpServer : IAsyncDisposable
 
             context.Response.StatusCode = response.Status;
             context.Response.ContentType = "application/json";
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
             await context.Response.WriteAsync(response.Body, context.RequestAborted);
         });
         await app.StartAsync();
@@ -74,4 +75,4 @@ internal sealed record RecordedRequest(string Method, string Path, IReadOnlyDict
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
-internal sealed record FakeResponse(int Status, string Body = "");
+internal sealed record FakeResponse(int Status, string Body = "", IReadOnlyDictionary<string, string>? Headers = null);

@@ -147,26 +147,26 @@ public class OrderPlacementTests
     }
 
     [Fact]
-    public async Task Place_ErpRemembersAnExpiredTransactionForThisKey_RejectedNotAccepted()
+    public async Task Place_ErpRemembersAnExpiredTransactionForThisKey_ClosedNotAccepted()
     {
         SetupPrepare(Prepared() with { Status = TransactionStatuses.Expired });
 
-        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().PlaceAsync(Basket()));
+        var e = await Assert.ThrowsAsync<OrderClosedException>(() => Sut().PlaceAsync(Basket()));
 
-        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
+        Assert.Equal("its ERP reservation is already expired", e.Reason);
         Assert.Empty(queue.Accepted);
     }
 
     [Fact]
-    public async Task Place_ErpReplaysThePrepareItStoredBeforeItsExpiry_RejectedNotAccepted()
+    public async Task Place_ErpReplaysThePrepareItStoredBeforeItsExpiry_ClosedNotAccepted()
     {
         // A compliant ERP answers a repeated Idempotency-Key with the answer it stored: "prepared", with an expiry now past.
         SetupPrepare(Prepared() with { ExpiresAt = Now.AddSeconds(-1) });
 
-        var e = await Assert.ThrowsAsync<ErpException>(() => Sut().PlaceAsync(Basket()));
+        var e = await Assert.ThrowsAsync<OrderClosedException>(() => Sut().PlaceAsync(Basket()));
 
-        Assert.Equal(ErpErrorKind.Rejected, e.Kind);
-        Assert.Contains("expired", e.Message);
+        Assert.Equal("its ERP reservation is already expired (at 2026-11-02 09:29:59Z)", e.Reason);
+        Assert.Null(e.Status);
         Assert.Empty(queue.Accepted);
         Assert.Null(await outbox.GetAsync("tx-0001"));
     }

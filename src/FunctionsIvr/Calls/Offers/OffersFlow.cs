@@ -91,7 +91,7 @@ public sealed class OffersFlow : IFlowModule
             parts.Add(Spoken.Number((long)Math.Floor(percent)));
             parts.Add(Spoken.Prompt(PromotionPercentPrompt));
         }
-        else if (promotion.PromoPrice is { } price && money.CanSay(ctx, price, promotion.Currency, $"promotion {promotion.Id} on {promotion.ProductCode}"))
+        else if (promotion.PromoPrice is { } price && money.CanSay(ctx, SpokenNumbers.Hundredths(price) / 100m, promotion.Currency, $"promotion {promotion.Id} on {promotion.ProductCode}"))
         {
             parts.AddRange(Spoken.Amount(price));
             parts.Add(Spoken.Prompt(PromotionPricePrompt));
@@ -112,7 +112,7 @@ public sealed class OffersFlow : IFlowModule
     private static List<Spoken>? Say(CallContext ctx, SpokenMoney money, Recommendation recommendation)
     {
         if (Spoken.DigitsOf(recommendation.ProductCode) is not { } code) return null;
-        return money.CanSay(ctx, recommendation.Price, recommendation.Currency, "price of recommended " + recommendation.ProductCode)
+        return money.CanSay(ctx, SpokenNumbers.Hundredths(recommendation.Price) / 100m, recommendation.Currency, "price of recommended " + recommendation.ProductCode)
             ? [Spoken.Prompt(RecommendationPrompt), code, Spoken.Prompt(RecommendationPricePrompt), .. Spoken.Amount(recommendation.Price)]
             : [Spoken.Prompt(RecommendationPrompt), code];
     }

@@ -74,7 +74,7 @@ internal static class PlaceOrderSteps
         }
         catch (OrderClosedException e)
         {
-            ctx.Note($"order not placed: this basket was placed before and is {e.Status}");
+            ctx.Note($"order not placed: {e.Reason}");
             return CallContext.Goto(TryLater(prefix));
         }
     }

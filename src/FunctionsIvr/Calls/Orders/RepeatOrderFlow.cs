@@ -40,7 +40,7 @@ public sealed class RepeatOrderFlow : IFlowModule
                 if (last is null || last.Lines.Count == 0) return CallContext.Goto(None);
                 ctx.Set(OrderKeys.RepeatOrderId, last.Id);
                 SessionNumbers.Set(ctx, OrderKeys.RepeatLineCount, last.Lines.Count);
-                if (ctx.Service<SpokenMoney>().CanSay(ctx, last.Total, last.Currency, "total of the last order"))
+                if (ctx.Service<SpokenMoney>().CanSay(ctx, SpokenNumbers.WholeAmount(last.Total), last.Currency, "total of the last order"))
                     SessionNumbers.Set(ctx, OrderKeys.RepeatTotal, SpokenNumbers.WholeAmount(last.Total));
                 else
                     ctx.Set(OrderKeys.RepeatTotal, null);

@@ -14,7 +14,7 @@ internal static class PriceReadout
     /// <summary>Keeps <paramref name="price"/> for the read-out, or nothing when its currency is not the prompts' (<see cref="SpokenMoney"/>).</summary>
     public static void Set(CallContext ctx, decimal price, string? currency, string productCode)
     {
-        if (ctx.Service<SpokenMoney>().CanSay(ctx, price, currency, "price of " + productCode))
+        if (ctx.Service<SpokenMoney>().CanSay(ctx, SpokenNumbers.Hundredths(price) / 100m, currency, "price of " + productCode))
             SessionNumbers.Set(ctx, OrderKeys.Price, SpokenNumbers.Hundredths(price));
         else
             ctx.Set(OrderKeys.Price, null);

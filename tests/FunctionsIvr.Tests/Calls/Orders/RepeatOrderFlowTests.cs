@@ -71,6 +71,32 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_LastOrderTotalUnderHalfAUnit_NotSaidAsZero()
+    {
+        using var calls = new OrderCalls();
+        calls.OrdersAre(Last with { Total = 0.40m });
+
+        var first = await calls.FromMainMenuAsync('2');
+        var rest = await calls.ListenUntilAskedAsync();
+
+        // Said in whole units, 0.40 would be "0 złoty".
+        Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
+    }
+
+    [Fact]
+    public async Task Repeat_ErpReplaysAnExpiredPrepare_TryLaterNotRejected()
+    {
+        using var calls = await AtConfirmation();
+        calls.PrepareReturns(Prepared("tx-0001", "ZS/2026/001400") with { ExpiresAt = calls.Call.Time.GetUtcNow().AddSeconds(-1) });
+
+        var answer = await calls.KeysAsync("1");
+
+        // "Try later, or press for a person", not 130 ("the ERP said no", as for out of stock): the ERP refused nothing.
+        Assert.Equal("GetDTMF:131", Heard(answer));
+        Assert.Contains(answer.Notes, n => n.StartsWith("order not placed: its ERP reservation is already expired", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Repeat_Confirmed_PreparesTheSameLinesAndSaysAcceptedWithTheNumber()
     {
         using var calls = await AtConfirmation();

@@ -239,6 +239,16 @@ public class ResponseValidatorTests
         Assert.Equal(["SayNumber must carry its value in 'Number', got Digits"],
             validator.Validate(Ok("""{"Action":{"Type":"SayNumber","Digits":"12"}}""")).Violations);
         Assert.Throws<ArgumentException>(() => new ResponseValidator("SayNumber=Number,Play=Prompt"));
+        Assert.True(new ResponseValidator("saynumber=Number").Validate(Ok("""{"Action":{"Type":"SayNumber","Number":"12"}}""")).IsValid);
+    }
+
+    [Fact]
+    public void Validate_TwoSessionsAndNoAction_BothReported()
+    {
+        var answer = new ResponseValidator().Validate(Ok("""{"Session":{"step":"a"},"Session":{"step":"b"}}"""));
+
+        Assert.Contains("no Action in the answer", answer.Violations);
+        Assert.Contains(answer.Violations, v => v.StartsWith("Session appears 2 times", StringComparison.Ordinal));
     }
 
     private static HttpAnswer Ok(string body, string contentType = Json, int status = 200) =>
