@@ -26,6 +26,16 @@ public static class LinkTokens
     public static bool IsUsableKey(string? signingKey) =>
         !string.IsNullOrWhiteSpace(signingKey) && !signingKey.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The shortest signing key start-up accepts. One link gives away a value and its token, so a short key could be
+    /// found offline by trying keys, and with it a token for every call or login. Generate 32 random bytes, base64.
+    /// </summary>
+    public const int MinimumKeyLength = 16;
+
+    /// <summary>True when the key is unset, still a Key Vault reference (it opens nothing then), or long enough.</summary>
+    public static bool IsLongEnough(string? signingKey) =>
+        !IsUsableKey(signingKey) || signingKey!.Trim().Length >= MinimumKeyLength;
+
     /// <summary>Compares in constant time, so the answer's timing tells nothing about a guessed token.</summary>
     public static bool Matches(string? given, string expected) =>
         given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));

@@ -1,3 +1,5 @@
+using FunctionsIvr.Hosting;
+
 namespace FunctionsIvr.Support;
 
 public static class SupportRegistration
@@ -6,7 +8,10 @@ public static class SupportRegistration
     public static IHostApplicationBuilder AddSupportPages(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SupportOptions>().Bind(builder.Configuration.GetSection(SupportOptions.SectionName));
+        builder.Services.AddOptions<SupportOptions>().Bind(builder.Configuration.GetSection(SupportOptions.SectionName))
+            .Validate(o => LinkTokens.IsLongEnough(o.SigningKey),
+                $"Support:SigningKey (env Support__SigningKey) must be at least {LinkTokens.MinimumKeyLength} characters: 32 random bytes, base64.")
+            .ValidateOnStart();
         return builder;
     }
 }

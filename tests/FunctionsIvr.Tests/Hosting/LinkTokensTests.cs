@@ -1,5 +1,8 @@
 using FunctionsIvr.Agents;
 using FunctionsIvr.Hosting;
+using FunctionsIvr.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.Hosting;
@@ -41,5 +44,37 @@ public class LinkTokensTests
         Assert.Equal(AccessCheck.Granted, access.Check("agent_a", "listed-token"));
         Assert.Equal(AccessCheck.Wrong, access.Check("agent_b", "listed-token"));
         Assert.Equal(AccessCheck.Missing, access.Check("agent_a", null));
+    }
+
+    [Theory]
+    [InlineData("Agents:SigningKey")]
+    [InlineData("Support:SigningKey")]
+    public async Task SigningKeyShorterThan16Characters_StartUpStopsNamingIt(string setting)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [setting] = "secret1" });
+        builder.AddAgentPages();
+        builder.AddSupportPages();
+        using var host = builder.Build();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(setting + " (env " + setting.Replace(":", "__", StringComparison.Ordinal) + ") must be at least 16 characters", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/agents-signing-key)")]
+    [InlineData("0123456789abcdef")]
+    public async Task SigningKeyUnsetUnresolvedOrLongEnough_StartsUp(string? key)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:SigningKey"] = key, ["Support:SigningKey"] = key });
+        builder.AddAgentPages();
+        builder.AddSupportPages();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
     }
 }
