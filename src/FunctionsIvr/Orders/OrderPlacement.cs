@@ -27,6 +27,10 @@ public sealed class OrderPlacement(
     // The withdrawal runs after the call's own cancellation has fired, so it gets its own bound.
     private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(10);
 
+    // A reservation with less than this left is not announced: the commit goes through the queue after the caller hears
+    // "accepted" and would meet it expired.
+    internal static readonly TimeSpan TimeLeftToCommit = TimeSpan.FromSeconds(30);
+
     /// <param name="turnAbandoned">
     /// True once the caller will not hear this placement's outcome (see <c>CallContext.IsTurnAbandonedAsync</c>: on this
     /// instance, or for a held turn, on the instance that took the replay).
@@ -194,15 +198,19 @@ public sealed class OrderPlacement(
     }
 
     /// <summary>
-    /// Why the ERP no longer holds this reservation, or null while it does. A replay of the prepare may carry the answer
-    /// the ERP stored when it was new (status "prepared") long after its expiry: the commit would be refused, so the caller
-    /// must not hear "accepted". An answer without an expiry is taken as held.
+    /// Why the ERP no longer holds this reservation long enough to commit it, or null while it does. A replay of the
+    /// prepare may carry the answer the ERP stored when it was new (status "prepared") long after, or just before, its
+    /// expiry: the commit would be refused, so the caller must not hear "accepted". An answer without an expiry is taken
+    /// as held.
     /// </summary>
     private string? NoLongerHeld(PreparedTransaction prepared)
     {
         if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted) return prepared.Status;
-        if (prepared.ExpiresAt != default && prepared.ExpiresAt <= time.GetUtcNow())
-            return string.Create(CultureInfo.InvariantCulture, $"expired (at {prepared.ExpiresAt:u})");
+        if (prepared.ExpiresAt == default) return null;
+        var now = time.GetUtcNow();
+        if (prepared.ExpiresAt <= now) return string.Create(CultureInfo.InvariantCulture, $"expired (at {prepared.ExpiresAt:u})");
+        if (prepared.ExpiresAt - now < TimeLeftToCommit)
+            return string.Create(CultureInfo.InvariantCulture, $"about to expire (at {prepared.ExpiresAt:u}, too soon to commit)");
         return null;
     }
 

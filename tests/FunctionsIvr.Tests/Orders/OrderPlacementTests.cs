@@ -172,6 +172,27 @@ public class OrderPlacementTests
     }
 
     [Fact]
+    public async Task Place_ReplayWithSecondsLeftOnTheReservation_ClosedNotAccepted()
+    {
+        SetupPrepare(Prepared() with { ExpiresAt = Now.AddSeconds(10) });
+
+        var e = await Assert.ThrowsAsync<OrderClosedException>(() => Sut().PlaceAsync(Basket()));
+
+        Assert.Equal("its ERP reservation is already about to expire (at 2026-11-02 09:30:10Z, too soon to commit)", e.Reason);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Place_ReservationWithTimeEnoughToCommit_Accepted()
+    {
+        SetupPrepare(Prepared() with { ExpiresAt = Now.AddSeconds(31) });
+
+        var placed = await Sut().PlaceAsync(Basket());
+
+        Assert.Equal("tx-0001", placed.TransactionId);
+    }
+
+    [Fact]
     public async Task Place_ReplayPastExpiryOfAnOrderAcceptedBefore_TheEarlierEntryStands()
     {
         SetupPrepare(Prepared());
