@@ -25,7 +25,7 @@ public sealed partial class SpokenMoney(IOptions<CallEngineOptions> options, ILo
         ArgumentNullException.ThrowIfNull(ctx);
         if (amount <= 0)
         {
-            ctx.Note($"{what} not said: the ERP gives {amount.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            ctx.Note($"{what} not said: it comes to {amount.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             return false;
         }
 

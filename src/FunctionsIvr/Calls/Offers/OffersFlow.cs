@@ -106,7 +106,7 @@ public sealed class OffersFlow : IFlowModule
     }
 
     /// <summary>
-    /// "We recommend product [digits], price [45] złoty"; without the price when the ERP gives it in a currency the
+    /// "We recommend product [digits], price [45] złoty"; without the price when it is zero or the ERP gives it in a currency the
     /// prompts do not name; null without a code to key in.
     /// </summary>
     private static List<Spoken>? Say(CallContext ctx, SpokenMoney money, Recommendation recommendation)

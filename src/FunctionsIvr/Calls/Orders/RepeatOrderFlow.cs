@@ -5,7 +5,7 @@ namespace FunctionsIvr.Calls.Orders;
 
 /// <summary>
 /// "The same again" (main menu 2): the caller's last order that was not cancelled is summed up (how many lines, the
-/// total in whole units, left out when the ERP gives it in a currency the prompts do not name) and, on 1, placed again
+/// total in whole units, left out when the ERP gives it in a currency the prompts do not name or it comes to zero) and, on 1, placed again
 /// with the same products and quantities at today's prices, through
 /// <see cref="FunctionsIvr.Orders.OrderPlacement"/>. Ordering needs an account: without a contact id the call goes
 /// back to the main menu.

@@ -8,7 +8,7 @@ namespace FunctionsIvr.Calls.Products;
 
 /// <summary>
 /// "The usual" (main menu 5, callers with an account): the caller's three most-ordered products, each read as its
-/// position, code digits and price (the price left out when the ERP gives it in a currency the prompts do not name);
+/// position, code digits and price (the price left out when the ERP gives it in a currency the prompts do not name, or as zero);
 /// then 1–3 orders that one (quantity, confirmation, placement), 9 the main menu. The chosen product is looked up again
 /// for today's price and stock before the quantity is asked.
 /// </summary>

@@ -44,43 +44,20 @@ public class RepeatOrderFlowTests
         Assert.Equal(["Play:122", "SayNumber:2", "Play:123", "SayNumber:5801", "GetDTMF:124"], Heard([first, .. rest]));
     }
 
-    [Fact]
-    public async Task Repeat_LastOrderInAnotherCurrency_SummaryWithoutTheTotal()
+    [Theory]
+    [InlineData("EUR", "5801.00", "total of the last order not said: in EUR, the prompts name PLN")]
+    [InlineData("PLN", "0", "total of the last order not said: it comes to 0")]
+    [InlineData("PLN", "0.40", "total of the last order not said: it comes to 0")] // said in whole units: "0 złoty"
+    public async Task Repeat_TotalNotToBeSaid_SummaryWithoutTheTotal(string currency, string total, string note)
     {
         using var calls = new OrderCalls();
-        calls.OrdersAre(Last with { Currency = "EUR" });
+        calls.OrdersAre(Last with { Currency = currency, Total = decimal.Parse(total, System.Globalization.CultureInfo.InvariantCulture) });
 
         var first = await calls.FromMainMenuAsync('2');
         var rest = await calls.ListenUntilAskedAsync();
 
         Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
-        Assert.Contains(first.Notes, n => n == "total of the last order not said: in EUR, the prompts name PLN");
-    }
-
-    [Fact]
-    public async Task Repeat_LastOrderWithoutATotal_SummaryWithoutTheTotal()
-    {
-        using var calls = new OrderCalls();
-        calls.OrdersAre(Last with { Total = 0m });
-
-        var first = await calls.FromMainMenuAsync('2');
-        var rest = await calls.ListenUntilAskedAsync();
-
-        Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
-        Assert.Contains(first.Notes, n => n == "total of the last order not said: the ERP gives 0");
-    }
-
-    [Fact]
-    public async Task Repeat_LastOrderTotalUnderHalfAUnit_NotSaidAsZero()
-    {
-        using var calls = new OrderCalls();
-        calls.OrdersAre(Last with { Total = 0.40m });
-
-        var first = await calls.FromMainMenuAsync('2');
-        var rest = await calls.ListenUntilAskedAsync();
-
-        // Said in whole units, 0.40 would be "0 złoty".
-        Assert.Equal(["Play:122", "SayNumber:2", "GetDTMF:124"], Heard([first, .. rest]));
+        Assert.Contains(first.Notes, n => n == note);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public class ProductLookupFlowTests
 
         // Not "price 0 złoty", which a caller hears as "free".
         Assert.Equal(["Play:143", "SayNumber:1200", "GetDTMF:145"], Heard([first, .. rest]));
-        Assert.Contains(first.Notes, n => n == "price of CEM-325-25 not said: the ERP gives 0");
+        Assert.Contains(first.Notes, n => n == "price of CEM-325-25 not said: it comes to 0");
     }
 
     [Fact]
