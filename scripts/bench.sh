@@ -84,7 +84,7 @@ fi
 
 echo "== building Release"
 dotnet build src/FunctionsIvr -c Release --nologo -v quiet >/dev/null
-# The composite publish for the cold start (about two minutes of crossgen) runs beside the other builds and the
+# The composite publish for the cold start (one to two minutes of crossgen) runs beside the other builds and the
 # Azurite install, and is awaited before anything is measured. It starts after the handler's own build (both restore
 # into the project's one assets file), in its own process group, so that stopping the bench stops the compiler too.
 if [ "$COLD" = 1 ]; then
