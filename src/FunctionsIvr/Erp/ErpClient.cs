@@ -83,7 +83,8 @@ public partial class ErpClient
 
     /// <summary>
     /// The contact calling from <paramref name="phone"/> (any common format, e.g. the platform's <c>48600100200</c>),
-    /// or null when the ERP knows no one with that number or the number is hidden/invalid (then the ERP is not asked).
+    /// or null when the ERP knows no one with that number, several contacts share it (Warning 3012), or the number is
+    /// hidden/invalid (then the ERP is not asked).
     /// </summary>
     public virtual async Task<Contact?> FindContactByPhoneAsync(string? phone, CancellationToken cancellationToken = default)
     {
@@ -95,8 +96,16 @@ public partial class ErpClient
 
         var page = await SendAsync<ErpPage<Contact>>(
             ErpRequest.Read("/contacts", "contacts?phone=" + Uri.EscapeDataString(normalized)), cancellationToken);
-        var contact = page.Items.Count > 0 ? page.Items[0] : null;
-        Log.ContactLookup(_logger, Redact.Phone(normalized), contact is null ? "unknown" : "contact " + Redact.Id(contact.Id));
+        var contacts = Once(page.Items, c => c.Id, "contacts");
+        var contact = contacts.Count == 1 ? contacts[0] : null;
+        if (contacts.Count > 1)
+        {
+            // A number several contacts call from (a switchboard, a shared mobile) tells us the company at best, not
+            // who is calling: taking the first would read one buyer's orders to another. Served as a guest instead.
+            Log.SharedNumber(_logger, Redact.Phone(normalized), contacts.Count);
+        }
+
+        Log.ContactLookup(_logger, Redact.Phone(normalized), contact is null ? (contacts.Count > 1 ? "shared" : "unknown") : "contact " + Redact.Id(contact.Id));
         _cache?.Set(key, contact, TimeSpan.FromSeconds(_options.ContactCacheSeconds));
         return contact;
     }

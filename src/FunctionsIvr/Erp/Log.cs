@@ -43,4 +43,8 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "ERP list {List} repeated entries: {Count} copies dropped, each entry is read out once")]
     public static partial void RepeatedEntriesDropped(ILogger logger, string list, int count);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "ERP contacts: {Count} contacts call from {Phone}; the caller is served as a guest (give each contact a number of their own)")]
+    public static partial void SharedNumber(ILogger logger, string phone, int count);
 }
