@@ -73,22 +73,39 @@ public sealed class CallContext
 
     /// <summary>
     /// <see cref="TurnAbandoned"/>, or given up on by another instance: once this callback was answered with a holding
-    /// prompt, its replay may land elsewhere, and the instance that gives up on it records that in the call state. Only
-    /// such held work reads the call state here; for any other callback this costs nothing.
+    /// prompt, its replay may land elsewhere, and the instance that gives up on it records that as the turn's decision
+    /// in the call state. Only asks: work that is about to let something stand takes the decision with
+    /// <see cref="LetTurnStandAsync"/> instead. Only held work reads the call state here; for any other callback this
+    /// costs nothing.
     /// </summary>
     public async Task<bool> IsTurnAbandonedAsync()
     {
         if (Turn is not { } turn) return false;
         if (turn.Abandoned) return true;
-        if (!turn.Held || AbandonedTurns is not { } abandonedTurns) return false;
-        var elsewhere = await abandonedTurns.WasAbandonedAsync(CallId, turn.Sequence).ConfigureAwait(false);
+        if (!turn.Held || HeldTurns is not { } heldTurns) return false;
+        var elsewhere = await heldTurns.WasAbandonedAsync(CallId, turn.Turn).ConfigureAwait(false);
         // This instance may have given up on the turn while the read was on its way.
         return elsewhere || turn.Abandoned;
     }
 
+    /// <summary>
+    /// Takes the turn's one decision before the work lets what it did stand (an order placed): false when the engine
+    /// gave up on the turn first, here or (for a held turn) on another instance, so the work must undo it. Otherwise
+    /// an engine that gives up later finds the decision taken and answers with <paramref name="step"/> instead of the
+    /// apology, the Session carrying <paramref name="values"/>. Only held work writes the call state here.
+    /// </summary>
+    public async Task<bool> LetTurnStandAsync(string step, IReadOnlyDictionary<string, string>? values = null)
+    {
+        if (Turn is not { } turn) return true;
+        var outcome = new TurnOutcome(step, values ?? new Dictionary<string, string>(StringComparer.Ordinal));
+        if (!turn.TryLetStand(outcome)) return false;
+        if (!turn.Held || HeldTurns is not { } heldTurns) return true;
+        return await heldTurns.LetStandAsync(CallId, turn.Turn, outcome).ConfigureAwait(false);
+    }
+
     internal TurnCancellation? Turn { get; init; }
 
-    internal AbandonedTurns? AbandonedTurns { get; init; }
+    internal HeldTurns? HeldTurns { get; init; }
 
     /// <summary>
     /// Set once the work queue failed a send in this callback: the callback's later work is parked for the outbox sweep

@@ -40,7 +40,7 @@ public sealed partial class CallEngine
     private readonly TimeProvider _time;
     private readonly PendingTurns _pending;
     private readonly ICallStateStore? _stateStore;
-    private readonly AbandonedTurns? _abandonedTurns;
+    private readonly HeldTurns? _heldTurns;
     private readonly ILogger<CallEngine> _logger;
     // Each started turn's cancellation, found again from its task when a later callback gives up on it.
     private readonly ConditionalWeakTable<Task<CallTurn>, TurnCancellation> _workCancellation = new();
@@ -66,7 +66,7 @@ public sealed partial class CallEngine
         _pending = pending;
         _logger = logger;
         _stateStore = stateStore;
-        _abandonedTurns = stateStore is null ? null : new AbandonedTurns(stateStore, time, logger);
+        _heldTurns = stateStore is null ? null : new HeldTurns(stateStore, time, logger);
     }
 
     /// <param name="session">The verified Session, or null on the first callback or when it failed verification.</param>
@@ -80,10 +80,23 @@ public sealed partial class CallEngine
         // Leave room to sign the Session, serialise and write the call log after the turn is decided.
         var margin = TimeSpan.FromMilliseconds(Math.Min(150, _budgetMs / 5));
 
-        var heldWork = TakeHeldWork(request, session, sequence, out var input, out var inputSession, out var heldSession);
-        var work = heldWork ?? StartWork(input, inputSession, sessionProblem, sequence);
+        var heldWork = TakeHeldWork(request, session, sequence, out var input, out var inputSession, out var heldSession, out var givenUp);
+        if (givenUp is not null
+            && await GiveUpAsync(request.UniqueCallId, sequence, givenUp.Holds, givenUp.Work, givenUp.Work is not null,
+                budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false) is { } standing
+            && StandingTurn(request, session, sequence, standing, $"platform error {request.Error?.ErrorNo} after a holding prompt") is { } told)
+        {
+            return told;
+        }
 
-        var remaining = budget - margin - _time.GetElapsedTime(receivedAt);
+        // A replay of a held callback carries the same turn as the callback first held (its input, its decision).
+        var holdsSoFar = heldSession is null ? 0 : HoldCount(heldSession);
+        var work = heldWork ?? StartWork(input, inputSession, sessionProblem, sequence, turn: sequence - holdsSoFar);
+
+        // The last wait before giving up leaves room for the turn's decision in the call state, when it takes one.
+        var lastWait = holdsSoFar >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt);
+        var reserve = lastWait && _heldTurns is not null && MayRunElsewhere(holdsSoFar, heldWork is not null) ? DecisionReserve : TimeSpan.Zero;
+        var remaining = budget - margin - reserve - _time.GetElapsedTime(receivedAt);
         try
         {
             if (remaining <= TimeSpan.Zero) throw new TimeoutException();
@@ -92,22 +105,31 @@ public sealed partial class CallEngine
         }
         catch (TimeoutException)
         {
-            return Hold(request, input, inputSession, heldSession, sequence, work, heldHere: heldWork is not null);
+            return await HoldAsync(request, input, inputSession, heldSession, sequence, work, heldHere: heldWork is not null,
+                within: budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Time kept for the turn's decision in the call state (one insert, a read when it loses) out of the last wait.</summary>
+    private static readonly TimeSpan DecisionReserve = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>A platform error after a holding prompt: the work it gives up on (null when not on this instance), and the holds before it.</summary>
+    private sealed record GivenUp(Task<CallTurn>? Work, int Holds);
 
     /// <summary>
     /// After a holding prompt, the next callback answers with the held work's result if this instance still has it,
     /// or replays the held input (the original event, the original Session) when it does not.
     /// </summary>
     /// <param name="heldSession">The Session a further hold builds on (it keeps the hold count); null when nothing is held.</param>
+    /// <param name="givenUp">Set when the callback gives up on the held turn (a platform error): the engine then decides it.</param>
     private Task<CallTurn>? TakeHeldWork(
         IvrRequest request, CallSession? session, int sequence, out IvrRequest input, out CallSession? inputSession,
-        out CallSession? heldSession)
+        out CallSession? heldSession, out GivenUp? givenUp)
     {
         input = request;
         inputSession = session;
         heldSession = session;
+        givenUp = null;
         if (session?.Get(HoldCountKey) is null) return null;
         if (request.Error is not null)
         {
@@ -125,13 +147,8 @@ public sealed partial class CallEngine
                 });
             }
 
-            if (abandoned is not null)
-            {
-                Abandon(abandoned);
-                ObserveLater(abandoned);
-            }
-
-            RecordAbandonedElsewhere(request.UniqueCallId, sequence, HoldCount(session), heldHere: abandoned is not null);
+            if (abandoned is not null) ObserveLater(abandoned);
+            givenUp = new GivenUp(abandoned, HoldCount(session));
             return null;
         }
 
@@ -141,9 +158,11 @@ public sealed partial class CallEngine
         return _pending.Take(request.UniqueCallId, sequence - 1);
     }
 
-    private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence)
+    private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence, int turn)
     {
-        var workCancellation = new TurnCancellation { Sequence = sequence };
+        var workCancellation = new TurnCancellation { Sequence = sequence, Turn = turn };
+        // A replay's turn was held already: an instance that gives up on it may be another one.
+        if (turn < sequence) workCancellation.MarkHeld();
         var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation);
         if (work.IsCompleted)
         {
@@ -152,7 +171,7 @@ public sealed partial class CallEngine
             return work;
         }
 
-        // Only work still running gets its time limit (Calls:WorkTimeoutMs), and can be held and so given up on later (Abandon).
+        // Only work still running gets its time limit (Calls:WorkTimeoutMs), and can be held and so given up on later (GiveUpAsync).
         var timeout = _time.CreateTimer(static state => CancelQuietly((CancellationTokenSource)state!), workCancellation,
             TimeSpan.FromMilliseconds(_options.WorkTimeoutMs), Timeout.InfiniteTimeSpan);
         _workCancellation.AddOrUpdate(work, workCancellation);
@@ -168,26 +187,73 @@ public sealed partial class CallEngine
     /// <summary>
     /// The caller is about to hear that the work did not finish, so it must not finish afterwards behind their back: an
     /// order confirmed, then apologised for and handed to a person, must not be placed as well once a slow store answers.
+    /// The turn's one decision settles it (<see cref="TurnCancellation.TryAbandon"/> here; <see cref="HeldTurns"/> when
+    /// the held turns that led to this callback, one per holding prompt, may have left work running on another instance,
+    /// since the platform replays a held callback wherever it lands).
     /// </summary>
-    private void Abandon(Task<CallTurn> work)
+    /// <param name="work">The turn's work on this instance, if any.</param>
+    /// <param name="heldHere">The previous callback's held work was found on this instance.</param>
+    /// <param name="within">Until the answer is due.</param>
+    /// <returns>Null when the turn is given up on; the work's outcome when the work let it stand first.</returns>
+    private async Task<TurnOutcome?> GiveUpAsync(
+        string callId, int sequence, int holds, Task<CallTurn>? work, bool heldHere, TimeSpan within)
     {
-        if (work.IsCompleted || !_workCancellation.TryGetValue(work, out var cancellation)) return;
-        cancellation.MarkAbandoned();
-        CancelQuietly(cancellation);
+        TurnCancellation? here = null;
+        if (work is not null && _workCancellation.TryGetValue(work, out var found)) here = found;
+        if (_heldTurns is not null && MayRunElsewhere(holds, heldHere))
+        {
+            var decided = await _heldTurns.GiveUpAsync(callId, sequence - holds, within).ConfigureAwait(false);
+            // Work here on the same turn is left to find the same decision when it takes it.
+            if (decided.Standing is { } standing) return standing;
+            if (decided.Recorded)
+            {
+                if (here is not null)
+                {
+                    here.MarkAbandoned();
+                    CancelQuietly(here);
+                }
+
+                return null;
+            }
+        }
+
+        if (here is null) return null;
+        if (!here.TryAbandon(out var stood)) return stood;
+        CancelQuietly(here);
+        return null;
     }
 
     /// <summary>
-    /// Gives up on work this instance cannot cancel: the held turns that led to this callback (one per holding prompt)
-    /// may each have left work running on another instance, since the platform replays a held callback wherever it
-    /// lands. That work reads the record before it lets an order stand (<see cref="CallContext.IsTurnAbandonedAsync"/>).
+    /// One hold whose work is here: nothing can run elsewhere, so the common case costs no storage round trip. Held
+    /// turns elsewhere are decided in the call state.
     /// </summary>
-    /// <param name="heldHere">The previous callback's held work was found on this instance (and abandoned here).</param>
-    private void RecordAbandonedElsewhere(string callId, int sequence, int holds, bool heldHere)
+    private static bool MayRunElsewhere(int holds, bool heldHere) => !(holds == 0 || holds == 1 && heldHere);
+
+    /// <summary>
+    /// What the caller hears when the engine gave up on a turn too late: the work had let its outcome stand, so the call
+    /// goes on at its step, as a replay that found the work's result would (an order "accepted"), not the apology.
+    /// Null when that step does not answer at once: the fallback then.
+    /// </summary>
+    private CallTurn? StandingTurn(IvrRequest request, CallSession? session, int sequence, TurnOutcome outcome, string why)
     {
-        // One hold whose work is here: nothing can run elsewhere, so the common case costs no storage write.
-        if (holds == 0 || holds == 1 && heldHere || _abandonedTurns is null) return;
-        // Not awaited: the apology must go out within the budget; the work elsewhere checks the record when it finishes.
-        _ = _abandonedTurns.RecordAsync(callId, sequence - holds, sequence - 1);
+        var given = (session ?? new CallSession { Step = CallFlow.StartStep })
+            .With(HoldCountKey, null).With(HeldEventKey, null).With(HeldDataKey, null).With(HeldWithoutSessionKey, null);
+        foreach (var (key, value) in outcome.Values) given = given.With(key, value);
+        var fromStep = given.Step;
+        try
+        {
+            var context = new CallContext(request, given, _actions, _flow.Prompts, _services, _time, _stateStore, CancellationToken.None);
+            context.Note($"{why}: too late to give up, the held work had let its outcome stand");
+            var driven = DriveAsync(context, new StepResult.Goto(outcome.Step), fromStep);
+            if (driven.IsCompletedSuccessfully) return driven.Result with { Session = driven.Result.Session with { Steps = sequence } };
+            ObserveLater(driven);
+        }
+        catch (Exception e)
+        {
+            Log.StepFailed(_logger, e, request.UniqueCallId, outcome.Step);
+        }
+
+        return null;
     }
 
     private static int HoldCount(CallSession session) => int.TryParse(session.Get(HoldCountKey), out var holds) ? holds : 0;
@@ -205,9 +271,10 @@ public sealed partial class CallEngine
     }
 
     /// <param name="heldHere">The work is the previous callback's held work, found on this instance.</param>
-    private CallTurn Hold(
+    /// <param name="within">Until the answer is due: for the turn's decision, when the holds ran out.</param>
+    private async Task<CallTurn> HoldAsync(
         IvrRequest request, IvrRequest input, CallSession? inputSession, CallSession? heldSession, int sequence, Task<CallTurn> work,
-        bool heldHere)
+        bool heldHere, TimeSpan within)
     {
         // A Session always names a step, so a first callback's hold is signed as the start step, marked to start afresh.
         var held = heldSession ?? new CallSession { Step = CallFlow.StartStep }.With(HeldWithoutSessionKey, "1");
@@ -215,11 +282,15 @@ public sealed partial class CallEngine
         if (holds >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt))
         {
             Log.HoldsExhausted(_logger, request.UniqueCallId, held.Step, holds);
-            Abandon(work);
             ObserveLater(work);
-            RecordAbandonedElsewhere(request.UniqueCallId, sequence, holds, heldHere);
             // Without the hold count: the callback after the apology is not a replay of held work.
             var given = (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null);
+            if (await GiveUpAsync(request.UniqueCallId, sequence, holds, work, heldHere, within).ConfigureAwait(false) is { } standing
+                && StandingTurn(request, given, sequence, standing, "slow work did not finish in time") is { } told)
+            {
+                return told;
+            }
+
             return FallbackTurn(request, given, sequence, "slow work did not finish in time");
         }
 
@@ -359,7 +430,7 @@ public sealed partial class CallEngine
         session.Get(InFallbackKey) is null ? _options.MaxStepsPerCall : _options.MaxStepsPerCall + FallbackSteps;
 
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
-        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, AbandonedTurns = _abandonedTurns };
+        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, HeldTurns = _heldTurns };
 
     /// <summary>
     /// The platform rejected our answer (<see cref="IvrErrorCategories.InvalidResponse"/>) or could not reach us over TLS

@@ -6,7 +6,7 @@ namespace FunctionsIvr.Calls;
 /// Work that outlived its callback's budget, kept so the next callback of the same call can pick up the result
 /// instead of asking the ERP again. In-process only: a callback that lands on another instance simply redoes the
 /// step (steps are idempotent), so this is a speed-up, never the only copy of anything. Giving up on work held on
-/// another instance goes through the call state instead (<see cref="AbandonedTurns"/>).
+/// another instance goes through the call state instead (<see cref="HeldTurns"/>).
 /// </summary>
 public sealed class PendingTurns(TimeProvider time)
 {

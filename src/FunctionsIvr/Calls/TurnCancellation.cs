@@ -1,28 +1,65 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace FunctionsIvr.Calls;
 
 /// <summary>
 /// Stops the work of one callback. It fires for two reasons that call for different endings: the work's time limit
 /// (its result may still reach the caller through a replay on another instance), and the engine giving up on it
 /// (<see cref="Abandoned"/>: the caller hears the apology instead, so nothing the work did may stand as if announced).
+/// It also holds this instance's side of the turn's one decision: the work letting its outcome stand, or the engine
+/// giving up on it, whichever comes first (<see cref="TryLetStand"/>, <see cref="TryAbandon"/>).
 /// </summary>
 internal sealed class TurnCancellation : CancellationTokenSource
 {
-    private volatile bool _abandoned;
+    private const int Open = 0;
+    private const int Stood = 1;
+    private const int GivenUp = 2;
+
+    private int _decision;
+    private TurnOutcome? _standing;
     private volatile bool _held;
 
-    /// <summary>The callback that started the work: the turn an abandonment recorded in the call state names.</summary>
+    /// <summary>The callback that started the work.</summary>
     public int Sequence { get; init; }
 
-    public bool Abandoned => _abandoned;
+    /// <summary>
+    /// The callback that first carried the work's input: <see cref="Sequence"/>, or earlier for a replay of a held
+    /// callback. Every work of the turn, on whatever instance, shares its decision (<see cref="HeldTurns"/>).
+    /// </summary>
+    public int Turn { get; init; }
+
+    public bool Abandoned => Volatile.Read(ref _decision) == GivenUp;
 
     /// <summary>
-    /// The work's callback was answered with a holding prompt: from then on the replay may land on another instance,
-    /// and only the call state says whether that instance gave up on the turn (<see cref="AbandonedTurns"/>).
+    /// The work's callback was answered with a holding prompt, or the work replays one: its turn may be given up on by
+    /// another instance, and only the call state says so (<see cref="HeldTurns"/>).
     /// </summary>
     public bool Held => _held;
 
-    /// <summary>Called before the token is cancelled, so work that sees the cancellation also sees why.</summary>
-    public void MarkAbandoned() => _abandoned = true;
+    /// <summary>The work's side: false when the engine here gave up on the turn first.</summary>
+    public bool TryLetStand(TurnOutcome outcome)
+    {
+        _standing = outcome;
+        return Interlocked.CompareExchange(ref _decision, Stood, Open) != GivenUp;
+    }
+
+    /// <summary>
+    /// The engine's side, before it cancels the work: false, with the work's outcome, when the work let it stand first.
+    /// </summary>
+    public bool TryAbandon([NotNullWhen(false)] out TurnOutcome? standing)
+    {
+        if (Interlocked.CompareExchange(ref _decision, GivenUp, Open) == Stood)
+        {
+            standing = _standing!;
+            return false;
+        }
+
+        standing = null;
+        return true;
+    }
+
+    /// <summary>Given up on whatever this instance decided: the call state's decision went against the work.</summary>
+    public void MarkAbandoned() => Volatile.Write(ref _decision, GivenUp);
 
     public void MarkHeld() => _held = true;
 }

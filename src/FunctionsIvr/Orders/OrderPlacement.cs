@@ -33,7 +33,12 @@ public sealed class OrderPlacement(
 
     /// <param name="turnAbandoned">
     /// True once the caller will not hear this placement's outcome (see <c>CallContext.IsTurnAbandonedAsync</c>: on this
-    /// instance, or for a held turn, on the instance that took the replay).
+    /// instance, or for a held turn, on the instance that took the replay). Only asks; used when the placement was cut.
+    /// </param>
+    /// <param name="letStand">
+    /// Takes the turn's one decision before the order is let stand (see <c>CallContext.LetTurnStandAsync</c>): false when
+    /// the turn was given up on first, so the order is withdrawn; once it answers true, an instance that gives up on the
+    /// turn later tells the caller the order was accepted. Without it, <paramref name="turnAbandoned"/> is asked instead.
     /// </param>
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
@@ -45,7 +50,8 @@ public sealed class OrderPlacement(
     /// </exception>
     /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
     public async Task<PlacedOrder> PlaceAsync(
-        OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null)
+        OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null,
+        Func<PlacedOrder, Task<bool>>? letStand = null)
     {
         ArgumentNullException.ThrowIfNull(basket);
         var prepared = await erp.PrepareTransactionAsync(
@@ -74,13 +80,15 @@ public sealed class OrderPlacement(
         }
 
         var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
-        if (turnAbandoned is not null && await turnAbandoned())
+        var placed = new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
+        var abandoned = letStand is not null ? !await letStand(placed) : turnAbandoned is not null && await turnAbandoned();
+        if (abandoned)
         {
             await WithdrawAsync(entry.TransactionId, basket.CallId);
             throw new OperationCanceledException("The caller's turn was abandoned; the order was withdrawn.", cancellationToken);
         }
 
-        return new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
+        return placed;
     }
 
     /// <summary>

@@ -364,9 +364,10 @@ public class CallEngineTests
     [Fact]
     public async Task HeldHere_GivenUpOnAnotherInstanceWhileTheCallStateChanges_StillCountsAsAbandonedHere()
     {
+        // The turn's decision is a row of its own: another callback saving the call's state in between changes nothing.
         var (call, module) = await HeldAtTheSlowStepAsync();
         using var _ = call;
-        var store = new SavedInBetweenCallStateStore(call.Services.GetRequiredService<ICallStateStore>());
+        var store = new SavedInBetweenCallStateStore(call.Services.GetRequiredService<ICallStateStore>(), call.CallId);
         using var other = OnAnotherInstance(call, new TestModule(), store);
 
         await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
@@ -408,6 +409,141 @@ public class CallEngineTests
         store.VerifyNoOtherCalls();
     }
 
+    [Fact]
+    public async Task HeldHere_WorkLetItsOutcomeStandBeforeAnotherInstanceGaveUp_CallerHearsTheOutcomeThere()
+    {
+        // The race: the work here lets its order stand, then the replay elsewhere hears of a platform error. The caller
+        // must hear what stands (as a replay here would have said it), not the apology.
+        var (call, module, decide) = await HeldBeforeDecidingAsync();
+        using var _ = call;
+        decide.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var other = OnAnotherInstance(call, new TestModule());
+
+        var turn = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(module.Stood);
+        Assert.False(turn.IsFallback);
+        Assert.Equal(IvrActionTypes.SayDigits, turn.Action.Type);
+        Assert.Equal("1400", turn.Action.Parameters.First().Value);
+        Assert.Equal("told", turn.Session.Step);
+        Assert.Null(turn.Session.Get(CallEngine.HoldCountKey));
+        Assert.Equal(4, turn.Session.Steps);
+    }
+
+    [Fact]
+    public async Task HeldHere_AnotherInstanceGaveUpBeforeTheWorkDecided_WorkDoesNotStand()
+    {
+        var (call, module, decide) = await HeldBeforeDecidingAsync();
+        using var _ = call;
+        using var other = OnAnotherInstance(call, new TestModule());
+
+        var turn = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        decide.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(turn.IsFallback);
+        Assert.False(module.Stood);
+    }
+
+    [Fact]
+    public async Task HeldHere_WorkLetItsOutcomeStandBeforeHoldsRanOutOnAnotherInstance_CallerHearsTheOutcomeThere()
+    {
+        var (call, module, decide) = await HeldBeforeDecidingAsync();
+        using var _ = call;
+        // The replay there is slow as well (its work of the same turn never decides): one more holding prompt, then the holds run out.
+        var replay = new TestModule { BeforeDecision = new TaskCompletionSource().Task };
+        using var other = OnAnotherInstance(call, replay);
+        var pending = other.SendAsync("Play");
+        other.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        decide.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        pending = other.SendAsync("Play");
+        other.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var turn = await pending;
+
+        Assert.False(turn.IsFallback);
+        Assert.Equal(IvrActionTypes.SayDigits, turn.Action.Type);
+        // The replay's work is left to find the same decision: it places the same basket.
+        Assert.False(replay.SlowContext!.TurnAbandoned);
+        Assert.False(replay.SlowToken.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task HeldHere_WorkLetItsOutcomeStandJustBeforeThePlatformErrorHere_CallerHearsTheOutcome()
+    {
+        // The same race on one instance: the work decided but has not finished when the error after the holding prompt comes.
+        var (call, module, decide) = await HeldBeforeDecidingAsync(afterDecision: new TaskCompletionSource().Task);
+        using var _ = call;
+        decide.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var turn = await call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.False(turn.IsFallback);
+        Assert.Equal(IvrActionTypes.SayDigits, turn.Action.Type);
+        Assert.False(module.SlowContext!.TurnAbandoned);
+    }
+
+    [Fact]
+    public async Task HeldHere_PlatformErrorHereBeforeTheWorkDecided_WorkDoesNotStandAndNothingIsWritten()
+    {
+        // One hold, its work here: decided on this instance alone, no storage round trip for the engine or the work.
+        var store = new Mock<ICallStateStore>(MockBehavior.Strict);
+        var decide = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new TestModule { BeforeDecision = decide.Task };
+        using var call = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            s.AddSingleton(store.Object);
+        });
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        var turn = await call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        decide.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(turn.IsFallback);
+        Assert.False(module.Stood);
+        store.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task HeldElsewhere_CallStateFailsWhileGivingUp_ApologyAllTheSame()
+    {
+        var (call, module, _) = await HeldBeforeDecidingAsync();
+        using var __ = call;
+        var failing = new Mock<ICallStateStore>();
+        failing.Setup(s => s.SaveAsync(It.IsAny<CallState>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(503, "down"));
+        using var other = OnAnotherInstance(call, new TestModule(), failing.Object);
+
+        var turn = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(turn.IsFallback);
+        Assert.Null(module.Stood);
+    }
+
+    /// <summary>
+    /// A call held at the step whose work decides whether its outcome stands once the returned source is set; when it
+    /// stands the call goes on at "told", which says the digits the decision carries.
+    /// </summary>
+    private static async Task<(EngineHarness Call, TestModule Module, TaskCompletionSource Decide)> HeldBeforeDecidingAsync(Task? afterDecision = null)
+    {
+        var decide = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new TestModule { BeforeDecision = decide.Task, AfterDecision = afterDecision ?? Task.CompletedTask };
+        var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        return (call, module, decide);
+    }
+
     /// <summary>
     /// The same call on another instance of the app: its own engine and held work, the same call state (by default the
     /// one <paramref name="call"/> uses), and the Session <paramref name="call"/> answered last.
@@ -425,7 +561,7 @@ public class CallEngineTests
     }
 
     /// <summary>Another callback of the call saves its state just before the first save through this store.</summary>
-    private sealed class SavedInBetweenCallStateStore(ICallStateStore inner) : ICallStateStore
+    private sealed class SavedInBetweenCallStateStore(ICallStateStore inner, string callId) : ICallStateStore
     {
         public bool SavedInBetween { get; private set; }
 
@@ -436,7 +572,7 @@ public class CallEngineTests
             if (!SavedInBetween)
             {
                 SavedInBetween = true;
-                var other = await inner.GetAsync(state.CallId, cancellationToken) ?? new CallState(state.CallId);
+                var other = await inner.GetAsync(callId, cancellationToken) ?? new CallState(callId);
                 other.Values["top_products"] = "[]";
                 await inner.SaveAsync(other, cancellationToken);
             }
@@ -467,6 +603,14 @@ public class CallEngineTests
 
         public bool? AbandonmentSeen { get; private set; }
 
+        public Task BeforeDecision { get; init; } = Task.CompletedTask;
+
+        public Task AfterDecision { get; init; } = Task.CompletedTask;
+
+        public bool? Stood { get; private set; }
+
+        public TaskCompletionSource Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         private static StepResult Boom(CallContext context) => throw new InvalidOperationException("boom");
 
         public void Define(FlowBuilder flow)
@@ -480,6 +624,17 @@ public class CallEngineTests
                 SlowContext = ctx;
                 return slow!;
             });
+            flow.Step("slow_order").Enter(ctx => ctx.Hangup()).Resume(async ctx =>
+            {
+                SlowToken = ctx.CancellationToken;
+                SlowContext = ctx;
+                await BeforeDecision;
+                Stood = await ctx.LetTurnStandAsync("told", new Dictionary<string, string> { ["told"] = "1400" });
+                Decided.TrySetResult();
+                await AfterDecision;
+                return CallContext.Goto(Stood == true ? "told" : CallFlow.EndStep);
+            });
+            flow.Step("told").Enter(ctx => ctx.SayDigits(ctx.Get("told") ?? "")).Then(CallFlow.EndStep);
             flow.Step("checks_abandonment").Enter(ctx => ctx.Hangup()).Resume(async ctx =>
             {
                 AbandonmentSeen = await ctx.IsTurnAbandonedAsync();

@@ -56,8 +56,13 @@ internal static class PlaceOrderSteps
                        ?? throw new InvalidOperationException("No basket sequence: the confirmation step did not mark the basket.");
         try
         {
+            // The decision carries what "accepted" needs, so an instance that gives up on a held turn too late can say it.
             var placed = await ctx.Service<OrderPlacement>().PlaceAsync(
-                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, ctx.IsTurnAbandonedAsync);
+                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, ctx.IsTurnAbandonedAsync,
+                order => ctx.LetTurnStandAsync(Accepted(prefix), new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [OrderKeys.AcceptedDigits] = SpokenNumbers.OrderNumberDigits(order.OrderNumber),
+                }));
             ctx.Set(OrderKeys.AcceptedDigits, SpokenNumbers.OrderNumberDigits(placed.OrderNumber));
             ctx.Note(placed.Queued ? "order accepted, commit queued" : "order accepted, commit left for the sweep");
             return CallContext.Goto(Accepted(prefix));

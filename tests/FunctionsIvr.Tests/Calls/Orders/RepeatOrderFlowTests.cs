@@ -226,6 +226,62 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldHere_OrderLetStandBeforeAnotherInstanceGaveUp_CallerHearsAcceptedThere()
+    {
+        // The race: the placement here lets the order stand (its commit queued), then the replay elsewhere hears of a
+        // platform error. The order stands, so the caller hears "accepted" and its number, not the apology.
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        prepare.SetResult(Prepared("tx-0001", "ZS/2026/001400"));
+        Assert.Equal("Play:129", Heard(await held.WaitAsync(TimeSpan.FromSeconds(10))));
+        using var other = calls.OnAnotherInstance();
+
+        var answer = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        var number = await other.NextAsync();
+
+        Assert.False(answer.IsFallback);
+        Assert.Equal("Play:129", Heard(answer));
+        Assert.Equal("SayDigits:1400", Heard(number));
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        other.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Repeat_HeldHere_OrderLetStandWhileHoldsRanOutOnAnotherInstance_CallerHearsAcceptedThereAndTheOrderStands()
+    {
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        AbortSucceeds(calls);
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        var replayed = new TaskCompletionSource<PreparedTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Returns(replayed.Task);
+        other.Erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+
+        // The replay there is slow as well: one more holding prompt; the placement here lets the order stand meanwhile.
+        var pending = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        prepare.SetResult(Prepared("tx-0001", "ZS/2026/001400"));
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        pending = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var answer = await pending;
+        // The replay's own placement of the same basket then finishes: it finds the same decision and leaves the order be.
+        replayed.SetResult(Prepared("tx-0001", "ZS/2026/001400"));
+        await Task.Delay(100);
+
+        Assert.Equal("Play:129", Heard(answer));
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        other.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Repeat_HeldHere_GivenUpOnAnotherInstanceButCommittedFirst_OrderStands()
     {
         using var calls = await AtConfirmation();
