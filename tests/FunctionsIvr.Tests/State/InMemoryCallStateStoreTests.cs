@@ -89,3 +89,9 @@ public sealed class InMemoryCallStateStoreTests : CallStateStoreContract
         Assert.Contains("InMemoryState:CallStateTimeToLive", error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class InMemoryHeldTurnDecisionContractTests : HeldTurnDecisionContract
+{
+    protected override Task<ICallStateStore> CreateStoreAsync() =>
+        Task.FromResult<ICallStateStore>(new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions())));
+}

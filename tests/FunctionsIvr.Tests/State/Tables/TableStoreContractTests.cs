@@ -15,6 +15,14 @@ public sealed class TableCallStateStoreContractTests(AzuriteFixture azurite) : C
 }
 
 [Collection(AzuriteCollection.Name)]
+public sealed class TableHeldTurnDecisionContractTests(AzuriteFixture azurite) : HeldTurnDecisionContract
+{
+    protected override Task<ICallStateStore> CreateStoreAsync() =>
+        Task.FromResult<ICallStateStore>(new TableCallStateStore(
+            azurite.CreateServiceClient(), TimeProvider.System, NullLogger<TableCallStateStore>.Instance, AzuriteFixture.UniqueTableName("turns")));
+}
+
+[Collection(AzuriteCollection.Name)]
 public sealed class TableCallLogContractTests(AzuriteFixture azurite) : CallLogContract
 {
     protected override Task<ICallLog> CreateLogAsync() =>
