@@ -10,7 +10,7 @@ namespace FunctionsIvr.Calls;
 /// What a turn's work leaves the caller to hear once it lets what it did stand (an order placed): the step the call
 /// goes on at, with these Session values set first. An instance that gives up on the turn too late answers with it.
 /// </summary>
-public sealed record TurnOutcome(string Step, IReadOnlyDictionary<string, string> Values);
+internal sealed record TurnOutcome(string Step, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>
 /// The one decision per held turn, kept in the shared call state. The replay of a held callback may land on another
