@@ -371,6 +371,39 @@ public class OrderPlacementTests
     }
 
     [Fact]
+    public async Task Place_TheTurnsDecisionWentToTheGiveUp_OrderWithdrawn()
+    {
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        PlacedOrder? asked = null;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), letStand: placed =>
+        {
+            asked = placed;
+            return Task.FromResult(false);
+        }));
+
+        Assert.Equal("tx-0001", asked?.TransactionId);
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Place_TheTurnsDecisionTakenForTheOrder_StandsWithoutAskingAgain()
+    {
+        // Once the decision is taken a later give-up follows it (the caller hears "accepted"), so nothing else is asked.
+        SetupPrepare(Prepared());
+        var asked = 0;
+
+        var placed = await Sut().PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(++asked > 0), letStand: _ => Task.FromResult(true));
+
+        Assert.Equal("tx-0001", placed.TransactionId);
+        Assert.Equal(0, asked);
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Place_OnlyTheWorkTimeLimitPassed_OrderStands()
     {
         // A time limit is not an apology: a replay on another instance may have told the caller "accepted" for this very
