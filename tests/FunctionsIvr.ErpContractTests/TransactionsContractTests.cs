@@ -20,6 +20,24 @@ public class TransactionsContractTests(ErpUnderTest erp)
     }
 
     [Fact]
+    public async Task Prepare_AnswersADateOnTheClockOfItsExpiry()
+    {
+        // The IVR measures the time left on a reservation as expiresAt minus the answer's Date, so a middleware whose
+        // clock is off from the IVR's does not get every order refused. Both must come from the same clock.
+        using var response = await erp.PostAsync("transactions",
+            new { contactId = await ContactIdAsync(), lines = new[] { new { productCode = erp.ProductCode, quantity = 1 } }, callId = "contract-test", ttlSeconds = 120 },
+            "contract-" + Guid.NewGuid().ToString("N"));
+        var date = response.Headers.Date;
+        var prepared = await Shape.OkObjectAsync(response, HttpStatusCode.Created);
+        await AbortAsync(Shape.String(prepared, "transactionId"));
+
+        Assert.True(date is not null, "The prepare answer must carry an HTTP Date header (RFC 9110, 6.6.1).");
+        var left = Shape.DateTime(prepared, "expiresAt") - date.Value;
+        // Date has whole seconds; a few seconds more allow for a slow answer.
+        Assert.InRange(left, TimeSpan.FromSeconds(115), TimeSpan.FromSeconds(121));
+    }
+
+    [Fact]
     public async Task Prepare_SameIdempotencyKeyTwice_OneTransactionOneReservation()
     {
         var before = await erp.StockAsync(erp.ProductCode);

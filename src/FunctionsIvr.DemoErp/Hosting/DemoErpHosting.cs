@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using FunctionsIvr.DemoErp.Api;
 using FunctionsIvr.DemoErp.Data;
@@ -32,6 +33,7 @@ public static class DemoErpHosting
     public static WebApplication MapDemoErp(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseDateFromStoreClock();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
@@ -46,5 +48,24 @@ public static class DemoErpHosting
         app.MapCallsApi();
         app.MapAdminApi();
         return app;
+    }
+
+    /// <summary>
+    /// <c>Date</c> on every answer, from the clock the store stamps <c>expiresAt</c> with: the IVR measures a
+    /// reservation's time left as their difference. Kestrel sends one from the system clock, but the test server sends
+    /// none and a test may give the store another clock.
+    /// </summary>
+    private static void UseDateFromStoreClock(this WebApplication app)
+    {
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Date = time.GetUtcNow().ToString("R", CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
     }
 }

@@ -182,7 +182,8 @@ public partial class ErpClient
         PrepareTransactionRequest request, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         var prepared = await SendAsync<PreparedTransaction>(
-            ErpRequest.Write(HttpMethod.Post, "/transactions", "transactions", request, idempotencyKey), cancellationToken);
+            ErpRequest.Write(HttpMethod.Post, "/transactions", "transactions", request, idempotencyKey), cancellationToken,
+            (answer, response) => answer with { ErpClockAhead = response.Headers.Date - _timeProvider.GetUtcNow() });
         Log.TransactionChanged(_logger, Redact.Id(prepared.TransactionId), prepared.Status, Redact.Id(prepared.OrderNumber));
         return prepared;
     }
@@ -258,7 +259,8 @@ public partial class ErpClient
 
     // ---- the one way out ----
 
-    private async Task<T> SendAsync<T>(ErpRequest request, CancellationToken cancellationToken)
+    /// <param name="fromHeaders">Adds to the answer what its headers say (called only for a success).</param>
+    private async Task<T> SendAsync<T>(ErpRequest request, CancellationToken cancellationToken, Func<T, HttpResponseMessage, T>? fromHeaders = null)
         where T : class
     {
         var policy = new ErpCallPolicy(
@@ -284,7 +286,8 @@ public partial class ErpClient
                 throw await FailureAsync(request, response);
             }
 
-            return await ReadAsync<T>(request, response);
+            var value = await ReadAsync<T>(request, response);
+            return fromHeaders is null ? value : fromHeaders(value, response);
         }
         catch (ErpException e)
         {

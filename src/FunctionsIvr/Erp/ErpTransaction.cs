@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FunctionsIvr.Erp;
 
 /// <summary>Phase one of an order: the ERP validates and reserves stock until <see cref="PreparedTransaction.ExpiresAt"/>.</summary>
@@ -15,7 +17,16 @@ public sealed record PreparedTransaction
 {
     public required string TransactionId { get; init; }
     public string Status { get; init; } = TransactionStatuses.Prepared;
+    /// <summary>On the ERP's clock: compare it with <see cref="ErpClockAhead"/> added to ours, not with ours alone.</summary>
     public DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>
+    /// How far the ERP's clock was ahead of ours (negative: behind) when its answer arrived, from the answer's HTTP
+    /// <c>Date</c> header; null when it carried none (or one that does not parse). <c>Date</c> has whole seconds, so this is
+    /// up to a second short, which the margin kept before a commit covers.
+    /// </summary>
+    [JsonIgnore]
+    public TimeSpan? ErpClockAhead { get; init; }
 
     /// <summary>The number the order will have once committed; safe to read to the caller.</summary>
     public required string OrderNumber { get; init; }

@@ -89,4 +89,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7028, Level = LogLevel.Warning, Message = "The ERP refused the commit of transaction {TransactionId} while the outbox could not be read (delivery #{DeliveryCount}): a withdrawal may have closed it, so no 'place it again' escalation; the message is delivered again, and the sweep decides once storage is back")]
     public static partial void RefusedWhileOutboxUnreadable(ILogger logger, string transactionId, int deliveryCount);
+
+    [LoggerMessage(EventId = 7030, Level = LogLevel.Warning, Message = "The ERP's clock is {AheadSeconds:0} s ahead of ours (negative: behind), by the Date header of its prepare answer: its reservations' expiry is judged on its clock, but its owner should set it right (NTP); said again at most every {EveryMinutes:0} min")]
+    public static partial void ErpClockSkewed(ILogger logger, double aheadSeconds, double everyMinutes);
 }

@@ -22,7 +22,8 @@ namespace FunctionsIvr.Orders;
 /// placed behind their back.
 /// </summary>
 public sealed class OrderPlacement(
-    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, IOptions<OrdersOptions> options, ILogger<OrderPlacement> logger)
+    ErpClient erp, IOutboxStore outbox, IWorkQueue queue, TimeProvider time, ErpClock erpClock, IOptions<OrdersOptions> options,
+    ILogger<OrderPlacement> logger)
 {
     // The withdrawal runs after the call's own cancellation has fired, so it gets its own bound.
     private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(10);
@@ -172,7 +173,8 @@ public sealed class OrderPlacement(
             Status = OutboxStatus.Prepared,
             MessageBody = command.ToJson(),
             PreparedAt = now,
-            ExpiresAt = prepared.ExpiresAt,
+            // On our clock, like everything else in the outbox: the sweep compares it with ours.
+            ExpiresAt = prepared.ExpiresAt - (prepared.ErpClockAhead ?? TimeSpan.Zero),
             UpdatedAt = now,
         };
     }
@@ -209,13 +211,14 @@ public sealed class OrderPlacement(
     /// Why the ERP no longer holds this reservation long enough to commit it, or null while it does. A replay of the
     /// prepare may carry the answer the ERP stored when it was new (status "prepared") long after, or just before, its
     /// expiry: the commit would be refused, so the caller must not hear "accepted". An answer without an expiry is taken
-    /// as held.
+    /// as held. The expiry is on the ERP's clock, so the time left is measured on it (see <see cref="ErpClock"/>): a skew
+    /// between the clocks would otherwise refuse every order, or accept reservations already gone.
     /// </summary>
     private string? NoLongerHeld(PreparedTransaction prepared)
     {
         if (prepared.Status is TransactionStatuses.Expired or TransactionStatuses.Aborted) return prepared.Status;
         if (prepared.ExpiresAt == default) return null;
-        var now = time.GetUtcNow();
+        var now = erpClock.Now(prepared.ErpClockAhead);
         if (prepared.ExpiresAt <= now) return string.Create(CultureInfo.InvariantCulture, $"expired (at {prepared.ExpiresAt:u})");
         if (prepared.ExpiresAt - now < TimeLeftToCommit)
             return string.Create(CultureInfo.InvariantCulture, $"about to expire (at {prepared.ExpiresAt:u}, too soon to commit)");

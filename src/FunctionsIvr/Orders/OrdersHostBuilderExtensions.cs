@@ -23,6 +23,7 @@ public static class OrdersHostBuilderExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrdersOptions>, OrdersOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ErpClock>();
         services.TryAddTransient<OrderPlacement>();
         services.TryAddTransient<OutboxSweeper>();
         services.AddWorkProcessor<CommitOrderProcessor>(QueueNames.OrderCommits);

@@ -4,6 +4,7 @@ using FunctionsIvr.State;
 using FunctionsIvr.State.InMemory;
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -193,6 +194,64 @@ public class OrderPlacementTests
     }
 
     [Fact]
+    public async Task Place_ErpClockTenMinutesBehindOurs_ItsFreshReservationIsAccepted()
+    {
+        // A 10-minute reservation on an ERP whose clock is 10 minutes slow expires "now" by our clock.
+        var behind = TimeSpan.FromMinutes(-10);
+        SetupPrepare(Prepared() with { ExpiresAt = Now + behind + TimeSpan.FromMinutes(10), ErpClockAhead = behind });
+
+        var placed = await Sut().PlaceAsync(Basket());
+
+        Assert.Equal("tx-0001", placed.TransactionId);
+        // The outbox keeps the expiry on our clock, which the sweep compares it with.
+        Assert.Equal(Now.AddMinutes(10), (await outbox.GetAsync("tx-0001"))!.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Place_ErpClockAheadOfOursWithSecondsLeftOnItsClock_ClosedNotAccepted()
+    {
+        var ahead = TimeSpan.FromMinutes(15);
+        SetupPrepare(Prepared() with { ExpiresAt = Now + ahead + TimeSpan.FromSeconds(10), ErpClockAhead = ahead });
+
+        var e = await Assert.ThrowsAsync<OrderClosedException>(() => Sut().PlaceAsync(Basket()));
+
+        Assert.Equal("its ERP reservation is already about to expire (at 2026-11-02 09:45:10Z, too soon to commit)", e.Reason);
+        Assert.Empty(queue.Accepted);
+    }
+
+    [Fact]
+    public async Task Place_ErpClockSkewedByMoreThanAMinute_WarnsOnceAnHourNotPerOrder()
+    {
+        var clock = new ManualTimeProvider(Now);
+        var logs = new CapturingLoggerProvider();
+        var erpClock = ErpClockAt(clock, logs);
+        var ahead = TimeSpan.FromMinutes(5);
+        SetupPrepare(Prepared() with { ExpiresAt = Now + ahead + TimeSpan.FromMinutes(10), ErpClockAhead = ahead });
+
+        await Sut(clock, erpClock).PlaceAsync(Basket(1));
+        await Sut(clock, erpClock).PlaceAsync(Basket(2));
+        clock.Advance(ErpClock.WarnEvery);
+        await Sut(clock, erpClock).PlaceAsync(Basket(3));
+
+        var warnings = logs.Lines.Where(l => l.EventId.Id == 7030).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Equal(LogLevel.Warning, w.Level));
+        Assert.Equal("300", warnings[0].Find("AheadSeconds"));
+    }
+
+    [Fact]
+    public async Task Place_ErpClockWithinAMinuteOfOurs_NoWarning()
+    {
+        var logs = new CapturingLoggerProvider();
+        var clock = new ManualTimeProvider(Now);
+        SetupPrepare(Prepared() with { ErpClockAhead = TimeSpan.FromSeconds(-59) });
+
+        await Sut(clock, ErpClockAt(clock, logs)).PlaceAsync(Basket());
+
+        Assert.DoesNotContain(logs.Lines, l => l.EventId.Id == 7030);
+    }
+
+    [Fact]
     public async Task Place_ReplayPastExpiryOfAnOrderAcceptedBefore_TheEarlierEntryStands()
     {
         SetupPrepare(Prepared());
@@ -215,7 +274,7 @@ public class OrderPlacementTests
         SetupPrepare(Prepared());
         var clock = new ManualTimeProvider(Now);
         var silent = new SilentWorkQueue();
-        var sut = new OrderPlacement(erp.Object, outbox, silent, clock,
+        var sut = new OrderPlacement(erp.Object, outbox, silent, clock, ErpClockAt(clock),
             Options.Create(new OrdersOptions { SendTimeout = TimeSpan.FromSeconds(1) }), NullLogger<OrderPlacement>.Instance);
 
         var placing = sut.PlaceAsync(Basket());
@@ -236,8 +295,8 @@ public class OrderPlacementTests
         SetupPrepare(Prepared());
         var store = new UnreachableOutboxStore(outbox);
         queue.OnSend = _ => store.WritesFail = true;
-        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
-            NullLogger<OrderPlacement>.Instance);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), ErpClockAt(new ManualTimeProvider(Now)),
+            Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
 
         var placed = await sut.PlaceAsync(Basket());
 
@@ -255,7 +314,7 @@ public class OrderPlacementTests
         var clock = new ManualTimeProvider(Now);
         var store = new UnreachableOutboxStore(outbox);
         queue.OnSend = _ => store.WritesHang = true;
-        var sut = new OrderPlacement(erp.Object, store, queue, clock,
+        var sut = new OrderPlacement(erp.Object, store, queue, clock, ErpClockAt(clock),
             Options.Create(new OrdersOptions { SendTimeout = TimeSpan.FromSeconds(1) }), NullLogger<OrderPlacement>.Instance);
 
         var placing = sut.PlaceAsync(Basket());
@@ -339,8 +398,8 @@ public class OrderPlacementTests
         SetupAbort(TransactionStatuses.Aborted);
         var abandoned = false;
         var store = new WriteAppliedThenCancelled(outbox, () => abandoned = true);
-        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
-            NullLogger<OrderPlacement>.Instance);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), ErpClockAt(new ManualTimeProvider(Now)),
+            Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
 
@@ -358,8 +417,8 @@ public class OrderPlacementTests
         SetupAbort(TransactionStatuses.Aborted);
         var abandoned = false;
         var store = new WriteAppliedThenCancelled(outbox, () => abandoned = true, applied: false);
-        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()),
-            NullLogger<OrderPlacement>.Instance);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), ErpClockAt(new ManualTimeProvider(Now)),
+            Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
 
         var repeat = await Assert.ThrowsAsync<OrderClosedException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(false)));
@@ -457,8 +516,15 @@ public class OrderPlacementTests
             inner.ListForCallAsync(callId, cancellationToken);
     }
 
-    private OrderPlacement Sut() =>
-        new(erp.Object, outbox, queue, new ManualTimeProvider(Now), Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
+    private OrderPlacement Sut(TimeProvider? time = null, ErpClock? erpClock = null)
+    {
+        time ??= new ManualTimeProvider(Now);
+        return new(erp.Object, outbox, queue, time, erpClock ?? ErpClockAt(time), Options.Create(new OrdersOptions()),
+            NullLogger<OrderPlacement>.Instance);
+    }
+
+    private static ErpClock ErpClockAt(TimeProvider time, ILoggerProvider? logs = null) =>
+        new(time, (logs is null ? NullLoggerFactory.Instance : LoggerFactory.Create(b => b.AddProvider(logs))).CreateLogger<ErpClock>());
 
     /// <summary>A queue whose sends never answer (a namespace that takes the connection and goes silent) until cancelled.</summary>
     private sealed class SilentWorkQueue : IWorkQueue
