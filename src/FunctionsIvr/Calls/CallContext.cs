@@ -203,10 +203,6 @@ public sealed class CallContext
     public StepResult Transfer(string objectLogin, int ringSeconds) =>
         Reply(IvrAction.CallByObjectLogin(objectLogin, new CallOptions(ringSeconds)));
 
-    /// <summary>Transfer to an external number, sent in the national format the platform expects.</summary>
-    public StepResult CallNumber(string number, int ringSeconds) =>
-        Reply(IvrAction.CallExternalNumber(NationalNumber(number), new CallOptions(ringSeconds)));
-
     public StepResult Answer() => Reply(IvrAction.Answer());
 
     public StepResult Hangup() => Reply(IvrAction.Hangup());
@@ -216,15 +212,6 @@ public sealed class CallContext
     public static StepResult Retry(string reason) => new StepResult.Retry(reason);
 
     public static StepResult Reply(IvrAction action) => new StepResult.Reply(action);
-
-    /// <summary>Polish numbers go out as 9 national digits (48600100200 -> 600100200); others keep their digits.</summary>
-    public static string NationalNumber(string number)
-    {
-        var digits = new string(number.Where(char.IsAsciiDigit).ToArray());
-        if (digits.StartsWith("0048", StringComparison.Ordinal)) digits = digits[4..];
-        if (digits.Length == 11 && digits.StartsWith("48", StringComparison.Ordinal)) digits = digits[2..];
-        return digits;
-    }
 
     private string Declared(string prompt) =>
         _declaredPrompts.Contains(prompt)
