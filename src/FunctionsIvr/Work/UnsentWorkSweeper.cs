@@ -1,6 +1,7 @@
 using Azure;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.State;
+using FunctionsIvr.Work.ServiceBus;
 using Microsoft.Extensions.Logging;
 
 namespace FunctionsIvr.Work;
@@ -15,7 +16,8 @@ namespace FunctionsIvr.Work;
 /// the queue (401/403 access or quota, 404/410 no such queue) counts for that queue alone: after as many in a row the
 /// rest of that queue waits for the next pass, and the other queues' work (an escalation behind call record changes)
 /// goes on.
-/// A message the queue refuses for what it is (<see cref="IsRefusedAsItIs"/>) does not count towards that: it would
+/// A message the queue refuses for what it is (<see cref="IsRefusedAsItIs"/>: invalid, or too large, which Service Bus
+/// answers with a 403 like a full queue) does not count towards that: it would
 /// be refused on every pass, and a few of them at the head of the list would otherwise keep everything behind them
 /// parked. It stays parked for a person, logged as an error on every pass.
 /// </summary>
@@ -77,17 +79,21 @@ public sealed partial class UnsentWorkSweeper(IUnsentWorkStore store, IWorkQueue
 
     /// <summary>
     /// The message, not the queue: the sender found it invalid before sending (an argument it cannot carry, 413 over
-    /// the size limit), or Service Bus answered 400 Bad Request or 413 Request Entity Too Large.
+    /// the size limit), or Service Bus answered 400 Bad Request, 413 Request Entity Too Large, or the 403 it gives a
+    /// message over the size limit (error code <c>MessageSizeExceeded</c>, read from its detail by the sender).
     /// </summary>
     internal static bool IsRefusedAsItIs(Exception e) =>
         e is ArgumentException or NotSupportedException
-        || e is RequestFailedException { Status: 400 or 413 };
+        || e is RequestFailedException { Status: 400 or 413 }
+        || e is RequestFailedException { ErrorCode: ServiceBusRequestFailedDetailsParser.MessageSizeExceeded };
 
     /// <summary>
     /// Service Bus answered, about this queue: access to it or its quota (401, 403), or no such queue (404, 410). Not 408
-    /// or 429, which say the namespace is busy, and not 400/413, which are about the message (<see cref="IsRefusedAsItIs"/>).
+    /// or 429, which say the namespace is busy, and not 400/413 or a 403 for the message's size, which are about the
+    /// message (<see cref="IsRefusedAsItIs"/>, checked first).
     /// </summary>
-    internal static bool IsRefusedByTheQueue(Exception e) => e is RequestFailedException { Status: 401 or 403 or 404 or 410 };
+    internal static bool IsRefusedByTheQueue(Exception e) =>
+        e is RequestFailedException { Status: 401 or 403 or 404 or 410 } && !IsRefusedAsItIs(e);
 
     private static partial class Log
     {

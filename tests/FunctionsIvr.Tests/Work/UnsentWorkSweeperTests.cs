@@ -140,6 +140,38 @@ public class UnsentWorkSweeperTests
     }
 
     [Fact]
+    public async Task ThreeMessagesForbiddenAsTooLarge_NotCountedAgainstTheQueueAndTheMessageBehindIsSent()
+    {
+        // Service Bus answers a message over its size limit with 403, as it does a full queue; the sender tells them apart.
+        for (var i = 0; i < 3; i++) await ParkAsync(QueueNames.Escalations, $"too-large-{i}", T0.AddSeconds(i));
+        await ParkAsync(QueueNames.Escalations, "callback-requested-call-9", T0.AddSeconds(10));
+        var queue = new Mock<IWorkQueue>();
+        queue.Setup(q => q.SendAsync(It.Is<WorkMessage>(m => m.MessageId.StartsWith("too-large", StringComparison.Ordinal)), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new Azure.RequestFailedException(403, "The message size exceeds the limit.", "MessageSizeExceeded", null));
+        var logs = new CapturingLoggerProvider();
+        using var factory = new LoggerFactory([logs]);
+
+        var result = await new UnsentWorkSweeper(_store, queue.Object, factory.CreateLogger<UnsentWorkSweeper>()).SweepAsync();
+
+        Assert.Equal(new UnsentWorkSweepResult(Parked: 4, Sent: 1), result);
+        queue.Verify(q => q.SendAsync(It.Is<WorkMessage>(m => m.MessageId == "callback-requested-call-9"), It.IsAny<CancellationToken>()), Times.Once());
+        Assert.Equal(["too-large-0", "too-large-1", "too-large-2"], (await _store.ListAsync()).Select(w => w.Message.MessageId));
+        var errors = logs.Lines.Where(l => l.EventId.Id == 4305 && l.Level == LogLevel.Error).ToList();
+        Assert.Equal(3, errors.Count);
+        Assert.All(errors, l => Assert.DoesNotContain("too-large", l.Find("MessageId"), StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.EventId.Id == 4302);
+    }
+
+    [Fact]
+    public void ForbiddenForTheQueuesQuota_StillCountedAgainstTheQueue()
+    {
+        var full = new Azure.RequestFailedException(403, "The maximum entity size has been reached or exceeded.", "403", null);
+
+        Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(full));
+        Assert.True(UnsentWorkSweeper.IsRefusedByTheQueue(full));
+    }
+
+    [Fact]
     public void QueueUnreachableOrThrottling_NotTakenForARefusedMessage()
     {
         Assert.False(UnsentWorkSweeper.IsRefusedAsItIs(new HttpRequestException("connection refused")));

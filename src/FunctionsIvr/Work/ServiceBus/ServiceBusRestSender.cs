@@ -12,7 +12,8 @@ namespace FunctionsIvr.Work.ServiceBus;
 /// shaped like Azure.Messaging.ServiceBus' <c>ServiceBusSender</c>. Broker properties travel as the
 /// <c>BrokerProperties</c> JSON header, application properties as headers of their own. Failures surface as
 /// <see cref="RequestFailedException"/> with the service's status (401, 403, 404/410, 413, …) once retries of the
-/// transient ones (408, 429, 5xx) are used up.
+/// transient ones (408, 429, 5xx) are used up; a message too large has the error code
+/// <see cref="ServiceBusRequestFailedDetailsParser.MessageSizeExceeded"/> (413 from the sender, 403 from the service).
 /// </summary>
 public sealed class ServiceBusRestSender
 {
@@ -63,7 +64,8 @@ public sealed class ServiceBusRestSender
         if (size > _maxMessageSize)
         {
             throw new RequestFailedException(413,
-                $"The message is {size} bytes with its properties; the limit is {_maxMessageSize}.", "MessageSizeExceeded", null);
+                $"The message is {size} bytes with its properties; the limit is {_maxMessageSize}.",
+                ServiceBusRequestFailedDetailsParser.MessageSizeExceeded, null);
         }
 
         using var httpMessage = _pipeline.CreateMessage();

@@ -133,15 +133,22 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
         var authorization = request.Headers.Authorization.ToString();
         var messageIdForLog = TryReadBrokerProperties(request.Headers["BrokerProperties"].ToString(), out var logProps)
             && logProps.TryGetValue("MessageId", out var id) ? id.GetString() : null;
-        var status = await ProcessAsync(context, path, authorization);
+        var outcome = await ProcessAsync(context, path, authorization);
+        var status = outcome == MessageTooLarge ? 403 : outcome;
         _requests.Enqueue(new FakeServiceBusRequest(path, authorization, messageIdForLog, status));
         context.Response.StatusCode = status;
         if (status != 201)
         {
+            var detail = outcome == MessageTooLarge
+                ? $"The message size exceeds the limit of {MaxMessageSizeInBytes} bytes allowed on this entity."
+                : $"Fake Service Bus answered {status}.";
             context.Response.ContentType = "application/xml; charset=utf-8";
-            await context.Response.WriteAsync($"<Error><Code>{status}</Code><Detail>Fake Service Bus answered {status}.</Detail></Error>");
+            await context.Response.WriteAsync($"<Error><Code>{status}</Code><Detail>{detail}</Detail></Error>");
         }
     }
+
+    /// <summary>What <see cref="ProcessAsync"/> answers for a message over the size limit; sent as 403.</summary>
+    private const int MessageTooLarge = -403;
 
     private async Task<int> ProcessAsync(HttpContext context, string path, string authorization)
     {
@@ -169,7 +176,8 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
             .Where(h => !TransportHeaders.Contains(h.Key) && !h.Key.StartsWith("x-ms-", StringComparison.OrdinalIgnoreCase))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var size = body.Length + Encoding.UTF8.GetByteCount(brokerPropertiesText) + applicationProperties.Sum(p => p.Key.Length + p.Value.Length);
-        if (size > MaxMessageSizeInBytes) return 413;
+        // Service Bus answers a message too large with 403, like a quota of the queue, and says which in the detail.
+        if (size > MaxMessageSizeInBytes) return MessageTooLarge;
 
         // Duplicate detection: a MessageId seen before is accepted (201) and dropped.
         if (messageId is null || _seenMessageIds.TryAdd(messageId, true))

@@ -178,7 +178,7 @@ public sealed class ServiceBusRestSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SendMessage_LargerThanServiceLimit_Throws413FromTheService()
+    public async Task SendMessage_LargerThanServiceLimit_ServicesForbiddenTakenForTooLarge()
     {
         var options = Options();
         options.MaxMessageSizeInBytes = 1024 * 1024;
@@ -187,9 +187,31 @@ public sealed class ServiceBusRestSenderTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RequestFailedException>(
             () => sender.SendMessageAsync(new ServiceBusMessage(new BinaryData(new byte[300 * 1024])) { MessageId = "big" }));
 
-        Assert.Equal(413, error.Status);
+        Assert.Equal(403, error.Status);
+        Assert.Equal("MessageSizeExceeded", error.ErrorCode);
         Assert.Single(_server.Requests);
     }
+
+    [Fact]
+    public async Task SendMessage_ForbiddenForTheQueuesQuota_NotTakenForTooLarge()
+    {
+        _server.FailNext(403);
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(
+            () => CreateClient().CreateSender(Queue).SendMessageAsync(new ServiceBusMessage("x") { MessageId = "m" }));
+
+        Assert.Equal(403, error.Status);
+        Assert.Equal("403", error.ErrorCode);
+    }
+
+    [Theory]
+    [InlineData("The message size exceeds the limit of 262144 bytes allowed on this entity.", true)]
+    [InlineData("The message (id:m-1, size:262870 bytes) is larger than is currently allowed (262144 bytes).", true)]
+    [InlineData("MessageSizeExceeded. TrackingId:1a2b", true)]
+    [InlineData("The maximum entity size has been reached or exceeded for Queue: 'escalations'. Size of entity in bytes:1073742326, Max entity size in bytes: 1073741824.", false)]
+    [InlineData("Unauthorized access. 'Send' claim(s) are required to perform this operation.", false)]
+    public void IsAboutMessageSize_TheMessageNotTheQueue(string detail, bool aboutTheMessage) =>
+        Assert.Equal(aboutTheMessage, ServiceBusRequestFailedDetailsParser.IsAboutMessageSize(detail));
 
     [Fact]
     public async Task SendMessage_InvalidIdsOrProperties_AreRejectedBeforeSending()
