@@ -27,9 +27,6 @@ public static partial class AgentPageApi
         return app;
     }
 
-    /// <summary>The path an agent opens (add the Functions key as <c>code</c> in Azure).</summary>
-    public static string LinkFor(string login, string token) => PagePath(login) + "?t=" + Uri.EscapeDataString(token);
-
     /// <summary>
     /// What a PBX login may look like here: letters (Polish ones too), digits, <c>. _ - @</c>, at most 64. The ERP and
     /// the settings name logins unchecked, so a login like <c>a.wisniewska@pbx</c> must open its page.
@@ -47,8 +44,11 @@ public static partial class AgentPageApi
         string login, HttpContext http, AgentAccess access, IAgentCardStore store, IOptions<AgentOptions> options, ILoggerFactory loggers)
     {
         if (!LoginPattern().IsMatch(login)) return Results.NotFound();
-        var given = http.Request.Query["t"].FirstOrDefault();
-        var check = access.Check(login, given ?? http.Request.Cookies[AccessCheckCookie]);
+        var given = http.Request.Query[LinkTokens.TokenParameter].FirstOrDefault();
+        var (token, expires) = given is not null
+            ? (given, http.Request.Query[LinkTokens.ExpiryParameter].FirstOrDefault())
+            : AgentAccess.FromCookie(http.Request.Cookies[AccessCheckCookie]);
+        var check = access.Check(login, token, expires);
         if (check != AccessCheck.Granted)
         {
             Log.Refused(loggers.CreateLogger(typeof(AgentPageApi)), login, check);
@@ -57,13 +57,13 @@ public static partial class AgentPageApi
 
         if (given is not null)
         {
-            http.Response.Cookies.Append(AccessCheckCookie, given, new CookieOptions
+            http.Response.Cookies.Append(AccessCheckCookie, AgentAccess.CookieValue(given, expires), new CookieOptions
             {
                 HttpOnly = true,
                 SameSite = SameSiteMode.Strict,
                 Secure = CameOverHttps(http.Request),
                 Path = PagePath(login),
-                MaxAge = TimeSpan.FromDays(30),
+                MaxAge = access.CookieLifetime(expires),
             });
         }
 
@@ -81,7 +81,11 @@ public static partial class AgentPageApi
     private static async Task<IResult> CardsAsync(string login, long? after, HttpContext http, AgentAccess access, IAgentCardStore store, IOptions<AgentOptions> options)
     {
         if (!LoginPattern().IsMatch(login)) return Results.NotFound();
-        var check = access.Check(login, http.Request.Cookies[AccessCheckCookie] ?? http.Request.Query["t"].FirstOrDefault());
+        var cookie = http.Request.Cookies[AccessCheckCookie];
+        var (token, expires) = cookie is not null
+            ? AgentAccess.FromCookie(cookie)
+            : (http.Request.Query[LinkTokens.TokenParameter].FirstOrDefault(), http.Request.Query[LinkTokens.ExpiryParameter].FirstOrDefault());
+        var check = access.Check(login, token, expires);
         if (check != AccessCheck.Granted)
         {
             return Results.Json(new { error = DeniedText(login, check) },
@@ -117,6 +121,7 @@ public static partial class AgentPageApi
     {
         AccessCheck.Missing => $"This page shows the calls of {login} only to {login}: open it with your personal link.",
         AccessCheck.NotConfigured => "Agent pages are not set up on this server (Agents:SigningKey is missing, or its Key Vault secret is).",
+        AccessCheck.Expired => $"This link to the calls of {login} has expired.",
         _ => $"This link does not open the calls of {login}.",
     };
 
@@ -128,7 +133,7 @@ public static partial class AgentPageApi
         (function(){
           var last = {{lastId.ToString(CultureInfo.InvariantCulture)}}, keep = {{options.CardsShown.ToString(CultureInfo.InvariantCulture)}};
           var cards = document.getElementById('cards'), status = document.getElementById('status');
-          var query = new URLSearchParams(location.search); query.delete('t');
+          var query = new URLSearchParams(location.search); query.delete('t'); query.delete('exp');
           function poll(){
             query.set('after', String(last));
             fetch(location.pathname.replace(/\/$/, '') + '/cards?' + query.toString(), {credentials:'same-origin', cache:'no-store'})

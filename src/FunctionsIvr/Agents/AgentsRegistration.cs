@@ -20,6 +20,8 @@ public static class AgentsRegistration
             .Validate(o => o.PollMs is >= 250 and <= 10000, "Agents:PollMs must be 250 to 10000.")
             .Validate(o => LinkTokens.IsLongEnough(o.SigningKey),
                 $"Agents:SigningKey (env Agents__SigningKey) must be at least {LinkTokens.MinimumKeyLength} characters: 32 random bytes, base64.")
+            .Validate(o => o.LinkLifetime >= LinkTokens.MinimumLifetime && o.LinkLifetime <= LinkTokens.MaximumLifetime,
+                "Agents:LinkLifetime (env Agents__LinkLifetime) must be between 01:00:00 and 90.00:00:00.")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<AgentAccess>();

@@ -19,18 +19,21 @@ public sealed class EscalationText
 
     private readonly EscalationOptions _options;
     private readonly string? _supportSigningKey;
+    private readonly TimeSpan _linkLifetime;
     private readonly TimeZoneInfo? _zone;
 
     public EscalationText(IOptions<EscalationOptions> options, IOptions<SupportOptions>? support = null)
-        : this(options.Value, support?.Value.SigningKey)
+        : this(options.Value, support?.Value.SigningKey, support?.Value.LinkLifetime)
     {
     }
 
     /// <param name="supportSigningKey"><see cref="SupportOptions.SigningKey"/>: signs the call log link so the page opens.</param>
-    internal EscalationText(EscalationOptions options, string? supportSigningKey = null)
+    /// <param name="linkLifetime"><see cref="SupportOptions.LinkLifetime"/>, its default when null.</param>
+    internal EscalationText(EscalationOptions options, string? supportSigningKey = null, TimeSpan? linkLifetime = null)
     {
         _options = options;
         _supportSigningKey = supportSigningKey;
+        _linkLifetime = linkLifetime ?? new SupportOptions().LinkLifetime;
         _zone = TimeZones.Find(options.TimeZone);
     }
 
@@ -110,8 +113,9 @@ public sealed class EscalationText
     }
 
     /// <summary>
-    /// The call log link: absolute as given, relative paths (or the call log page <c>/api/calls/{CallId}?t=&lt;token&gt;</c>,
-    /// signed with <c>Support:SigningKey</c>, when none is given) made absolute with
+    /// The call log link: absolute as given, relative paths (or the call log page
+    /// <c>/api/calls/{CallId}?exp=&lt;unix seconds&gt;&amp;t=&lt;token&gt;</c>, signed with <c>Support:SigningKey</c> and
+    /// open for <c>Support:LinkLifetime</c> from <see cref="Escalation.RaisedAt"/>, when none is given) made absolute with
     /// <see cref="EscalationOptions.PublicBaseUrl"/> when it is set. Null without a call.
     /// </summary>
     public string? CallLogUrl(Escalation escalation)
@@ -120,7 +124,9 @@ public sealed class EscalationText
         if (string.IsNullOrEmpty(raw))
         {
             if (string.IsNullOrWhiteSpace(escalation.CallId)) return null;
-            raw = CallLogLinks.LinkFor(escalation.CallId, _supportSigningKey);
+            // From when it was raised, not when it is sent: every channel and every retry carries the same link (a
+            // helpdesk may refuse a repeated Idempotency-Key with another body).
+            raw = CallLogLinks.LinkFor(escalation.CallId, _supportSigningKey, escalation.RaisedAt + _linkLifetime);
         }
 
         // "/calls/x" parses as an absolute file: URI on Unix, so only http(s) counts as absolute here.

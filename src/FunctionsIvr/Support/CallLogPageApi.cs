@@ -10,7 +10,7 @@ namespace FunctionsIvr.Support;
 /// One call as support sees it (<c>GET /api/calls/{id}?t=&lt;token&gt;</c>, function CallLogPage): every callback
 /// with its time, event, keypad input (masked when logged), the answer, how long it took and the ERP calls it made,
 /// then the orders (outbox) and escalations the call produced. The link in escalation e-mails and tickets carries
-/// the token; it opens this call only.
+/// the token and its expiry; it opens this call only, until then.
 /// </summary>
 public static partial class CallLogPageApi
 {
@@ -24,17 +24,28 @@ public static partial class CallLogPageApi
     }
 
     private static async Task<IResult> PageAsync(
-        string id, HttpContext http, ICallLog callLog, IOutboxStore outbox, IOptions<SupportOptions> options, ILoggerFactory loggers)
+        string id, HttpContext http, ICallLog callLog, IOutboxStore outbox, IOptions<SupportOptions> options, TimeProvider time,
+        ILoggerFactory loggers)
     {
         var signingKey = options.Value.SigningKey;
-        var token = http.Request.Query["t"].FirstOrDefault();
-        if (CallLogLinks.CallIdOpenedBy(id, token, signingKey) is not { } callId)
+        var token = http.Request.Query[LinkTokens.TokenParameter].FirstOrDefault();
+        var expires = http.Request.Query[LinkTokens.ExpiryParameter].FirstOrDefault();
+        var (callId, check) = LinkTokens.IsUsableKey(signingKey)
+            ? CallLogLinks.CallIdOpenedBy(id, token, expires, signingKey!, time.GetUtcNow(), options.Value.LinkLifetime)
+            : (null, string.IsNullOrEmpty(token) ? LinkCheck.Missing : LinkCheck.Wrong);
+        if (callId is null)
         {
-            var status = string.IsNullOrEmpty(token) ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
-            Log.Refused(loggers.CreateLogger(typeof(CallLogPageApi)), Redact.Id(id), status);
+            var status = check == LinkCheck.Missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            Log.Refused(loggers.CreateLogger(typeof(CallLogPageApi)), Redact.Id(id), status, check);
             var why = !LinkTokens.IsUsableKey(signingKey)
                 ? "Call log pages are not set up on this server (Support:SigningKey is missing, or its Key Vault secret is)."
-                : string.IsNullOrEmpty(token) ? "This page opens only from the link in an escalation e-mail or ticket." : "This link does not open this call.";
+                : check switch
+                {
+                    LinkCheck.Missing => "This page opens only from the link in an escalation e-mail or ticket.",
+                    LinkCheck.Expired => "This link has expired. Call log links open for a limited time after the escalation; "
+                                         + "ask whoever runs this service for a new link if you still need this call's log.",
+                    _ => "This link does not open this call.",
+                };
             return HtmlPage.Result("No access", $"<h1>No access</h1><div class=\"denied\"><p>{HtmlPage.Encode(why)}</p></div>", statusCode: status);
         }
 
@@ -112,7 +123,7 @@ public static partial class CallLogPageApi
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 9201, Level = LogLevel.Warning, Message = "Call log page of call {CallId}: access refused ({Status})")]
-        public static partial void Refused(ILogger logger, string callId, int status);
+        [LoggerMessage(EventId = 9201, Level = LogLevel.Warning, Message = "Call log page of call {CallId}: access refused ({Status}, link {Check})")]
+        public static partial void Refused(ILogger logger, string callId, int status, LinkCheck check);
     }
 }

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FunctionsIvr.Agents;
 using FunctionsIvr.CallRecords;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.Tests.Calls;
 using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
@@ -40,7 +43,7 @@ public sealed class AgentPageApiTests : IDisposable
         await PhoneCall.UntilTransferAsync(_app, _callId);
         using var client = _app.CreateClient();
 
-        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken("am_other")}", UriKind.Relative));
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery("am_other")}", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -55,7 +58,7 @@ public sealed class AgentPageApiTests : IDisposable
         await PhoneCall.UntilTransferAsync(_app, _callId);
         using var client = _app.CreateClient();
 
-        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}/cards?t={AgentTestApp.AgentToken("am_other")}", UriKind.Relative));
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}/cards?{AgentTestApp.AgentQuery("am_other")}", UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -68,7 +71,7 @@ public sealed class AgentPageApiTests : IDisposable
         await PhoneCall.UntilTransferAsync(_app, _callId);
         using var client = _app.CreateClient();
 
-        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -97,11 +100,39 @@ public sealed class AgentPageApiTests : IDisposable
         Assert.Equal(login, answers[^1]["Action"]!["Destination"]!.GetValue<string>());
         using var client = _app.CreateClient();
 
-        var response = await client.GetAsync(new Uri(AgentPageApi.LinkFor(login, AgentTestApp.AgentToken(login)), UriKind.Relative));
+        var response = await client.GetAsync(new Uri(AgentTestApp.AgentLink(login), UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(_callId, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(cookiePath + ";", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_ExpiredLink_403SayingSoAndNoCardOrCookie()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        using var client = _app.CreateClient();
+        var expired = LinkTokens.Query(AgentTestApp.AgentKey, "agent:" + AgentTestApp.DutyAgent, TimeProvider.System.GetUtcNow().AddSeconds(-1));
+
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}{expired}", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("has expired", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(AgentTestApp.Caller.Name, html, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Page_CookieLastsNoLongerThanTheLink()
+    {
+        using var client = _app.CreateClient();
+        var query = LinkTokens.Query(AgentTestApp.AgentKey, "agent:" + AgentTestApp.DutyAgent, TimeProvider.System.GetUtcNow().AddHours(2));
+
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}{query}", UriKind.Relative));
+
+        var maxAge = Regex.Match(Assert.Single(response.Headers.GetValues("Set-Cookie")), "max-age=([0-9]+)", RegexOptions.IgnoreCase);
+        Assert.InRange(long.Parse(maxAge.Groups[1].Value, CultureInfo.InvariantCulture), 7100, 7200);
     }
 
     [Fact]
@@ -110,7 +141,7 @@ public sealed class AgentPageApiTests : IDisposable
         // In Azure the host forwards the browser's HTTPS request to the handler over plain HTTP on loopback.
         using var client = _app.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+            new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}", UriKind.Relative));
         request.Headers.Add("X-Forwarded-Proto", "https");
 
         using var response = await client.SendAsync(request);
@@ -124,7 +155,7 @@ public sealed class AgentPageApiTests : IDisposable
     public async Task Cards_WithTheCookie_ReturnsOnlyCardsAfterTheLastSeen()
     {
         using var client = _app.CreateClient();
-        var open = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+        var open = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}", UriKind.Relative));
         var cookie = open.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
 
         await PhoneCall.UntilTransferAsync(_app, _callId);
@@ -147,7 +178,7 @@ public sealed class AgentPageApiTests : IDisposable
         await PhoneCall.UntilTransferAsync(app, _callId);
         using var client = app.CreateClient();
 
-        var html = await client.GetStringAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+        var html = await client.GetStringAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}", UriKind.Relative));
 
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
@@ -159,7 +190,7 @@ public sealed class AgentPageApiTests : IDisposable
         using var app = AgentTestApp.Create(new() { ["Agents:SigningKey"] = "" });
         using var client = app.CreateClient();
 
-        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}", UriKind.Relative));
+        var response = await client.GetAsync(new Uri($"/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("Agents:SigningKey", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

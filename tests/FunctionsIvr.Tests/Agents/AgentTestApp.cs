@@ -1,3 +1,4 @@
+using FunctionsIvr.Agents;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Hosting;
 using FunctionsIvr.Support;
@@ -40,7 +41,11 @@ public static class AgentTestApp
         return app;
     }
 
-    public static string AgentToken(string login) => LinkTokens.Derive(AgentKey, "agent:" + login);
+    /// <summary><c>exp=…&amp;t=…</c> of a link to the login's page, open for a day from now.</summary>
+    public static string AgentQuery(string login) => LinkTokens.Query(AgentKey, "agent:" + login, TimeProvider.System.GetUtcNow().AddDays(1))[1..];
 
-    public static string CallLogLink(string callId) => CallLogLinks.LinkFor(callId, SupportKey);
+    public static string AgentLink(string login) => AgentPageApi.PagePath(login) + "?" + AgentQuery(login);
+
+    /// <summary>The call log link an escalation raised now carries.</summary>
+    public static string CallLogLink(string callId) => CallLogLinks.LinkFor(callId, SupportKey, TimeProvider.System.GetUtcNow().AddDays(7));
 }

@@ -51,7 +51,7 @@ public sealed class AgentPagesBrowserTests(ITestOutputHelper output) : IAsyncLif
     public async Task AgentPage_OpenBeforeTheTransfer_ShowsTheCardWithoutAReload()
     {
         await Page.SetViewportAsync(412, 915, mobile: true);
-        await Page.NavigateAsync($"{_baseUrl}/api/agents/{AgentTestApp.DutyAgent}?t={AgentTestApp.AgentToken(AgentTestApp.DutyAgent)}");
+        await Page.NavigateAsync($"{_baseUrl}/api/agents/{AgentTestApp.DutyAgent}?{AgentTestApp.AgentQuery(AgentTestApp.DutyAgent)}");
         await Page.WaitForAsync("document.getElementById('status').textContent === 'Up to date.'", TimeSpan.FromSeconds(30));
         await Page.EvaluateAsync("window.__sameDocument = true");
         Assert.Equal(0, (await Page.EvaluateAsync("document.querySelectorAll('.card').length"))!.GetValue<int>());
@@ -76,7 +76,7 @@ public sealed class AgentPagesBrowserTests(ITestOutputHelper output) : IAsyncLif
         var caller = AgentTestApp.Caller with { AccountManager = new AccountManager { Login = login, Name = "Anna Wiśniewska" } };
         _app.Erp.Setup(e => e.FindContactByPhoneAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(caller);
         _app.Erp.Setup(e => e.GetContactAsync(caller.Id, It.IsAny<CancellationToken>())).ReturnsAsync(caller);
-        await Page.NavigateAsync(_baseUrl + AgentPageApi.LinkFor(login, AgentTestApp.AgentToken(login)));
+        await Page.NavigateAsync(_baseUrl + AgentTestApp.AgentLink(login));
         await Page.WaitForAsync("document.getElementById('status').textContent === 'Up to date.'", TimeSpan.FromSeconds(30));
 
         await PhoneCall.UntilTransferAsync(_app, _callId);
@@ -113,7 +113,7 @@ public sealed class AgentPagesBrowserTests(ITestOutputHelper output) : IAsyncLif
         var query = access switch
         {
             "wrong-token" => "?t=not-a-token",
-            "another-agent" => "?t=" + AgentTestApp.AgentToken("am_other"),
+            "another-agent" => "?" + AgentTestApp.AgentQuery("am_other"),
             _ => "",
         };
 

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using FunctionsIvr.Escalations;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.State;
 using FunctionsIvr.Support;
 using FunctionsIvr.Tests.Agents;
@@ -111,7 +113,7 @@ public sealed class CallLogPageApiTests : IDisposable
         await PhoneCall.UntilTransferAsync(app, _callId);
         using var client = app.CreateClient();
 
-        var forged = CallLogLinks.PathFor(_callId) + "?t=" + CallLogLinks.TokenFor(_callId, unresolved);
+        var forged = CallLogLinks.PathFor(_callId) + LinkTokens.Query(unresolved, "call:" + _callId, TimeProvider.System.GetUtcNow().AddDays(1));
 
         var response = await client.GetAsync(new Uri(forged, UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
@@ -126,9 +128,9 @@ public sealed class CallLogPageApiTests : IDisposable
     {
         await PhoneCall.UntilTransferAsync(_app, _callId);
         using var client = _app.CreateClient();
-        var otherToken = CallLogLinks.TokenFor("some-other-call", AgentTestApp.SupportKey);
+        var otherLink = AgentTestApp.CallLogLink("some-other-call");
 
-        var response = await client.GetAsync(new Uri(CallLogLinks.PathFor(_callId) + "?t=" + otherToken, UriKind.Relative));
+        var response = await client.GetAsync(new Uri(CallLogLinks.PathFor(_callId) + otherLink[otherLink.IndexOf('?', StringComparison.Ordinal)..], UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.DoesNotContain("GetDTMF", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -139,14 +141,61 @@ public sealed class CallLogPageApiTests : IDisposable
     {
         await PhoneCall.UntilTransferAsync(_app, _callId);
         var text = _app.Services.GetRequiredService<EscalationText>();
-        var link = text.CallLogUrl(EscalationTestData.VipNobodyAnswered() with { CallId = _callId })!;
+        var link = text.CallLogUrl(EscalationTestData.VipNobodyAnswered() with { CallId = _callId, RaisedAt = TimeProvider.System.GetUtcNow() })!;
         using var client = _app.CreateClient();
 
         var path = link.StartsWith('/') ? link : new Uri(link).PathAndQuery;
         var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
-        Assert.StartsWith($"/api/calls/{_callId}?t=", path, StringComparison.Ordinal);
+        Assert.Matches($"^/api/calls/{_callId}\\?exp=[0-9]+&t=", path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task EscalationLinkPastItsLifetime_403SayingItExpiredAndNoSteps()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        var text = _app.Services.GetRequiredService<EscalationText>();
+        var raisedLongAgo = TimeProvider.System.GetUtcNow() - TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1);
+        var link = new Uri(text.CallLogUrl(EscalationTestData.VipNobodyAnswered() with { CallId = _callId, RaisedAt = raisedLongAgo })!, UriKind.RelativeOrAbsolute);
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(link.IsAbsoluteUri ? new Uri(link.PathAndQuery, UriKind.Relative) : link);
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("This link has expired", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("GetDTMF", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LinkWithItsExpiryMovedLater_403AndNoSteps()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        var link = AgentTestApp.CallLogLink(_callId);
+        var exp = Regex.Match(link, "exp=([0-9]+)").Groups[1].Value;
+        var moved = link.Replace("exp=" + exp, "exp=" + (long.Parse(exp, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        using var client = _app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(moved, UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(HtmlEncoded("This link does not open this call."), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("GetDTMF", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LinkSentBeforeLinksExpired_403SayingItExpired()
+    {
+        await PhoneCall.UntilTransferAsync(_app, _callId);
+        using var client = _app.CreateClient();
+        var oldLink = CallLogLinks.PathFor(_callId) + "?t=" + LinkTokens.Derive(AgentTestApp.SupportKey, "call:" + _callId);
+
+        var response = await client.GetAsync(new Uri(oldLink, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("This link has expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static string HtmlEncoded(string text) => System.Text.Encodings.Web.HtmlEncoder.Default.Encode(text);

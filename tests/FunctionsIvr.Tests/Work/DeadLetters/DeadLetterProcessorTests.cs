@@ -41,7 +41,7 @@ public sealed class DeadLetterProcessorTests
         Assert.Equal(text.Facts(commitFailed).Where(f => ids.Contains(f.Key)), shown);
         Assert.Equal(ids, shown.Select(f => f.Key));
         Assert.Contains(new KeyValuePair<string, string>("Transaction", TransactionId), shown);
-        Assert.Contains(new KeyValuePair<string, string>("Call log", CallLogLinks.LinkFor(CallId, SigningKey)), shown);
+        Assert.Contains(new KeyValuePair<string, string>("Call log", CallLogLinks.LinkFor(CallId, SigningKey, deadLettered.RaisedAt.AddDays(7))), shown);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class DeadLetterProcessorTests
         var ticket = text.PlainText(escalation);
         Assert.EndsWith("-" + message.MessageId, escalation.EscalationId, StringComparison.Ordinal);
         Assert.Contains($"Escalation {escalation.EscalationId}, sent by FunctionsIvr.", ticket, StringComparison.Ordinal);
-        Assert.Contains(CallLogLinks.LinkFor(CallId, SigningKey), ticket, StringComparison.Ordinal);
+        Assert.Contains(CallLogLinks.LinkFor(CallId, SigningKey, escalation.RaisedAt.AddDays(7)), ticket, StringComparison.Ordinal);
         Assert.Contains("The call log link shows what the call did.", escalation.Detail, StringComparison.Ordinal);
     }
 
