@@ -99,8 +99,10 @@ public sealed partial class CallEngine
         var remaining = budget - margin - reserve - _time.GetElapsedTime(receivedAt);
         try
         {
-            if (remaining <= TimeSpan.Zero) throw new TimeoutException();
-            var turn = await work.WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+            // A turn already decided is answered whatever the time left (the fallback of a platform error, once the
+            // call state took its time to record the give-up): a holding prompt would be the wrong answer.
+            if (remaining <= TimeSpan.Zero && !work.IsCompleted) throw new TimeoutException();
+            var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             return turn with { Session = turn.Session with { Steps = sequence } };
         }
         catch (TimeoutException)
@@ -215,6 +217,12 @@ public sealed partial class CallEngine
 
                 return null;
             }
+
+            // The call state did not answer in time, and this insert may have landed all the same: the work here, even
+            // one that already stood in memory, is decided by the row it meets, so only the apology is sure not to tell
+            // the caller "accepted" for an order the work then withdraws (2010 says the order may stand after all).
+            if (here is not null && here.TryAbandon(out _)) CancelQuietly(here);
+            return null;
         }
 
         if (here is null) return null;

@@ -80,16 +80,20 @@ public sealed class OrderPlacement(
             throw new OrderClosedException(entry.TransactionId, entry.Status);
         }
 
-        var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
-        var placed = new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
-        var abandoned = letStand is not null ? !await letStand(placed) : turnAbandoned is not null && await turnAbandoned();
+        // The turn's decision comes before the commit is queued: a turn given up on first is withdrawn while its entry
+        // is still Prepared, so no commit message can race the withdrawal. An entry left Prepared by a stop right here
+        // is sent by the sweep, as after any failed send.
+        var abandoned = letStand is not null
+            ? !await letStand(new PlacedOrder(entry.TransactionId, entry.OrderNumber, Queued: false))
+            : turnAbandoned is not null && await turnAbandoned();
         if (abandoned)
         {
             await WithdrawAsync(entry.TransactionId, basket.CallId);
             throw new OperationCanceledException("The caller's turn was abandoned; the order was withdrawn.", cancellationToken);
         }
 
-        return placed;
+        var queued = entry.Status != OutboxStatus.Prepared || await SendAsync(entry, cancellationToken);
+        return new PlacedOrder(entry.TransactionId, entry.OrderNumber, queued);
     }
 
     /// <summary>

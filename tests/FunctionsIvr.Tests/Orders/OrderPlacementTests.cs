@@ -355,36 +355,17 @@ public class OrderPlacementTests
     }
 
     [Fact]
-    public async Task Place_TurnAbandonedWhileTheCommitIsSent_OrderWithdrawnInTheOutboxAndTheErp()
+    public async Task Place_RepeatOfAnOrderAlreadyCommitted_GivenUpOn_OrderStandsAndNothingIsAborted()
     {
-        // The caller heard the apology (holds exhausted) while the order was being placed: a person takes the call over,
-        // so this order must not be committed behind their back.
+        // The same basket confirmed again (the ERP replays the transaction) after its commit went through: a give-up
+        // cannot take the order back, so it stands and the ERP is not asked to abort it.
         SetupPrepare(Prepared());
-        SetupAbort(TransactionStatuses.Aborted);
-        var abandoned = false;
-        queue.OnSend = _ => abandoned = true;
+        await Sut().PlaceAsync(Basket());
+        var entry = (await outbox.GetAsync("tx-0001"))!;
+        entry.Status = OutboxStatus.Committed;
+        await outbox.UpdateAsync(entry);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
-
-        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
-        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
-    }
-
-    [Fact]
-    public async Task Place_TurnAbandonedButTheCommitGotThereFirst_OrderStandsAndNothingIsAborted()
-    {
-        SetupPrepare(Prepared());
-        var abandoned = false;
-        queue.OnSend = _ =>
-        {
-            // The commit processor ran at once and committed the order before the placement saw the abandonment.
-            var entry = outbox.GetAsync("tx-0001").GetAwaiter().GetResult()!;
-            entry.Status = OutboxStatus.Committed;
-            outbox.UpdateAsync(entry).GetAwaiter().GetResult();
-            abandoned = true;
-        };
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(abandoned)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Sut().PlaceAsync(Basket(), letStand: _ => Task.FromResult(false)));
 
         Assert.Equal(OutboxStatus.Committed, (await outbox.GetAsync("tx-0001"))!.Status);
         erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -444,6 +425,8 @@ public class OrderPlacementTests
 
         Assert.Equal("tx-0001", asked?.TransactionId);
         Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        // Decided before the commit was queued: no commit message can get to the ERP ahead of the withdrawal.
+        Assert.Empty(queue.Accepted);
         erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
     }
 

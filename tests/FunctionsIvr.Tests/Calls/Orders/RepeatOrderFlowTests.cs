@@ -171,6 +171,8 @@ public class RepeatOrderFlowTests
 
         Assert.True(apology.IsFallback);
         await AssertWithdrawnAsync(calls);
+        // The decision comes before the commit is queued, so no commit can reach the ERP ahead of the withdrawal.
+        Assert.Empty(calls.Queue.On(QueueNames.OrderCommits));
     }
 
     [Fact]
@@ -279,28 +281,6 @@ public class RepeatOrderFlowTests
         Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
         calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
         other.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
-    }
-
-    [Fact]
-    public async Task Repeat_HeldHere_GivenUpOnAnotherInstanceButCommittedFirst_OrderStands()
-    {
-        using var calls = await AtConfirmation();
-        var (prepare, held) = await HeldWhilePreparingAsync(calls);
-        using var other = calls.OnAnotherInstance();
-        await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
-        calls.Queue.OnSend = m =>
-        {
-            // The commit processor ran at once and committed the order before the placement looked for the give-up.
-            var entry = calls.Outbox.GetAsync(m.MessageId).GetAwaiter().GetResult()!;
-            entry.Status = OutboxStatus.Committed;
-            calls.Outbox.UpdateAsync(entry).GetAwaiter().GetResult();
-        };
-
-        prepare.SetResult(Prepared("tx-0001"));
-        await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal(OutboxStatus.Committed, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
-        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -1,0 +1,142 @@
+using Azure;
+using FunctionsIvr.Calls;
+using FunctionsIvr.Ivr;
+using FunctionsIvr.State;
+using FunctionsIvr.State.InMemory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsIvr.Tests.Calls;
+
+/// <summary>
+/// The held turn's decision when the call state is slow or hangs: what the caller hears must match what happens to
+/// the work's outcome (an order), and a platform error is answered with the apology, never another holding prompt.
+/// </summary>
+public class HeldTurnRaceTests
+{
+    [Fact]
+    public async Task HoldsRunOut_GiveUpLandsButAnswersLate_WorkHereStoodInMemory_ApologyAndTheWorkWithdraws()
+    {
+        var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new DecidingModule { BeforeDecision = before.Task };
+        SlowDecisionStore? store = null;
+        using var call = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            s.AddSingleton<ICallStateStore>(_ => store = new SlowDecisionStore(
+                new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions()))));
+        });
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        pending = call.SendAsync("Play");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        before.SetResult();
+        await store!.WorkSaving.Task.WaitAsync(TimeSpan.FromSeconds(10)); // stood in memory, its insert on its way
+
+        pending = call.SendAsync("Play");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1050));
+        await store.EngineSaved.Task.WaitAsync(TimeSpan.FromSeconds(10)); // "abandoned" landed, its answer late
+        call.Time.Advance(TimeSpan.FromMilliseconds(300));
+        var told = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        store.WorkGate.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(told.IsFallback, "the caller must hear the apology: the row the work meets says abandoned");
+        Assert.False(module.Stood, "the work must withdraw, since the caller heard the apology");
+    }
+
+    [Fact]
+    public async Task PlatformErrorAfterAHold_CallStateHangsUntilTheAnswerIsDue_ApologyNotAnotherHold()
+    {
+        var module = new DecidingModule { BeforeDecision = new TaskCompletionSource().Task };
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        // The replay lands on another instance, whose call state takes the give-up and never answers.
+        var hanging = new HangingStore();
+        using var other = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(new DecidingModule());
+            s.AddSingleton<ICallStateStore>(hanging);
+        }, callId: call.CallId);
+        other.UseSession(call.Session);
+        var answer = other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        await hanging.Saving.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        other.Time.Advance(TimeSpan.FromMilliseconds(1350));
+        var turn = await answer.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(turn.IsHold, "a platform error after a holding prompt was answered with another holding prompt");
+        Assert.True(turn.IsFallback);
+    }
+
+    private sealed class HangingStore : ICallStateStore
+    {
+        public TaskCompletionSource Saving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => Task.FromResult<CallState?>(null);
+
+        public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
+        {
+            Saving.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return default;
+        }
+    }
+
+    /// <summary>The work's "stands" insert waits for a gate; the engine's "abandoned" insert lands, then never answers.</summary>
+    private sealed class SlowDecisionStore(ICallStateStore inner) : ICallStateStore
+    {
+        public TaskCompletionSource WorkSaving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource WorkGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource EngineSaved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => inner.GetAsync(callId, cancellationToken);
+
+        public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
+        {
+            if (!state.CallId.StartsWith("held-turn-", StringComparison.Ordinal)) return await inner.SaveAsync(state, cancellationToken);
+            if (state.Values[HeldTurns.DecisionKey] == HeldTurns.Stands)
+            {
+                WorkSaving.TrySetResult();
+                await WorkGate.Task;
+                return await inner.SaveAsync(state, cancellationToken);
+            }
+
+            await inner.SaveAsync(state, cancellationToken);
+            EngineSaved.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return default;
+        }
+    }
+
+    /// <summary>A confirmation whose work takes the turn's decision, then says "1400" when it stood.</summary>
+    private sealed class DecidingModule : IFlowModule
+    {
+        public Task BeforeDecision { get; init; } = Task.CompletedTask;
+
+        public bool? Stood { get; private set; }
+
+        public TaskCompletionSource Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Define(FlowBuilder flow)
+        {
+            flow.Step("slow_order").Enter(ctx => ctx.Hangup()).Resume(async ctx =>
+            {
+                await BeforeDecision;
+                Stood = await ctx.LetTurnStandAsync("told", new Dictionary<string, string> { ["told"] = "1400" });
+                Decided.TrySetResult();
+                return CallContext.Goto(Stood == true ? "told" : CallFlow.EndStep);
+            });
+            flow.Step("told").Enter(ctx => ctx.SayDigits(ctx.Get("told") ?? "")).Then(CallFlow.EndStep);
+        }
+    }
+}
