@@ -164,7 +164,7 @@ public sealed partial class CallEngine
     {
         var workCancellation = new TurnCancellation { Sequence = sequence, Turn = turn };
         // A replay's turn was held already: an instance that gives up on it may be another one.
-        if (turn < sequence) workCancellation.MarkHeld();
+        if (turn < sequence) _ = workCancellation.MarkHeld();
         var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation);
         if (work.IsCompleted)
         {
@@ -304,7 +304,13 @@ public sealed partial class CallEngine
 
         _pending.Keep(request.UniqueCallId, sequence, work);
         // From now on the replay may land elsewhere; the work then learns of a give-up only through the call state.
-        if (_workCancellation.TryGetValue(work, out var cancellation)) cancellation.MarkHeld();
+        if (_workCancellation.TryGetValue(work, out var cancellation) && cancellation.MarkHeld() is { } stood && _heldTurns is not null)
+        {
+            // The work let its outcome stand a moment before this hold, too early to write the turn's row: written for it
+            // now, long before the replay can land elsewhere (the holding prompt plays first). Never throws: a failure is 2013.
+            _ = _heldTurns.LetStandAsync(request.UniqueCallId, cancellation.Turn, stood);
+        }
+
         Log.Holding(_logger, request.UniqueCallId, held.Step, holds + 1);
         var session = held
             .With(HoldCountKey, (holds + 1).ToString(System.Globalization.CultureInfo.InvariantCulture))

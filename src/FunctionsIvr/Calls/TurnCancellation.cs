@@ -17,7 +17,7 @@ internal sealed class TurnCancellation : CancellationTokenSource
 
     private int _decision;
     private TurnOutcome? _standing;
-    private volatile bool _held;
+    private int _held;
 
     /// <summary>The callback that started the work.</summary>
     public int Sequence { get; init; }
@@ -34,7 +34,7 @@ internal sealed class TurnCancellation : CancellationTokenSource
     /// The work's callback was answered with a holding prompt, or the work replays one: its turn may be given up on by
     /// another instance, and only the call state says so (<see cref="HeldTurns"/>).
     /// </summary>
-    public bool Held => _held;
+    public bool Held => Volatile.Read(ref _held) == 1;
 
     /// <summary>The work's side: false when the engine here gave up on the turn first.</summary>
     public bool TryLetStand(TurnOutcome outcome)
@@ -61,5 +61,16 @@ internal sealed class TurnCancellation : CancellationTokenSource
     /// <summary>Given up on whatever this instance decided: the call state's decision went against the work.</summary>
     public void MarkAbandoned() => Volatile.Write(ref _decision, GivenUp);
 
-    public void MarkHeld() => _held = true;
+    /// <summary>
+    /// From now on the turn may be given up on elsewhere. The work marks its decision, then reads <see cref="Held"/>; this
+    /// marks held, then reads the decision (both with full fences), so at least one of the two sees the other: a work
+    /// that stood too early to see the mark is returned here, and the engine writes the turn's row for it.
+    /// </summary>
+    /// <returns>The work's outcome when it had already let it stand; null otherwise.</returns>
+    public TurnOutcome? MarkHeld()
+    {
+        // Held already: a work that stood after the first mark saw it and wrote the row itself.
+        if (Interlocked.Exchange(ref _held, 1) == 1) return null;
+        return Volatile.Read(ref _decision) == Stood ? _standing : null;
+    }
 }

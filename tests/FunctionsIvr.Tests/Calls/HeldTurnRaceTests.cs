@@ -76,6 +76,33 @@ public class HeldTurnRaceTests
         Assert.True(turn.IsFallback);
     }
 
+    [Fact]
+    public async Task WorkStoodJustBeforeItsHold_ReplayGivenUpOnAnotherInstance_CallerHearsAccepted()
+    {
+        // The work let its outcome stand in memory an instant before the engine answered the holding prompt, too early to
+        // see that the turn was held: the engine writes the turn's row for it, so the other instance does not apologise.
+        var after = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new DecidingModule { AfterDecision = after.Task };
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        using var other = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(new DecidingModule());
+            s.AddSingleton(call.Services.GetRequiredService<ICallStateStore>());
+        }, callId: call.CallId);
+        other.UseSession(call.Session);
+        var told = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        after.SetResult();
+
+        Assert.True(module.Stood);
+        Assert.False(told.IsFallback, "the caller heard the apology although the work let its outcome stand");
+    }
+
     private sealed class HangingStore : ICallStateStore
     {
         public TaskCompletionSource Saving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,6 +150,8 @@ public class HeldTurnRaceTests
     {
         public Task BeforeDecision { get; init; } = Task.CompletedTask;
 
+        public Task AfterDecision { get; init; } = Task.CompletedTask;
+
         public bool? Stood { get; private set; }
 
         public TaskCompletionSource Decided { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -134,6 +163,7 @@ public class HeldTurnRaceTests
                 await BeforeDecision;
                 Stood = await ctx.LetTurnStandAsync("told", new Dictionary<string, string> { ["told"] = "1400" });
                 Decided.TrySetResult();
+                await AfterDecision;
                 return CallContext.Goto(Stood == true ? "told" : CallFlow.EndStep);
             });
             flow.Step("told").Enter(ctx => ctx.SayDigits(ctx.Get("told") ?? "")).Then(CallFlow.EndStep);
