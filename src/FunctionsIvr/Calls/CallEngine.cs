@@ -99,9 +99,9 @@ public sealed partial class CallEngine
         var remaining = budget - margin - reserve - _time.GetElapsedTime(receivedAt);
         try
         {
-            // A turn already decided is answered whatever the time left (the fallback of a platform error, once the
-            // call state took its time to record the give-up): a holding prompt would be the wrong answer.
-            if (remaining <= TimeSpan.Zero && !work.IsCompleted) throw new TimeoutException();
+            // The fallback of a platform error is answered whatever the time left once the call state took its time to
+            // record the give-up: a holding prompt would be the wrong answer (the platform could not play the last one).
+            if (remaining <= TimeSpan.Zero && !(givenUp is not null && work.IsCompleted)) throw new TimeoutException();
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             return turn with { Session = turn.Session with { Steps = sequence } };
         }
