@@ -84,7 +84,7 @@ public sealed partial class CallEngine
         if (givenUp is not null
             && await GiveUpAsync(request.UniqueCallId, sequence, givenUp.Holds, givenUp.Work, givenUp.Work is not null,
                 budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false) is { } standing
-            && StandingTurn(request, session, sequence, standing, $"platform error {request.Error?.ErrorNo} after a holding prompt") is { } told)
+            && StandingTurn(request, session, sequence, standing, $"platform error {request.Error?.ErrorNo} after a holding prompt: {TooLate}") is { } told)
         {
             return told;
         }
@@ -242,7 +242,7 @@ public sealed partial class CallEngine
     /// goes on at its step, as a replay that found the work's result would (an order "accepted"), not the apology.
     /// Null when that step does not answer at once: the fallback then.
     /// </summary>
-    private CallTurn? StandingTurn(IvrRequest request, CallSession? session, int sequence, TurnOutcome outcome, string why)
+    private CallTurn? StandingTurn(IvrRequest request, CallSession? session, int sequence, TurnOutcome outcome, string note)
     {
         var given = (session ?? new CallSession { Step = CallFlow.StartStep })
             .With(HoldCountKey, null).With(HeldEventKey, null).With(HeldDataKey, null).With(HeldWithoutSessionKey, null);
@@ -251,7 +251,7 @@ public sealed partial class CallEngine
         try
         {
             var context = new CallContext(request, given, _actions, _flow.Prompts, _services, _time, _stateStore, CancellationToken.None);
-            context.Note($"{why}: too late to give up, the held work had let its outcome stand");
+            context.Note(note);
             var driven = DriveAsync(context, new StepResult.Goto(outcome.Step), fromStep);
             if (driven.IsCompletedSuccessfully) return driven.Result with { Session = driven.Result.Session with { Steps = sequence } };
             ObserveLater(driven);
@@ -263,6 +263,8 @@ public sealed partial class CallEngine
 
         return null;
     }
+
+    private const string TooLate = "too late to give up, the held work had let its outcome stand";
 
     private static int HoldCount(CallSession session) => int.TryParse(session.Get(HoldCountKey), out var holds) ? holds : 0;
 
@@ -294,7 +296,7 @@ public sealed partial class CallEngine
             // Without the hold count: the callback after the apology is not a replay of held work.
             var given = (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null);
             if (await GiveUpAsync(request.UniqueCallId, sequence, holds, work, heldHere, within).ConfigureAwait(false) is { } standing
-                && StandingTurn(request, given, sequence, standing, "slow work did not finish in time") is { } told)
+                && StandingTurn(request, given, sequence, standing, "slow work did not finish in time: " + TooLate) is { } told)
             {
                 return told;
             }
@@ -302,14 +304,20 @@ public sealed partial class CallEngine
             return FallbackTurn(request, given, sequence, "slow work did not finish in time");
         }
 
-        _pending.Keep(request.UniqueCallId, sequence, work);
         // From now on the replay may land elsewhere; the work then learns of a give-up only through the call state.
-        if (_workCancellation.TryGetValue(work, out var cancellation) && cancellation.MarkHeld() is { } stood && _heldTurns is not null)
+        if (_workCancellation.TryGetValue(work, out var cancellation) && cancellation.MarkHeld() is { } stood)
         {
-            // The work let its outcome stand a moment before this hold, too early to write the turn's row: written for it
-            // now, long before the replay can land elsewhere (the holding prompt plays first). Never throws: a failure is 2013.
-            _ = _heldTurns.LetStandAsync(request.UniqueCallId, cancellation.Turn, stood);
+            // The work let its outcome stand a moment ago, too early to see the turn held, so it wrote no row: the caller
+            // hears that outcome now instead of a holding prompt, and there is no replay for another instance to give up on.
+            ObserveLater(work);
+            var given = (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null);
+            if (StandingTurn(request, given, sequence, stood, "the work let its outcome stand as the holding prompt was due: answered with it, no hold") is { } told) return told;
+            // Not answerable at once (a step that waits again): held like any other work, with the turn's row written
+            // for it so a give-up elsewhere finds it. Never throws: a failure is 2013.
+            if (_heldTurns is not null) _ = _heldTurns.LetStandAsync(request.UniqueCallId, cancellation.Turn, stood);
         }
+
+        _pending.Keep(request.UniqueCallId, sequence, work);
 
         Log.Holding(_logger, request.UniqueCallId, held.Step, holds + 1);
         var session = held

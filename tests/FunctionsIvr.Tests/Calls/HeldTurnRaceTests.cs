@@ -77,10 +77,11 @@ public class HeldTurnRaceTests
     }
 
     [Fact]
-    public async Task WorkStoodJustBeforeItsHold_ReplayGivenUpOnAnotherInstance_CallerHearsAccepted()
+    public async Task WorkStoodJustBeforeItsHoldWasDue_CallerHearsTheOutcomeAndNothingIsHeld()
     {
-        // The work let its outcome stand in memory an instant before the engine answered the holding prompt, too early to
-        // see that the turn was held: the engine writes the turn's row for it, so the other instance does not apologise.
+        // The work let its outcome stand in memory an instant before the holding prompt was due, too early to see the
+        // turn held, so it wrote no row. A holding prompt would leave a replay that another instance could give up on
+        // (and apologise for an order that stands): the caller hears the outcome at once instead.
         var after = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var module = new DecidingModule { AfterDecision = after.Task };
         using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
@@ -88,19 +89,14 @@ public class HeldTurnRaceTests
         var pending = call.SendAsync("GetDTMF", "1");
         await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
         call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
-
-        using var other = new EngineHarness(services: s =>
-        {
-            s.AddSingleton<IFlowModule>(new DecidingModule());
-            s.AddSingleton(call.Services.GetRequiredService<ICallStateStore>());
-        }, callId: call.CallId);
-        other.UseSession(call.Session);
-        var told = await other.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        var told = await pending;
         after.SetResult();
 
         Assert.True(module.Stood);
-        Assert.False(told.IsFallback, "the caller heard the apology although the work let its outcome stand");
+        Assert.False(told.IsHold, "a holding prompt for work that had already let its outcome stand");
+        Assert.False(told.IsFallback);
+        Assert.Contains(told.Action.Parameters, p => p.Value == "1400");
+        Assert.Null(await call.Services.GetRequiredService<ICallStateStore>().GetAsync(HeldTurns.Key(call.CallId, 3)));
     }
 
     private sealed class HangingStore : ICallStateStore
