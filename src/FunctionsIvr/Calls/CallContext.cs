@@ -103,23 +103,6 @@ public sealed class CallContext
         return await heldTurns.LetStandAsync(CallId, turn.Turn, outcome).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// For work cut (by its time limit, or by the engine giving up) while it wrote what it did, which may have landed all
-    /// the same: takes the turn's decision as given up, since a cut turn ends in the apology, so the work undoes what it
-    /// wrote. False when the work had let its outcome stand, another work of the same turn on another instance did so
-    /// first (the row says "stands"), or the call state could not record the decision (2010): then it stands.
-    /// </summary>
-    public async Task<bool> GiveUpCutTurnAsync()
-    {
-        if (Turn is not { } turn || !turn.TryAbandon(out _)) return false;
-        if (!turn.Held || HeldTurns is not { } heldTurns) return true;
-        var decided = await heldTurns.GiveUpAsync(CallId, turn.Turn, CutDecisionTimeout).ConfigureAwait(false);
-        return decided.Recorded && decided.Standing is null;
-    }
-
-    /// <summary>Nobody waits on a cut work's answer but the caller, on holds: as long as the work's own storage bound.</summary>
-    private static readonly TimeSpan CutDecisionTimeout = TimeSpan.FromSeconds(2);
-
     internal TurnCancellation? Turn { get; init; }
 
     internal HeldTurns? HeldTurns { get; init; }

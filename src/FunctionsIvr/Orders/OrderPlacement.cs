@@ -33,9 +33,8 @@ public sealed class OrderPlacement(
     internal static readonly TimeSpan TimeLeftToCommit = TimeSpan.FromSeconds(30);
 
     /// <param name="turnAbandoned">
-    /// Asked when the placement was cut while writing its outbox entry (which may have landed): true when the caller will
-    /// not hear this placement's outcome, so the order is withdrawn (see <c>CallContext.GiveUpCutTurnAsync</c>, which takes
-    /// the turn's decision as given up). Without <paramref name="letStand"/> it is also asked before the order stands.
+    /// True once the caller will not hear this placement's outcome (see <c>CallContext.IsTurnAbandonedAsync</c>: on this
+    /// instance, or for a held turn, on the instance that took the replay). Only asks; used when the placement was cut.
     /// </param>
     /// <param name="letStand">
     /// Takes the turn's one decision before the order is let stand (see <c>CallContext.LetTurnStandAsync</c>): false when

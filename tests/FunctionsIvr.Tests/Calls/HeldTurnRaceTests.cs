@@ -99,69 +99,6 @@ public class HeldTurnRaceTests
         Assert.Null(await call.Services.GetRequiredService<ICallStateStore>().GetAsync(HeldTurns.Key(call.CallId, 3)));
     }
 
-    [Fact]
-    public async Task HeldWorkCutByItsTimeLimit_NoDecisionYet_GivesTheTurnUpSoItsWriteIsUndone()
-    {
-        var module = new CutModule();
-        using var call = new EngineHarness(settings: new() { ["Calls:WorkTimeoutMs"] = "2500" }, services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "cut_order", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "1");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
-
-        call.Time.Advance(TimeSpan.FromMilliseconds(1100)); // past the work's time limit
-        var undo = await module.GaveUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.True(undo, "a cut turn ends in the apology: what the work wrote must be undone");
-        var row = await call.Services.GetRequiredService<ICallStateStore>().GetAsync(HeldTurns.Key(call.CallId, 3));
-        Assert.Equal(HeldTurns.Abandoned, row?.Values[HeldTurns.DecisionKey]);
-    }
-
-    [Fact]
-    public async Task HeldWorkCutByItsTimeLimit_AnotherWorkOfTheTurnStoodFirst_LeftStanding()
-    {
-        // The replay ran the same confirmation on another instance, which let the order stand (same transaction).
-        var module = new CutModule();
-        using var call = new EngineHarness(settings: new() { ["Calls:WorkTimeoutMs"] = "2500" }, services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "cut_order", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "1");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
-        await call.Services.GetRequiredService<ICallStateStore>().SaveAsync(new CallState(HeldTurns.Key(call.CallId, 3))
-        {
-            Values = { [HeldTurns.DecisionKey] = HeldTurns.Stands, [HeldTurns.StepKey] = "told" },
-        });
-
-        call.Time.Advance(TimeSpan.FromMilliseconds(1100));
-
-        Assert.False(await module.GaveUp.Task.WaitAsync(TimeSpan.FromSeconds(10)), "the other instance told the caller it was accepted");
-    }
-
-    /// <summary>A confirmation whose write hangs until the work's time limit cuts it; then it asks whether to undo it.</summary>
-    private sealed class CutModule : IFlowModule
-    {
-        public TaskCompletionSource<bool> GaveUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Define(FlowBuilder flow)
-        {
-            flow.Step("cut_order").Enter(ctx => ctx.Hangup()).Resume(async ctx =>
-            {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    GaveUp.TrySetResult(await ctx.GiveUpCutTurnAsync());
-                    throw;
-                }
-
-                return CallContext.Goto(CallFlow.EndStep);
-            });
-            flow.Step("told").Enter(ctx => ctx.SayDigits("1400")).Then(CallFlow.EndStep);
-        }
-    }
-
     private sealed class HangingStore : ICallStateStore
     {
         public TaskCompletionSource Saving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
