@@ -99,9 +99,10 @@ public sealed partial class CallEngine
         var remaining = budget - margin - reserve - _time.GetElapsedTime(receivedAt);
         try
         {
-            // The fallback of a platform error is answered whatever the time left once the call state took its time to
-            // record the give-up: a holding prompt would be the wrong answer (the platform could not play the last one).
-            if (remaining <= TimeSpan.Zero && !(givenUp is not null && work.IsCompleted)) throw new TimeoutException();
+            // A finished held work (its outcome may stand) or a platform error's fallback (the call state took its time to
+            // record the give-up) is answered whatever the time left: a holding prompt, or giving up with no time to
+            // decide, would be the wrong answer. A fresh turn that finished too late is held as before.
+            if (remaining <= TimeSpan.Zero && !(work.IsCompleted && (heldWork is not null || givenUp is not null))) throw new TimeoutException();
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             return turn with { Session = turn.Session with { Steps = sequence } };
         }

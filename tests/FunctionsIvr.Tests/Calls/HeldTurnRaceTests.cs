@@ -99,6 +99,54 @@ public class HeldTurnRaceTests
         Assert.Null(await call.Services.GetRequiredService<ICallStateStore>().GetAsync(HeldTurns.Key(call.CallId, 3)));
     }
 
+    [Fact]
+    public async Task HeldWorkFinishedAndStood_ReplayReachesTheEngineLate_AnsweredWithItsOutcomeNotTheApology()
+    {
+        // Twice held, the work let its order stand and finished; its replay reaches the engine with no time left (a GC
+        // pause, a busy thread pool). Its answer is there: giving up now, with no time to decide, would be the apology
+        // for an order that stands.
+        var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new DecidingModule { BeforeDecision = before.Task };
+        // A give-up's insert would not answer in the time left: only the finished work's own answer is right.
+        using var call = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            s.AddSingleton<ICallStateStore>(_ => new HangingGiveUpStore(new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions()))));
+        });
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        pending = call.SendAsync("Play");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        before.SetResult();
+        var turns = call.Services.GetRequiredService<PendingTurns>();
+        var held = turns.Take(call.CallId, 4)!;
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        turns.Keep(call.CallId, 4, held);
+
+        var receivedAt = call.Time.GetTimestamp();
+        call.Time.Advance(TimeSpan.FromMilliseconds(1400));
+        var told = await call.Engine.HandleAsync(call.Request("Play"), call.Session, null, receivedAt).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(module.Stood);
+        Assert.False(told.IsFallback, "the apology for an order that stands");
+        Assert.Contains(told.Action.Parameters, p => p.Value == "1400");
+    }
+
+    private sealed class HangingGiveUpStore(ICallStateStore inner) : ICallStateStore
+    {
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => inner.GetAsync(callId, cancellationToken);
+
+        public async Task<ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default)
+        {
+            if (state.Values.GetValueOrDefault(HeldTurns.DecisionKey) != HeldTurns.Abandoned) return await inner.SaveAsync(state, cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return default;
+        }
+    }
+
     private sealed class HangingStore : ICallStateStore
     {
         public TaskCompletionSource Saving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -158,6 +206,7 @@ public class HeldTurnRaceTests
             {
                 await BeforeDecision;
                 Stood = await ctx.LetTurnStandAsync("told", new Dictionary<string, string> { ["told"] = "1400" });
+                if (Stood == true) ctx.Set("told", "1400");
                 Decided.TrySetResult();
                 await AfterDecision;
                 return CallContext.Goto(Stood == true ? "told" : CallFlow.EndStep);
