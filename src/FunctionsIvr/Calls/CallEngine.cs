@@ -106,6 +106,13 @@ public sealed partial class CallEngine
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             return turn with { Session = turn.Session with { Steps = sequence } };
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !work.IsCompleted)
+        {
+            // The platform stopped waiting (its app timeout): the caller gets the panel's fallback, not this turn's answer,
+            // so the work must not let its outcome stand behind their back. Work that already stood is left standing.
+            if (_workCancellation.TryGetValue(work, out var unanswered) && unanswered.TryAbandon(out _)) CancelQuietly(unanswered);
+            throw;
+        }
         catch (TimeoutException)
         {
             return await HoldAsync(request, input, inputSession, heldSession, sequence, work, heldHere: heldWork is not null,

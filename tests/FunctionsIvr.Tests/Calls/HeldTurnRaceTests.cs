@@ -135,6 +135,25 @@ public class HeldTurnRaceTests
         Assert.Contains(told.Action.Parameters, p => p.Value == "1400");
     }
 
+    [Fact]
+    public async Task PlatformStopsWaitingForTheAnswer_TheWorkDoesNotLetItsOutcomeStand()
+    {
+        // The platform's app timeout: it aborts the request and plays the panel's fallback, so nobody hears this turn.
+        var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var module = new DecidingModule { BeforeDecision = before.Task };
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        using var aborted = new CancellationTokenSource();
+
+        var answer = call.Engine.HandleAsync(call.Request("GetDTMF", "1"), call.Session, null, call.Time.GetTimestamp(), aborted.Token);
+        await aborted.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer.WaitAsync(TimeSpan.FromSeconds(10)));
+        before.SetResult();
+        await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(module.Stood, "the order would stand while the caller heard the panel's fallback");
+    }
+
     private sealed class HangingGiveUpStore(ICallStateStore inner) : ICallStateStore
     {
         public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) => inner.GetAsync(callId, cancellationToken);
