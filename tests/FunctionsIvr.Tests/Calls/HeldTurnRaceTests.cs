@@ -19,25 +19,14 @@ public class HeldTurnRaceTests
     {
         var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var module = new DecidingModule { BeforeDecision = before.Task };
-        SlowDecisionStore? store = null;
-        using var call = new EngineHarness(services: s =>
-        {
-            s.AddSingleton<IFlowModule>(module);
-            s.AddSingleton<ICallStateStore>(_ => store = new SlowDecisionStore(
-                new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions()))));
-        });
-        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "1");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
-        pending = call.SendAsync("Play");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
+        var store = new SlowDecisionStore(new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions())));
+        using var call = AtSlowOrder(module, store);
+        await HeldTwiceAsync(call);
 
         before.SetResult();
-        await store!.WorkSaving.Task.WaitAsync(TimeSpan.FromSeconds(10)); // stood in memory, its insert on its way
+        await store.WorkSaving.Task.WaitAsync(TimeSpan.FromSeconds(10)); // stood in memory, its insert on its way
 
-        pending = call.SendAsync("Play");
+        var pending = call.SendAsync("Play");
         call.Time.Advance(TimeSpan.FromMilliseconds(1050));
         await store.EngineSaved.Task.WaitAsync(TimeSpan.FromSeconds(10)); // "abandoned" landed, its answer late
         call.Time.Advance(TimeSpan.FromMilliseconds(300));
@@ -53,8 +42,7 @@ public class HeldTurnRaceTests
     public async Task PlatformErrorAfterAHold_CallStateHangsUntilTheAnswerIsDue_ApologyNotAnotherHold()
     {
         var module = new DecidingModule { BeforeDecision = new TaskCompletionSource().Task };
-        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        using var call = AtSlowOrder(module);
         var pending = call.SendAsync("GetDTMF", "1");
         call.Time.Advance(TimeSpan.FromMilliseconds(1500));
         Assert.True((await pending).IsHold);
@@ -84,8 +72,7 @@ public class HeldTurnRaceTests
         // (and apologise for an order that stands): the caller hears the outcome at once instead.
         var after = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var module = new DecidingModule { AfterDecision = after.Task };
-        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        using var call = AtSlowOrder(module);
         var pending = call.SendAsync("GetDTMF", "1");
         await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
         call.Time.Advance(TimeSpan.FromMilliseconds(1500));
@@ -108,18 +95,8 @@ public class HeldTurnRaceTests
         var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var module = new DecidingModule { BeforeDecision = before.Task };
         // A give-up's insert would not answer in the time left: only the finished work's own answer is right.
-        using var call = new EngineHarness(services: s =>
-        {
-            s.AddSingleton<IFlowModule>(module);
-            s.AddSingleton<ICallStateStore>(_ => new HangingGiveUpStore(new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions()))));
-        });
-        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
-        var pending = call.SendAsync("GetDTMF", "1");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
-        pending = call.SendAsync("Play");
-        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await pending).IsHold);
+        using var call = AtSlowOrder(module, new HangingGiveUpStore(new InMemoryCallStateStore(TimeProvider.System, Options.Create(new InMemoryStateOptions()))));
+        await HeldTwiceAsync(call);
         before.SetResult();
         var turns = call.Services.GetRequiredService<PendingTurns>();
         var held = turns.Take(call.CallId, 4)!;
@@ -141,8 +118,7 @@ public class HeldTurnRaceTests
         // The platform's app timeout: it aborts the request and plays the panel's fallback, so nobody hears this turn.
         var before = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var module = new DecidingModule { BeforeDecision = before.Task };
-        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(module));
-        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        using var call = AtSlowOrder(module);
         using var aborted = new CancellationTokenSource();
 
         var answer = call.Engine.HandleAsync(call.Request("GetDTMF", "1"), call.Session, null, call.Time.GetTimestamp(), aborted.Token);
@@ -152,6 +128,29 @@ public class HeldTurnRaceTests
         await module.Decided.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.False(module.Stood, "the order would stand while the caller heard the panel's fallback");
+    }
+
+    /// <summary>A call on this instance at the slow confirmation step, before its callback 3.</summary>
+    private static EngineHarness AtSlowOrder(DecidingModule module, ICallStateStore? store = null)
+    {
+        var call = new EngineHarness(services: s =>
+        {
+            s.AddSingleton<IFlowModule>(module);
+            if (store is not null) s.AddSingleton(store);
+        });
+        call.UseSession(new CallSession { Step = "slow_order", Steps = 2 });
+        return call;
+    }
+
+    /// <summary>The confirmation (callback 3) and its replay (4) each answered with a holding prompt.</summary>
+    private static async Task HeldTwiceAsync(EngineHarness call)
+    {
+        var pending = call.SendAsync("GetDTMF", "1");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+        pending = call.SendAsync("Play");
+        call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
     }
 
     private sealed class HangingGiveUpStore(ICallStateStore inner) : ICallStateStore
