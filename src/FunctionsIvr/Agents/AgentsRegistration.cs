@@ -18,10 +18,7 @@ public static class AgentsRegistration
             .Validate(o => o.CardWriteBudgetMs is > 0 and <= 1000, "Agents:CardWriteBudgetMs must be 1 to 1000 (it is spent inside the callback budget).")
             .Validate(o => o.CardsShown is > 0 and <= IAgentCardStore.KeptPerLogin, "Agents:CardsShown must be 1 to 10.")
             .Validate(o => o.PollMs is >= 250 and <= 10000, "Agents:PollMs must be 250 to 10000.")
-            .Validate(o => LinkTokens.IsLongEnough(o.SigningKey),
-                $"Agents:SigningKey (env Agents__SigningKey) must be at least {LinkTokens.MinimumKeyLength} characters: 32 random bytes, base64.")
-            .Validate(o => o.LinkLifetime >= LinkTokens.MinimumLifetime && o.LinkLifetime <= LinkTokens.MaximumLifetime,
-                "Agents:LinkLifetime (env Agents__LinkLifetime) must be between 01:00:00 and 90.00:00:00.")
+            .ValidateLinkSettings(AgentOptions.SectionName, o => o.SigningKey, o => o.LinkLifetime)
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<AgentAccess>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Hosting;
 
@@ -71,6 +72,19 @@ public static class LinkTokens
         expires = 0;
         return text.Length <= 12 && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out expires);
     }
+
+    /// <summary>
+    /// The start-up checks of a section that signs links (<c>Agents</c>, <c>Support</c>): its signing key long enough,
+    /// its link lifetime within <see cref="MinimumLifetime"/> to <see cref="MaximumLifetime"/>.
+    /// </summary>
+    public static OptionsBuilder<T> ValidateLinkSettings<T>(
+        this OptionsBuilder<T> options, string section, Func<T, string?> signingKey, Func<T, TimeSpan> linkLifetime)
+        where T : class =>
+        options
+            .Validate(o => IsLongEnough(signingKey(o)),
+                $"{section}:SigningKey (env {section}__SigningKey) must be at least {MinimumKeyLength} characters: 32 random bytes, base64.")
+            .Validate(o => linkLifetime(o) >= MinimumLifetime && linkLifetime(o) <= MaximumLifetime,
+                $"{section}:LinkLifetime (env {section}__LinkLifetime) must be between 01:00:00 and 90.00:00:00.");
 
     /// <summary>
     /// Whether <paramref name="signingKey"/> can sign links. In Azure the keys are Key Vault references; when the vault
