@@ -103,6 +103,15 @@ public sealed class CallContext
         return await heldTurns.LetStandAsync(CallId, turn.Turn, outcome).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// For work its time limit cut after it set something in motion that may have landed (an order's outbox write):
+    /// <paramref name="undo"/> is left to the engine, which runs it if the caller hears that this turn failed (this
+    /// instance answers the work's failure, or gives the turn up). The work cannot decide that alone: a replay of the
+    /// held callback on another instance may still finish the same turn and tell the caller it stood.
+    /// </summary>
+    /// <returns>False when the turn was given up on already: the work runs <paramref name="undo"/> itself, now.</returns>
+    public bool TryLeaveUndo(Func<Task> undo) => Turn?.TryLeaveUndo(undo) ?? true;
+
     internal TurnCancellation? Turn { get; init; }
 
     internal HeldTurns? HeldTurns { get; init; }

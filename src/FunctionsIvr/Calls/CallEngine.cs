@@ -104,13 +104,28 @@ public sealed partial class CallEngine
             // decide, would be the wrong answer. A fresh turn that finished too late is held as before.
             if (remaining <= TimeSpan.Zero && !(work.IsCompleted && (heldWork is not null || givenUp is not null))) throw new TimeoutException();
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+            if (heldWork is not null && _workCancellation.TryGetValue(work, out var cut) && cut.HasUndo)
+            {
+                // The held work was cut by its time limit after setting something in motion (an order's outbox write that
+                // may have landed): the caller is about to hear that it failed, so the turn is given up on and that is
+                // undone, unless another work of the turn let the same outcome stand first; then the caller hears that.
+                Log.CutWorkAnswered(_logger, request.UniqueCallId, turn.FromStep);
+                if (await GiveUpAsync(request.UniqueCallId, sequence, holdsSoFar, work, heldHere: true,
+                        budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false) is { } stood
+                    && StandingTurn(request, (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null), sequence, stood,
+                        "the held work was cut, but another work of the turn had let its outcome stand") is { } standingTurn)
+                {
+                    return standingTurn;
+                }
+            }
+
             return turn with { Session = turn.Session with { Steps = sequence } };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !work.IsCompleted)
         {
             // The platform stopped waiting (its app timeout): the caller gets the panel's fallback, not this turn's answer,
             // so the work must not let its outcome stand behind their back. Work that already stood is left standing.
-            if (_workCancellation.TryGetValue(work, out var unanswered) && unanswered.TryAbandon(out _)) CancelQuietly(unanswered);
+            if (_workCancellation.TryGetValue(work, out var unanswered) && unanswered.TryAbandon(out _)) StopGivenUp(unanswered, request.UniqueCallId);
             throw;
         }
         catch (TimeoutException)
@@ -146,7 +161,8 @@ public sealed partial class CallEngine
             // The platform could not play the holding prompt: the caller hears the apology now, so the held work must
             // not finish behind their back (an order placed after all).
             var abandoned = _pending.Take(request.UniqueCallId, sequence - 1);
-            if (abandoned is { IsCompletedSuccessfully: true })
+            // A work cut by its time limit with something left to undo failed: that is given up on like running work.
+            if (abandoned is { IsCompletedSuccessfully: true } && !(_workCancellation.TryGetValue(abandoned, out var cut) && cut.HasUndo))
             {
                 // Too late to give up on: it finished while the prompt failed (an order placed, its commit queued). Its
                 // answer is the truth, so the caller hears it rather than an apology for work that did not fail.
@@ -220,7 +236,7 @@ public sealed partial class CallEngine
                 if (here is not null)
                 {
                     here.MarkAbandoned();
-                    CancelQuietly(here);
+                    StopGivenUp(here, callId);
                 }
 
                 return null;
@@ -229,13 +245,13 @@ public sealed partial class CallEngine
             // The call state did not answer in time, and this insert may have landed all the same: the work here, even
             // one that already stood in memory, is decided by the row it meets, so only the apology is sure not to tell
             // the caller "accepted" for an order the work then withdraws (2010 says the order may stand after all).
-            if (here is not null && here.TryAbandon(out _)) CancelQuietly(here);
+            if (here is not null && here.TryAbandon(out _)) StopGivenUp(here, callId);
             return null;
         }
 
         if (here is null) return null;
         if (!here.TryAbandon(out var stood)) return stood;
-        CancelQuietly(here);
+        StopGivenUp(here, callId);
         return null;
     }
 
@@ -275,6 +291,29 @@ public sealed partial class CallEngine
     private const string TooLate = "too late to give up, the held work had let its outcome stand";
 
     private static int HoldCount(CallSession session) => int.TryParse(session.Get(HoldCountKey), out var holds) ? holds : 0;
+
+    /// <summary>
+    /// Stops work the turn was given up on, and undoes what it left behind when its time limit had cut it already
+    /// (<see cref="TurnCancellation.TryLeaveUndo"/>: an order's outbox write that may have landed is withdrawn).
+    /// </summary>
+    private void StopGivenUp(TurnCancellation here, string callId)
+    {
+        CancelQuietly(here);
+        if (here.TakeUndo() is { } undo) _ = UndoAsync(undo, callId);
+    }
+
+    /// <summary>Off the callback's path: the answer does not wait for it. The undo logs its own outcome.</summary>
+    private async Task UndoAsync(Func<Task> undo, string callId)
+    {
+        try
+        {
+            await Task.Run(undo).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.UndoFailed(_logger, e, callId);
+        }
+    }
 
     private static void CancelQuietly(CancellationTokenSource cancellation)
     {
@@ -489,5 +528,12 @@ public sealed partial class CallEngine
 
         [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Call {CallId}: step {Step} still slow after {Holds} holding prompts")]
         public static partial void HoldsExhausted(ILogger logger, string callId, string step, int holds);
+
+        [LoggerMessage(EventId = 2014, Level = LogLevel.Warning,
+            Message = "Call {CallId}: the held work of step {Step} was cut by its time limit after setting something in motion; the caller hears it failed, so the turn is given up on and that is undone")]
+        public static partial void CutWorkAnswered(ILogger logger, string callId, string step);
+
+        [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Call {CallId}: undoing what a held work left behind failed")]
+        public static partial void UndoFailed(ILogger logger, Exception exception, string callId);
     }
 }

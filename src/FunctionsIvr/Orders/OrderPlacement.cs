@@ -41,6 +41,11 @@ public sealed class OrderPlacement(
     /// the turn was given up on first, so the order is withdrawn; once it answers true, an instance that gives up on the
     /// turn later tells the caller the order was accepted. Without it, <paramref name="turnAbandoned"/> is asked instead.
     /// </param>
+    /// <param name="leaveUndo">
+    /// For a write cut by the work's time limit on a turn not given up on: leaves the withdrawal to whoever learns whether
+    /// the caller hears the failure (see <c>CallContext.TryLeaveUndo</c>); false when the turn was given up on meanwhile,
+    /// so it is withdrawn at once. Without it such an entry stays Prepared, and the sweep commits it.
+    /// </param>
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
     /// nothing is in the outbox then and the caller must not hear "accepted".
@@ -52,7 +57,7 @@ public sealed class OrderPlacement(
     /// <exception cref="OperationCanceledException">The turn was abandoned; a prepared order was withdrawn.</exception>
     public async Task<PlacedOrder> PlaceAsync(
         OrderBasket basket, CancellationToken cancellationToken = default, Func<Task<bool>>? turnAbandoned = null,
-        Func<PlacedOrder, Task<bool>>? letStand = null)
+        Func<PlacedOrder, Task<bool>>? letStand = null, Func<Func<Task>, bool>? leaveUndo = null)
     {
         ArgumentNullException.ThrowIfNull(basket);
         var prepared = await erp.PrepareTransactionAsync(
@@ -69,7 +74,11 @@ public sealed class OrderPlacement(
         {
             // Cut while writing: the store may have applied the write all the same. If it did not, the withdrawal writes
             // the entry closed, so a repeat of this confirmation (the ERP replays the same transaction) is not accepted.
-            if (await turnAbandoned()) await WithdrawAsync(prepared.TransactionId, basket.CallId, NewEntry(basket, prepared));
+            Func<Task> withdraw = () => WithdrawAsync(prepared.TransactionId, basket.CallId, NewEntry(basket, prepared));
+            if (await turnAbandoned()) await withdraw();
+            // Cut by the work's own time limit: the caller may yet hear this order accepted from a replay elsewhere, so
+            // the withdrawal waits until the turn is answered with this failure or given up on.
+            else if (leaveUndo is not null && !leaveUndo(withdraw)) await withdraw();
             throw;
         }
 

@@ -50,6 +50,49 @@ public class HeldTurnDecisionTests
     }
 
     [Fact]
+    public async Task CutWorkLeavesAnUndo_RacingTheGiveUp_ItRunsExactlyOnce()
+    {
+        // The work's side (leave the undo, then read the decision) against the engine's (decide, then take the undo).
+        for (var i = 0; i < 2000; i++)
+        {
+            using var turn = new TurnCancellation { Sequence = 4, Turn = 4 };
+            var runs = 0;
+            Func<Task> undo = () =>
+            {
+                Interlocked.Increment(ref runs);
+                return Task.CompletedTask;
+            };
+            using var start = new Barrier(2);
+            var work = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                if (!Context(turn, store.Object).TryLeaveUndo(undo)) undo();
+            });
+            var engine = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                if (turn.TryAbandon(out _)) turn.TakeUndo()?.Invoke();
+            });
+            await Task.WhenAll(work, engine);
+
+            Assert.Equal(1, runs);
+        }
+    }
+
+    [Fact]
+    public void CutWorkLeavesAnUndo_TurnNeverGivenUp_NothingRunsItAndTheEngineCanStillTakeIt()
+    {
+        using var turn = new TurnCancellation { Sequence = 4, Turn = 4 };
+
+        Assert.True(Context(turn, store.Object).TryLeaveUndo(() => Task.CompletedTask));
+
+        Assert.True(turn.HasUndo);
+        Assert.NotNull(turn.TakeUndo());
+        Assert.Null(turn.TakeUndo());
+        Assert.False(turn.HasUndo);
+    }
+
+    [Fact]
     public async Task WorkNeverHeld_NotAbandonedWithoutReadingTheCallState()
     {
         using var turn = new TurnCancellation { Sequence = 4, Turn = 4 };

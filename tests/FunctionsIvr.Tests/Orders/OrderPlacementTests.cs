@@ -411,6 +411,49 @@ public class OrderPlacementTests
     }
 
     [Fact]
+    public async Task Place_CutByItsTimeLimitAfterTheOutboxWriteLanded_WithdrawalLeftForWhoeverAnswersTheTurn()
+    {
+        // Not given up on: a replay elsewhere may still tell the caller it was accepted, so nothing is withdrawn yet; the
+        // withdrawal handed over closes the entry when it runs.
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        var store = new WriteAppliedThenCancelled(outbox, () => { });
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), ErpClockAt(new ManualTimeProvider(Now)),
+            Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
+        Func<Task>? left = null;
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(false),
+            leaveUndo: undo =>
+            {
+                left = undo;
+                return true;
+            }));
+
+        Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        await left!();
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Empty(queue.Accepted);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Place_CutBeforeTheOutboxWriteLanded_TurnGivenUpWhileLeavingTheWithdrawal_WithdrawnAtOnceAndClosedForRepeats()
+    {
+        SetupPrepare(Prepared());
+        SetupAbort(TransactionStatuses.Aborted);
+        var store = new WriteAppliedThenCancelled(outbox, () => { }, applied: false);
+        var sut = new OrderPlacement(erp.Object, store, queue, new ManualTimeProvider(Now), ErpClockAt(new ManualTimeProvider(Now)),
+            Options.Create(new OrdersOptions()), NullLogger<OrderPlacement>.Instance);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.PlaceAsync(Basket(), turnAbandoned: () => Task.FromResult(false),
+            leaveUndo: _ => false));
+
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))!.Status);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
     public async Task Place_TheTurnsDecisionWentToTheGiveUp_OrderWithdrawn()
     {
         SetupPrepare(Prepared());

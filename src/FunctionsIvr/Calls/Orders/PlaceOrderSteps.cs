@@ -62,7 +62,7 @@ internal static class PlaceOrderSteps
                 order => ctx.LetTurnStandAsync(Accepted(prefix), new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     [OrderKeys.AcceptedDigits] = SpokenNumbers.OrderNumberDigits(order.OrderNumber),
-                }));
+                }), ctx.TryLeaveUndo);
             ctx.Set(OrderKeys.AcceptedDigits, SpokenNumbers.OrderNumberDigits(placed.OrderNumber));
             ctx.Note(placed.Queued ? "order accepted, commit queued" : "order accepted, commit left for the sweep");
             return CallContext.Goto(Accepted(prefix));

@@ -24,13 +24,16 @@ internal sealed class OrderCalls : IDisposable
     private readonly Dictionary<string, string?>? _settings;
 
     /// <param name="callState">The call state store; the real in-memory one when null.</param>
-    public OrderCalls(Dictionary<string, string?>? settings = null, ICallStateStore? callState = null)
-        : this(settings, callState, new InMemoryOutboxStore(), new CapturingWorkQueue(), callId: null)
+    /// <param name="outboxAsSeen">What the app's outbox calls go through (a store that hangs, say); <see cref="Outbox"/> is what they reach.</param>
+    public OrderCalls(
+        Dictionary<string, string?>? settings = null, ICallStateStore? callState = null, Func<IOutboxStore, IOutboxStore>? outboxAsSeen = null)
+        : this(settings, callState, new InMemoryOutboxStore(), new CapturingWorkQueue(), callId: null, outboxAsSeen)
     {
     }
 
     private OrderCalls(
-        Dictionary<string, string?>? settings, ICallStateStore? callState, InMemoryOutboxStore outbox, CapturingWorkQueue queue, string? callId)
+        Dictionary<string, string?>? settings, ICallStateStore? callState, InMemoryOutboxStore outbox, CapturingWorkQueue queue, string? callId,
+        Func<IOutboxStore, IOutboxStore>? outboxAsSeen = null)
     {
         _settings = settings;
         Outbox = outbox;
@@ -41,7 +44,7 @@ internal sealed class OrderCalls : IDisposable
             {
                 if (callState is not null) s.AddSingleton(callState);
                 else s.AddSingleton<ICallStateStore>(sp => new InMemoryCallStateStore(sp.GetRequiredService<TimeProvider>(), Options.Create(new InMemoryStateOptions())));
-                s.AddSingleton<IOutboxStore>(Outbox);
+                s.AddSingleton(outboxAsSeen?.Invoke(Outbox) ?? Outbox);
                 s.AddSingleton<IWorkQueue>(Queue);
             },
             configure: b => b.AddOrders(),

@@ -284,6 +284,60 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldPlacementCutAfterItsOutboxWriteLanded_ItsFailureAnsweredHere_OrderWithdrawnNotCommitted()
+    {
+        // The outbox write lands but its answer never comes; the work's time limit cuts it. The caller then hears the
+        // placement failed (the fallback), so the entry must not be left Prepared for the sweep to commit.
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        var held = await HeldUntilCutAsync(calls, outbox);
+
+        var answer = await calls.NextAsync();
+
+        Assert.True(answer.IsFallback, "the placement failed: the caller hears the fallback");
+        await WithdrawnInTheBackgroundAsync(calls);
+        Assert.Empty(calls.Queue.On(QueueNames.OrderCommits));
+        Assert.True(held.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Repeat_HeldPlacementCutAfterItsOutboxWriteLanded_HoldingPromptFailedHere_OrderWithdrawn()
+    {
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        await HeldUntilCutAsync(calls, outbox);
+
+        var answer = await calls.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(answer.IsFallback);
+        await WithdrawnInTheBackgroundAsync(calls);
+        Assert.Empty(calls.Queue.On(QueueNames.OrderCommits));
+    }
+
+    [Fact]
+    public async Task Repeat_HeldPlacementCutAfterItsOutboxWriteLanded_ReplayedOnAnotherInstance_AcceptedThereAndTheOrderStands()
+    {
+        // The cut here decides nothing: the replay elsewhere runs the same confirmation (the ERP answers the same
+        // transaction), finds the entry and tells the caller it was accepted. Nothing here may withdraw it.
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        AbortSucceeds(calls);
+        await HeldUntilCutAsync(calls, outbox);
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Prepared("tx-0001"));
+
+        var answer = await other.NextAsync();
+        await Task.Delay(100);
+
+        Assert.Equal("Play:129", Heard(answer));
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Single(calls.Queue.On(QueueNames.OrderCommits));
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
@@ -398,9 +452,76 @@ public class RepeatOrderFlowTests
         return (prepare, held);
     }
 
-    private static async Task<OrderCalls> AtConfirmation()
+    /// <summary>
+    /// The caller confirmed; the prepare answers at once, the outbox write lands but hangs until the work's time limit
+    /// (10 s after the holding prompt) cuts it. The held placement has finished (failed) when this returns, and is kept
+    /// for the next callback here.
+    /// </summary>
+    private static async Task<Task<CallTurn>> HeldUntilCutAsync(OrderCalls calls, WriteLandsThenHangs outbox)
     {
-        var calls = new OrderCalls();
+        AbortSucceeds(calls);
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Prepared("tx-0001"));
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+
+        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
+        var held = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        turns.Keep(calls.Call.CallId, hold.Session.Steps, held);
+        return held;
+    }
+
+    /// <summary>The withdrawal runs beside the answer: closed as Aborted in the outbox, the ERP transaction aborted once.</summary>
+    private static async Task WithdrawnInTheBackgroundAsync(OrderCalls calls)
+    {
+        for (var i = 0; i < 200 && (await calls.Outbox.GetAsync("tx-0001"))!.Status != OutboxStatus.Aborted; i++) await Task.Delay(25);
+        for (var i = 0; i < 200 && calls.Erp.Invocations.All(c => c.Method.Name != nameof(ErpClient.AbortTransactionAsync)); i++) await Task.Delay(25);
+        await AssertWithdrawnAsync(calls);
+    }
+
+    /// <summary>The first add is applied, then its answer never comes until it is cut; every other call goes straight through.</summary>
+    private sealed class WriteLandsThenHangs : IOutboxStore
+    {
+        private IOutboxStore _inner = null!;
+        private int _adds;
+
+        public TaskCompletionSource Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IOutboxStore Over(IOutboxStore inner)
+        {
+            _inner = inner;
+            return this;
+        }
+
+        public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        {
+            await _inner.AddAsync(entry, cancellationToken);
+            if (Interlocked.Increment(ref _adds) > 1) return;
+            Landed.SetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
+            _inner.GetAsync(transactionId, cancellationToken);
+
+        public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => _inner.UpdateAsync(entry, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
+            _inner.ListAsync(statuses, cancellationToken);
+
+        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
+            _inner.ListForCallAsync(callId, cancellationToken);
+    }
+
+    private static async Task<OrderCalls> AtConfirmation(WriteLandsThenHangs? outbox = null)
+    {
+        var calls = new OrderCalls(outboxAsSeen: outbox is null ? null : outbox.Over);
         calls.OrdersAre(Last, Cancelled);
         calls.OrderIs(Last);
         await calls.FromMainMenuAsync('2');
