@@ -15,7 +15,7 @@ namespace FunctionsIvr.Calls.Orders;
 /// <c>order-not-changeable</c> is refused the same way; any other ERP refusal is said and the caller is back in the
 /// change menu.
 /// </summary>
-public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModule
+public sealed partial class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModule
 {
     /// <summary>Entered with <see cref="OrderKeys.OrderId"/> set: checks the order can be changed, then the change menu.</summary>
     public const string ChosenOrder = "change_order_check";
@@ -146,7 +146,7 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
                     return CallContext.Goto(RefusalStep(e));
                 }
 
-                return CallContext.Goto(Cancelled);
+                return await DoneAsync(ctx, Cancelled, "cancelled");
             })
             .Then(Menu);
 
@@ -255,7 +255,25 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
             return CallContext.Goto(RefusalStep(e));
         }
 
-        return CallContext.Goto(Changed);
+        return await DoneAsync(ctx, Changed, "changed");
+    }
+
+    /// <summary>
+    /// The ERP took the write, which cannot be taken back (a single call, not two-phase): the turn's decision says whether
+    /// the caller hears it. Taken now, an engine that gives up on the held turn afterwards, here or on another instance,
+    /// tells the caller the outcome instead of the apology. When it gave up first the caller heard the apology for a
+    /// change that stands: logged (2601) and noted, worth a call back.
+    /// </summary>
+    private static async Task<StepResult> DoneAsync(CallContext ctx, string step, string what)
+    {
+        if (!await ctx.LetTurnStandAsync(step))
+        {
+            var logger = ctx.Services.GetService<ILoggerFactory>()?.CreateLogger<ChangeOrderFlow>();
+            if (logger is not null) Log.DoneAfterGiveUp(logger, ctx.CallId, Hosting.Redact.Id(ctx.Get(OrderKeys.OrderId) ?? ""), what);
+            ctx.Note($"order {what} in the ERP after the turn was given up on: the caller heard the apology");
+        }
+
+        return CallContext.Goto(step);
     }
 
     /// <summary>The chosen order, fresh from the ERP, if it is the caller's and can still be changed; null otherwise.</summary>
@@ -328,6 +346,13 @@ public sealed class ChangeOrderFlow(IOptions<OrdersOptions> options) : IFlowModu
     private static int LineIndex(CallContext ctx) => SessionNumbers.Int(ctx, OrderKeys.LineIndex) ?? 0;
 
     private static int LineCount(CallContext ctx) => SessionNumbers.Int(ctx, OrderKeys.LineCount) ?? 0;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2601, Level = LogLevel.Warning,
+            Message = "Call {CallId}: order {OrderId} was {What} in the ERP after the caller's turn was given up on; the caller heard the apology, worth a call back")]
+        public static partial void DoneAfterGiveUp(ILogger logger, string callId, string orderId, string what);
+    }
 }
 
 /// <summary>A line as the change flow reads it out and finds it again.</summary>

@@ -1,4 +1,7 @@
+using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Ivr;
+using Microsoft.Extensions.DependencyInjection;
 using Moq;
 using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
 
@@ -135,6 +138,38 @@ public class ChangeOrderFlowTests
         Assert.Equal("Play:115", Heard(cancelled));
         Assert.Equal("GetDTMF:2", Heard(menu));
         calls.Erp.Verify(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task ChangeOrder_HeldCancelDoneBeforeAnotherInstanceGaveUp_CallerHearsCancelledNotTheApology()
+    {
+        // The cancel cannot be taken back once the ERP took it: an instance that gives up on the held turn afterwards
+        // (the platform could not play the holding prompt) must say it was cancelled, not apologise for it.
+        using var calls = await AtChangeMenu(Newer);
+        var (cancel, held) = await HeldWhileCancellingAsync(calls);
+        cancel.SetResult(Newer with { Status = OrderStatuses.Cancelled });
+        Assert.Equal("Play:115", Heard(await held.WaitAsync(TimeSpan.FromSeconds(10))));
+        using var other = calls.OnAnotherInstance();
+
+        var answer = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.False(answer.IsFallback, "the order was cancelled: the caller must hear so");
+        Assert.Equal("Play:115", Heard(answer));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_HeldCancelDoneAfterTheTurnWasGivenUp_NotedForACallBack()
+    {
+        using var calls = await AtChangeMenu(Newer);
+        var (cancel, held) = await HeldWhileCancellingAsync(calls);
+        using var other = calls.OnAnotherInstance();
+        var apology = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        cancel.SetResult(Newer with { Status = OrderStatuses.Cancelled });
+        var late = await held.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(apology.IsFallback);
+        Assert.Contains(late.Notes, n => n.StartsWith("order cancelled in the ERP after the turn was given up on", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -355,6 +390,21 @@ public class ChangeOrderFlowTests
 
         Assert.Equal("Play:112", Heard(refused));
         calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>The caller confirmed the cancel, the ERP outlived the budget: held; the ERP answers when the test sets the source.</summary>
+    private static async Task<(TaskCompletionSource<Order> Cancel, Task<CallTurn> Held)> HeldWhileCancellingAsync(OrderCalls calls)
+    {
+        var cancel = new TaskCompletionSource<Order>(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).Returns(cancel.Task);
+        Assert.Equal("GetDTMF:114", Heard(await calls.KeysAsync("1")));
+        var pending = calls.KeysAsync("1");
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps);
+        Assert.NotNull(held);
+        return (cancel, held);
     }
 
     private static async Task<OrderCalls> AtChangeMenu(Order order)
