@@ -404,9 +404,10 @@ public sealed partial class CallEngine
             var context = NewContext(request, session, turn);
             return await DriveAsync(context, await step.Resume(context).ConfigureAwait(false), fromStep).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             // The one broad catch of the call path: whatever broke, the caller gets a safe action, and the log says why.
+            // Cancellations too, whoever cancelled: storage and HTTP clients report their own timeouts as cancellations.
             Log.StepFailed(_logger, e, request.UniqueCallId, fromStep);
             return FallbackTurn(request, session, sequence, $"{e.GetType().Name} in step '{fromStep}'");
         }

@@ -216,6 +216,19 @@ public class CallEngineTests
     }
 
     [Fact]
+    public async Task StepThrowsATimeoutOfItsOwn_CallerHearsTheFallbackNotAnEngineFailure()
+    {
+        // Storage and HTTP clients report their own timeouts as cancellations of no token of ours.
+        using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule()));
+        call.UseSession(new CallSession { Step = "times_out", Steps = 2 });
+
+        var turn = await call.SendAsync("Play");
+
+        Assert.True(turn.IsFallback);
+        Assert.Contains(turn.Notes, n => n.Contains("TaskCanceledException", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task StepsLoopWithoutAnswering_TakesFallback()
     {
         using var call = new EngineHarness(services: s => s.AddSingleton<IFlowModule>(new TestModule()));
@@ -616,6 +629,11 @@ public class CallEngineTests
         public void Define(FlowBuilder flow)
         {
             flow.Step("throws").Enter(ctx => ctx.Hangup()).Resume(Boom);
+            flow.Step("times_out").Enter(ctx => ctx.Hangup()).Resume(async _ =>
+            {
+                await Task.Yield();
+                throw new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:01:40.");
+            });
             flow.Step("loop_a").Enter(_ => CallContext.Goto("loop_b")).Resume(_ => CallContext.Goto("loop_b"));
             flow.Step("loop_b").Enter(_ => CallContext.Goto("loop_a")).Then("loop_a");
             flow.Step("slow").Enter(ctx => ctx.Hangup()).Resume(ctx =>
