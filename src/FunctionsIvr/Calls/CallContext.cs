@@ -110,9 +110,11 @@ public sealed class CallContext
     /// held callback on another instance may still finish the same turn and tell the caller it stood.
     /// </summary>
     /// <returns>False when the turn was given up on already: the work runs <paramref name="undo"/> itself, now.</returns>
-    public bool TryLeaveUndo(Func<Task> undo) => Turn?.TryLeaveUndo(undo) ?? true;
+    public bool TryLeaveUndo(Func<Task> undo) => Turn is not { } turn || Undos is not { } undos || undos.TryLeave(CallId, turn.Turn, undo);
 
     internal TurnCancellation? Turn { get; init; }
+
+    internal TurnUndos? Undos { get; init; }
 
     internal HeldTurns? HeldTurns { get; init; }
 

@@ -39,6 +39,7 @@ public sealed partial class CallEngine
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly PendingTurns _pending;
+    private readonly TurnUndos _undos;
     private readonly ICallStateStore? _stateStore;
     private readonly HeldTurns? _heldTurns;
     private readonly ILogger<CallEngine> _logger;
@@ -64,6 +65,7 @@ public sealed partial class CallEngine
         _services = services;
         _time = time;
         _pending = pending;
+        _undos = new TurnUndos(time);
         _logger = logger;
         _stateStore = stateStore;
         _heldTurns = stateStore is null ? null : new HeldTurns(stateStore, time, logger);
@@ -104,16 +106,17 @@ public sealed partial class CallEngine
             // decide, would be the wrong answer. A fresh turn that finished too late is held as before.
             if (remaining <= TimeSpan.Zero && !(work.IsCompleted && (heldWork is not null || givenUp is not null))) throw new TimeoutException();
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
-            if (heldWork is not null && _workCancellation.TryGetValue(work, out var cut) && cut.HasUndo)
+            if (_undos.Has(request.UniqueCallId, sequence - holdsSoFar) && !HasStood(work))
             {
-                // The held work was cut by its time limit after setting something in motion (an order's outbox write that
-                // may have landed): the caller is about to hear that it failed, so the turn is given up on and that is
-                // undone, unless another work of the turn let the same outcome stand first; then the caller hears that.
+                // A work of this turn was cut by its time limit after setting something in motion (an order's outbox write
+                // that may have landed), and the caller is about to hear an outcome no work let stand (that it failed, or
+                // "try later"): the turn is given up on and that is undone, unless another work of the turn let its outcome
+                // stand first; then the caller hears that.
                 Log.CutWorkAnswered(_logger, request.UniqueCallId, turn.FromStep);
-                if (await GiveUpAsync(request.UniqueCallId, sequence, holdsSoFar, work, heldHere: true,
+                if (await GiveUpAsync(request.UniqueCallId, sequence, holdsSoFar, work, heldHere: heldWork is not null,
                         budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false) is { } stood
                     && StandingTurn(request, (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null), sequence, stood,
-                        "the held work was cut, but another work of the turn had let its outcome stand") is { } standingTurn)
+                        "a work of the turn was cut, but another had let its outcome stand") is { } standingTurn)
                 {
                     return standingTurn;
                 }
@@ -125,7 +128,12 @@ public sealed partial class CallEngine
         {
             // The platform stopped waiting (its app timeout): the caller gets the panel's fallback, not this turn's answer,
             // so the work must not let its outcome stand behind their back. Work that already stood is left standing.
-            if (_workCancellation.TryGetValue(work, out var unanswered) && unanswered.TryAbandon(out _)) StopGivenUp(unanswered, request.UniqueCallId);
+            if (_workCancellation.TryGetValue(work, out var unanswered) && unanswered.TryAbandon(out _))
+            {
+                CancelQuietly(unanswered);
+                UndoTurn(request.UniqueCallId, unanswered.Turn);
+            }
+
             throw;
         }
         catch (TimeoutException)
@@ -161,8 +169,9 @@ public sealed partial class CallEngine
             // The platform could not play the holding prompt: the caller hears the apology now, so the held work must
             // not finish behind their back (an order placed after all).
             var abandoned = _pending.Take(request.UniqueCallId, sequence - 1);
-            // A work cut by its time limit with something left to undo failed: that is given up on like running work.
-            if (abandoned is { IsCompletedSuccessfully: true } && !(_workCancellation.TryGetValue(abandoned, out var cut) && cut.HasUndo))
+            // A finished work that let nothing stand, on a turn a cut work left something to undo for, is given up on like
+            // running work: the caller hears the apology, so that is undone.
+            if (abandoned is { IsCompletedSuccessfully: true } && !(_undos.Has(request.UniqueCallId, sequence - HoldCount(session)) && !HasStood(abandoned)))
             {
                 // Too late to give up on: it finished while the prompt failed (an order placed, its commit queued). Its
                 // answer is the truth, so the caller hears it rather than an apology for work that did not fail.
@@ -224,6 +233,14 @@ public sealed partial class CallEngine
     private async Task<TurnOutcome?> GiveUpAsync(
         string callId, int sequence, int holds, Task<CallTurn>? work, bool heldHere, TimeSpan within)
     {
+        var standing = await DecideGiveUpAsync(callId, sequence, holds, work, heldHere, within).ConfigureAwait(false);
+        if (standing is null) UndoTurn(callId, sequence - holds);
+        return standing;
+    }
+
+    private async Task<TurnOutcome?> DecideGiveUpAsync(
+        string callId, int sequence, int holds, Task<CallTurn>? work, bool heldHere, TimeSpan within)
+    {
         TurnCancellation? here = null;
         if (work is not null && _workCancellation.TryGetValue(work, out var found)) here = found;
         if (_heldTurns is not null && MayRunElsewhere(holds, heldHere))
@@ -236,7 +253,7 @@ public sealed partial class CallEngine
                 if (here is not null)
                 {
                     here.MarkAbandoned();
-                    StopGivenUp(here, callId);
+                    CancelQuietly(here);
                 }
 
                 return null;
@@ -245,13 +262,13 @@ public sealed partial class CallEngine
             // The call state did not answer in time, and this insert may have landed all the same: the work here, even
             // one that already stood in memory, is decided by the row it meets, so only the apology is sure not to tell
             // the caller "accepted" for an order the work then withdraws (2010 says the order may stand after all).
-            if (here is not null && here.TryAbandon(out _)) StopGivenUp(here, callId);
+            if (here is not null && here.TryAbandon(out _)) CancelQuietly(here);
             return null;
         }
 
         if (here is null) return null;
         if (!here.TryAbandon(out var stood)) return stood;
-        StopGivenUp(here, callId);
+        CancelQuietly(here);
         return null;
     }
 
@@ -293,14 +310,16 @@ public sealed partial class CallEngine
     private static int HoldCount(CallSession session) => int.TryParse(session.Get(HoldCountKey), out var holds) ? holds : 0;
 
     /// <summary>
-    /// Stops work the turn was given up on, and undoes what it left behind when its time limit had cut it already
-    /// (<see cref="TurnCancellation.TryLeaveUndo"/>: an order's outbox write that may have landed is withdrawn).
+    /// The turn is given up on here: what works of it cut by their time limit left to undo is undone (<see cref="TurnUndos"/>:
+    /// an order's outbox write that may have landed is withdrawn), and a work cut later undoes its own at once.
     /// </summary>
-    private void StopGivenUp(TurnCancellation here, string callId)
+    private void UndoTurn(string callId, int turn)
     {
-        CancelQuietly(here);
-        if (here.TakeUndo() is { } undo) _ = UndoAsync(undo, callId);
+        foreach (var undo in _undos.GiveUp(callId, turn)) _ = UndoAsync(undo, callId);
     }
+
+    /// <summary>The work let its outcome stand on this instance (an order accepted).</summary>
+    private bool HasStood(Task<CallTurn> work) => _workCancellation.TryGetValue(work, out var cancellation) && cancellation.HasStood;
 
     /// <summary>Off the callback's path: the answer does not wait for it. The undo logs its own outcome.</summary>
     private async Task UndoAsync(Func<Task> undo, string callId)
@@ -500,7 +519,7 @@ public sealed partial class CallEngine
         session.Get(InFallbackKey) is null ? _options.MaxStepsPerCall : _options.MaxStepsPerCall + FallbackSteps;
 
     private CallContext NewContext(IvrRequest request, CallSession session, TurnCancellation turn) =>
-        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, HeldTurns = _heldTurns };
+        new(request, session, _actions, _flow.Prompts, _services, _time, _stateStore, turn.Token) { Turn = turn, HeldTurns = _heldTurns, Undos = _undos };
 
     /// <summary>
     /// The platform rejected our answer (<see cref="IvrErrorCategories.InvalidResponse"/>) or could not reach us over TLS
@@ -531,7 +550,7 @@ public sealed partial class CallEngine
         public static partial void HoldsExhausted(ILogger logger, string callId, string step, int holds);
 
         [LoggerMessage(EventId = 2014, Level = LogLevel.Warning,
-            Message = "Call {CallId}: the held work of step {Step} was cut by its time limit after setting something in motion; the caller hears it failed, so the turn is given up on and that is undone")]
+            Message = "Call {CallId}: a work of the turn answered from step {Step} was cut by its time limit after setting something in motion; the caller hears an outcome no work let stand, so the turn is given up on and that is undone")]
         public static partial void CutWorkAnswered(ILogger logger, string callId, string step);
 
         [LoggerMessage(EventId = 2015, Level = LogLevel.Error, Message = "Call {CallId}: undoing what a held work left behind failed")]

@@ -18,7 +18,6 @@ internal sealed class TurnCancellation : CancellationTokenSource
     private int _decision;
     private TurnOutcome? _standing;
     private int _held;
-    private Func<Task>? _undo;
 
     /// <summary>The callback that started the work.</summary>
     public int Sequence { get; init; }
@@ -30,6 +29,9 @@ internal sealed class TurnCancellation : CancellationTokenSource
     public int Turn { get; init; }
 
     public bool Abandoned => Volatile.Read(ref _decision) == GivenUp;
+
+    /// <summary>The work let its outcome stand (<see cref="TryLetStand"/>) before any give-up here.</summary>
+    public bool HasStood => Volatile.Read(ref _decision) == Stood;
 
     /// <summary>
     /// The work's callback was answered with a holding prompt, or the work replays one: its turn may be given up on by
@@ -60,29 +62,7 @@ internal sealed class TurnCancellation : CancellationTokenSource
     }
 
     /// <summary>Given up on whatever this instance decided: the call state's decision went against the work.</summary>
-    public void MarkAbandoned() => Interlocked.Exchange(ref _decision, GivenUp);
-
-    /// <summary>
-    /// The work's side, once its time limit cut it after something it set in motion may have landed (an outbox write):
-    /// <paramref name="undo"/> is left for the engine, which runs it if the turn is given up on, or answered with the
-    /// work's failure (<see cref="TakeUndo"/>). Whether the caller hears that failure is known only then: a replay on
-    /// another instance may still finish the same turn and tell them it stood.
-    /// </summary>
-    /// <returns>False when the turn was given up on already: the work runs <paramref name="undo"/> itself, now.</returns>
-    public bool TryLeaveUndo(Func<Task> undo)
-    {
-        // Written, then the decision read (both with full fences), against the engine's decision written, then this
-        // read: at least one of the two sees the other, and whichever takes it back from the field runs it, once.
-        Interlocked.Exchange(ref _undo, undo);
-        if (Volatile.Read(ref _decision) != GivenUp) return true;
-        return Interlocked.Exchange(ref _undo, null) is null;
-    }
-
-    /// <summary>The work left something to undo (<see cref="TryLeaveUndo"/>), not taken yet.</summary>
-    public bool HasUndo => Volatile.Read(ref _undo) is not null;
-
-    /// <summary>The engine's side, once the turn is given up on: what the work left to undo, at most once.</summary>
-    public Func<Task>? TakeUndo() => Interlocked.Exchange(ref _undo, null);
+    public void MarkAbandoned() => Volatile.Write(ref _decision, GivenUp);
 
     /// <summary>
     /// From now on the turn may be given up on elsewhere. The work marks its decision, then reads <see cref="Held"/>; this

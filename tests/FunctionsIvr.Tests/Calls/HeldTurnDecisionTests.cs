@@ -52,10 +52,11 @@ public class HeldTurnDecisionTests
     [Fact]
     public async Task CutWorkLeavesAnUndo_RacingTheGiveUp_ItRunsExactlyOnce()
     {
-        // The work's side (leave the undo, then read the decision) against the engine's (decide, then take the undo).
+        // The work's side (leave the undo, or run it when the turn was given up already) against the engine's (give the
+        // turn up, run what was left).
         for (var i = 0; i < 2000; i++)
         {
-            using var turn = new TurnCancellation { Sequence = 4, Turn = 4 };
+            var undos = new TurnUndos(TimeProvider.System);
             var runs = 0;
             Func<Task> undo = () =>
             {
@@ -66,12 +67,12 @@ public class HeldTurnDecisionTests
             var work = Task.Run(() =>
             {
                 start.SignalAndWait();
-                if (!Context(turn, store.Object).TryLeaveUndo(undo)) undo();
+                if (!undos.TryLeave("call-1", 4, undo)) undo();
             });
             var engine = Task.Run(() =>
             {
                 start.SignalAndWait();
-                if (turn.TryAbandon(out _)) turn.TakeUndo()?.Invoke();
+                foreach (var left in undos.GiveUp("call-1", 4)) left();
             });
             await Task.WhenAll(work, engine);
 
@@ -80,16 +81,30 @@ public class HeldTurnDecisionTests
     }
 
     [Fact]
-    public void CutWorkLeavesAnUndo_TurnNeverGivenUp_NothingRunsItAndTheEngineCanStillTakeIt()
+    public void CutWorkLeavesAnUndo_KeptPerCallAndTurn_GivenUpOnceThenLeftToTheWork()
     {
-        using var turn = new TurnCancellation { Sequence = 4, Turn = 4 };
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var undos = new TurnUndos(time);
+        Func<Task> undo = () => Task.CompletedTask;
 
-        Assert.True(Context(turn, store.Object).TryLeaveUndo(() => Task.CompletedTask));
+        Assert.False(undos.Has("call-1", 4));
+        Assert.True(undos.TryLeave("call-1", 4, undo));
+        Assert.True(undos.Has("call-1", 4));
+        Assert.False(undos.Has("call-1", 5));
+        Assert.False(undos.Has("call-2", 4));
+        Assert.Empty(undos.GiveUp("call-1", 5));
 
-        Assert.True(turn.HasUndo);
-        Assert.NotNull(turn.TakeUndo());
-        Assert.Null(turn.TakeUndo());
-        Assert.False(turn.HasUndo);
+        Assert.Same(undo, Assert.Single(undos.GiveUp("call-1", 4)));
+        Assert.Empty(undos.GiveUp("call-1", 4));
+        Assert.False(undos.Has("call-1", 4));
+        Assert.False(undos.TryLeave("call-1", 4, undo), "the turn was given up on: the work runs its undo itself");
+
+        // Forgotten after a while; a turn whose undo nobody took does not keep every callback asking.
+        Assert.True(undos.TryLeave("call-3", 1, undo));
+        time.Advance(TimeSpan.FromMinutes(11));
+        Assert.True(undos.TryLeave("call-4", 1, undo));
+        Assert.False(undos.Has("call-3", 1));
+        Assert.Single(undos.GiveUp("call-4", 1));
     }
 
     [Fact]

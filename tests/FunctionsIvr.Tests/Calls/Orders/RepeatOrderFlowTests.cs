@@ -338,6 +338,64 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_PlacementCutByItsTimeLimitInsideItsOwnCallback_FallbackHeard_OrderWithdrawn()
+    {
+        // A time limit shorter than the callback budget: the cut work is answered at once, never held.
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox, new() { ["Calls:WorkTimeoutMs"] = "500" });
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(600));
+        var answer = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(answer.IsHold);
+        Assert.True(answer.IsFallback);
+        await WithdrawnInTheBackgroundAsync(calls);
+    }
+
+    [Fact]
+    public async Task Repeat_HeldPlacementCutHere_LaterReplayHereGivesTheTurnUp_OrderWithdrawn()
+    {
+        // Held here (its write landed), replayed and held again on another instance; the next callback comes back here,
+        // where no work of that callback is found: a new replay, slow as well, and the holds have run out. Giving the turn
+        // up here undoes what the first work, cut meanwhile, left behind.
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        PrepareHangs(other);
+        var replay = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
+
+        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
+        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+
+        PrepareHangs(calls);
+        calls.Call.UseSession(other.Call.Session);
+        var last = calls.NextAsync();
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var apology = await last.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(apology.IsFallback);
+        await WithdrawnInTheBackgroundAsync(calls);
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
@@ -460,8 +518,7 @@ public class RepeatOrderFlowTests
     private static async Task<Task<CallTurn>> HeldUntilCutAsync(OrderCalls calls, WriteLandsThenHangs outbox)
     {
         AbortSucceeds(calls);
-        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(Prepared("tx-0001"));
+        PrepareAnswers(calls);
         var pending = calls.KeysAsync("1");
         await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
         calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
@@ -476,6 +533,19 @@ public class RepeatOrderFlowTests
         turns.Keep(calls.Call.CallId, hold.Session.Steps, held);
         return held;
     }
+
+    private static void PrepareAnswers(OrderCalls calls) =>
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Prepared("tx-0001"));
+
+    /// <summary>The ERP takes the prepare and never answers, until the work is cut.</summary>
+    private static void PrepareHangs(OrderCalls calls) =>
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (PrepareTransactionRequest _, string? _, CancellationToken ct) =>
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+                return Prepared("tx-0001");
+            });
 
     /// <summary>The withdrawal runs beside the answer: closed as Aborted in the outbox, the ERP transaction aborted once.</summary>
     private static async Task WithdrawnInTheBackgroundAsync(OrderCalls calls)
@@ -519,9 +589,9 @@ public class RepeatOrderFlowTests
             _inner.ListForCallAsync(callId, cancellationToken);
     }
 
-    private static async Task<OrderCalls> AtConfirmation(WriteLandsThenHangs? outbox = null)
+    private static async Task<OrderCalls> AtConfirmation(WriteLandsThenHangs? outbox = null, Dictionary<string, string?>? settings = null)
     {
-        var calls = new OrderCalls(outboxAsSeen: outbox is null ? null : outbox.Over);
+        var calls = new OrderCalls(settings, outboxAsSeen: outbox is null ? null : outbox.Over);
         calls.OrdersAre(Last, Cancelled);
         calls.OrderIs(Last);
         await calls.FromMainMenuAsync('2');
