@@ -106,17 +106,21 @@ public sealed partial class CallEngine
             // decide, would be the wrong answer. A fresh turn that finished too late is held as before.
             if (remaining <= TimeSpan.Zero && !(work.IsCompleted && (heldWork is not null || givenUp is not null))) throw new TimeoutException();
             var turn = await work.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
-            if (_undos.Has(request.UniqueCallId, sequence - holdsSoFar) && !HasStood(work))
+            var cutHere = _undos.Has(request.UniqueCallId, sequence - holdsSoFar);
+            // A held turn answered here while another work of it may run elsewhere (the callback before was held on another
+            // instance, or this one held it twice): that work may still let its outcome stand (an order placed).
+            var mayStandElsewhere = holdsSoFar > 0 && givenUp is null && _heldTurns is not null && MayRunElsewhere(holdsSoFar, heldWork is not null);
+            if ((cutHere || mayStandElsewhere) && !HasStood(work))
             {
-                // A work of this turn was cut by its time limit after setting something in motion (an order's outbox write
-                // that may have landed), and the caller is about to hear an outcome no work let stand (that it failed, or
-                // "try later"): the turn is given up on and that is undone, unless another work of the turn let its outcome
-                // stand first; then the caller hears that.
-                Log.CutWorkAnswered(_logger, request.UniqueCallId, turn.FromStep);
+                // The caller is about to hear an outcome no work let stand (a failure, "try later", or what a read found):
+                // the turn is given up on, so a work elsewhere withdraws what it would let stand, and what a work here cut
+                // by its time limit left in motion (an order's outbox write that may have landed) is undone. Unless a work
+                // of the turn let its outcome stand first: then the caller hears that.
+                if (cutHere) Log.CutWorkAnswered(_logger, request.UniqueCallId, turn.FromStep);
                 if (await GiveUpAsync(request.UniqueCallId, sequence, holdsSoFar, work, heldHere: heldWork is not null,
                         budget - margin - _time.GetElapsedTime(receivedAt)).ConfigureAwait(false) is { } stood
                     && StandingTurn(request, (inputSession ?? new CallSession { Step = CallFlow.StartStep }).With(HoldCountKey, null), sequence, stood,
-                        "a work of the turn was cut, but another had let its outcome stand") is { } standingTurn)
+                        "another work of the turn had let its outcome stand first") is { } standingTurn)
                 {
                     return standingTurn;
                 }

@@ -390,8 +390,9 @@ public class CallEngineTests
     }
 
     [Fact]
-    public async Task HeldHere_ReplayAnsweredOnAnotherInstance_NotAbandonedHere()
+    public async Task HeldHere_ReplayAnsweredOnAnotherInstanceWithAnOutcomeThatDidNotStand_TheWorkHereIsGivenUpOn()
     {
+        // The caller heard the replay's answer there, so the slow work here must not let another outcome stand later.
         var (call, module) = await HeldAtTheSlowStepAsync();
         using var _ = call;
         using var other = OnAnotherInstance(call, new TestModule(Task.FromResult<StepResult>(new StepResult.Goto(CallFlow.EndStep))));
@@ -399,7 +400,8 @@ public class CallEngineTests
         var turn = await other.SendAsync("Play");
 
         Assert.Equal(IvrActionTypes.Hangup, turn.Action.Type);
-        Assert.False(await module.SlowContext!.IsTurnAbandonedAsync());
+        Assert.True(await module.SlowContext!.IsTurnAbandonedAsync());
+        Assert.False(await module.SlowContext!.LetTurnStandAsync("told"));
     }
 
     [Fact]

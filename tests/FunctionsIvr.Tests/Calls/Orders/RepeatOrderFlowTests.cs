@@ -396,6 +396,50 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldHere_ReplayElsewhereHearsTryLater_TheOrderHereIsWithdrawnWhenItsPrepareAnswers()
+    {
+        // The ERP was down for the replay there: the caller hears "try later". The slow placement here must not place
+        // the order afterwards.
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        AbortSucceeds(calls);
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "ERP unavailable", 503));
+
+        var answer = await other.NextAsync();
+        prepare.SetResult(Prepared("tx-0001"));
+        await Task.WhenAny(held).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.EndsWith("_try_later", answer.Session.Step, StringComparison.Ordinal);
+        await AssertWithdrawnAsync(calls);
+        Assert.Empty(calls.Queue.On(QueueNames.OrderCommits));
+    }
+
+    [Fact]
+    public async Task Repeat_HeldHereAndPlaced_ReplayElsewhereThenFails_CallerHearsAcceptedNotTryLater()
+    {
+        // The placement here let the order stand while the replay there met the ERP down: the order stands, so the
+        // caller hears "accepted" and its number.
+        using var calls = await AtConfirmation();
+        var (prepare, held) = await HeldWhilePreparingAsync(calls);
+        prepare.SetResult(Prepared("tx-0001", "ZS/2026/001400"));
+        Assert.Equal("Play:129", Heard(await held.WaitAsync(TimeSpan.FromSeconds(10))));
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "ERP unavailable", 503));
+
+        var answer = await other.NextAsync();
+        var number = await other.NextAsync();
+
+        Assert.Equal("Play:129", Heard(answer));
+        Assert.Equal("SayDigits:1400", Heard(number));
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
