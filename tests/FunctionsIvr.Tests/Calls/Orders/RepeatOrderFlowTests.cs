@@ -418,6 +418,32 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldHereWhileItsOutboxWriteHangs_ReplayElsewhereHearsTryLater_CutLaterAndWithdrawn()
+    {
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "ERP unavailable", 503));
+
+        var answer = await other.NextAsync();
+        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.EndsWith("_try_later", answer.Session.Step, StringComparison.Ordinal);
+        await AssertWithdrawnAsync(calls);
+    }
+
+    [Fact]
     public async Task Repeat_HeldHereAndPlaced_ReplayElsewhereThenFails_CallerHearsAcceptedNotTryLater()
     {
         // The placement here let the order stand while the replay there met the ERP down: the order stands, so the
