@@ -93,7 +93,8 @@ public sealed partial class CallEngine
 
         // A replay of a held callback carries the same turn as the callback first held (its input, its decision).
         var holdsSoFar = heldSession is null ? 0 : HoldCount(heldSession);
-        var work = heldWork ?? StartWork(input, inputSession, sessionProblem, sequence, turn: sequence - holdsSoFar);
+        TurnCancellation? started = null;
+        var work = heldWork ?? StartWork(input, inputSession, sessionProblem, sequence, turn: sequence - holdsSoFar, out started);
 
         // The last wait before giving up leaves room for the turn's decision in the call state, when it takes one.
         var lastWait = holdsSoFar >= _options.MaxHoldsPerStep || !_flow.Prompts.Contains(HoldPrompt);
@@ -110,7 +111,7 @@ public sealed partial class CallEngine
             // A held turn answered here while another work of it may run elsewhere (the callback before was held on another
             // instance, or this one held it twice): that work may still let its outcome stand (an order placed).
             var mayStandElsewhere = holdsSoFar > 0 && givenUp is null && _heldTurns is not null && MayRunElsewhere(holdsSoFar, heldWork is not null);
-            if ((cutHere || mayStandElsewhere) && !HasStood(work))
+            if ((cutHere || mayStandElsewhere) && !(started?.HasStood ?? HasStood(work)))
             {
                 // The caller is about to hear an outcome no work let stand (a failure, "try later", or what a read found):
                 // the turn is given up on, so a work elsewhere withdraws what it would let stand, and what a work here cut
@@ -180,10 +181,13 @@ public sealed partial class CallEngine
                 // Too late to give up on: it finished while the prompt failed (an order placed, its commit queued). Its
                 // answer is the truth, so the caller hears it rather than an apology for work that did not fail.
                 var finished = abandoned.Result;
-                return Task.FromResult(finished with
+                var told = Task.FromResult(finished with
                 {
                     Notes = [.. finished.Notes, $"holding prompt not played (platform error {request.Error.ErrorNo}); the held work had finished: its answer given"],
                 });
+                // The same work, answered: whether it let its outcome stand is still known from it.
+                if (_workCancellation.TryGetValue(abandoned, out var cancellation)) _workCancellation.AddOrUpdate(told, cancellation);
+                return told;
             }
 
             if (abandoned is not null) ObserveLater(abandoned);
@@ -197,9 +201,11 @@ public sealed partial class CallEngine
         return _pending.Take(request.UniqueCallId, sequence - 1);
     }
 
-    private Task<CallTurn> StartWork(IvrRequest request, CallSession? session, string? sessionProblem, int sequence, int turn)
+    /// <param name="started">The work's cancellation, also when the work finished at once (then disposed, but its decision readable).</param>
+    private Task<CallTurn> StartWork(
+        IvrRequest request, CallSession? session, string? sessionProblem, int sequence, int turn, out TurnCancellation started)
     {
-        var workCancellation = new TurnCancellation { Sequence = sequence, Turn = turn };
+        var workCancellation = started = new TurnCancellation { Sequence = sequence, Turn = turn };
         // A replay's turn was held already: an instance that gives up on it may be another one.
         if (turn < sequence) _ = workCancellation.MarkHeld();
         var work = RunTurnAsync(request, session, sessionProblem, sequence, workCancellation);

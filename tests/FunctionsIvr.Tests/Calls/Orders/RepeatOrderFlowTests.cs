@@ -466,6 +466,107 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_AcceptedByAReplayHereAfterAnEarlierWorkWasCut_HoldingPromptFailsWithTheCallStateDown_AcceptedAndTheOrderStands()
+    {
+        var state = new SwitchableCallState();
+        var outbox = new WriteLandsThenHangs();
+        using var calls = new OrderCalls(new() { ["Calls:MaxHoldsPerStep"] = "3" }, callState: state, outboxAsSeen: outbox.Over);
+        calls.OrdersAre(Last, Cancelled);
+        calls.OrderIs(Last);
+        await calls.FromMainMenuAsync('2');
+        Assert.Equal("GetDTMF:124", Heard((await calls.ListenUntilAskedAsync())[^1]));
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+
+        // A: W1 held, its outbox write landed.
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+
+        // B: the replay W2 is slow: hold 2.
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        PrepareHangs(other);
+        var replay = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
+
+        // A: W1 is cut by its time limit: its withdrawal is left on A for turn T.
+        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
+        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A: the next replay W3 (same turn) is slow too: hold 3, then it lets the order stand (row "stands") and finishes "accepted".
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (PrepareTransactionRequest _, string? _, CancellationToken ct) =>
+            {
+                await gate.Task.WaitAsync(ct);
+                return Prepared("tx-0001");
+            });
+        calls.Call.UseSession(other.Call.Session);
+        var third = calls.NextAsync();
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold3 = await third.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(hold3.IsHold);
+        var w3 = turns.Take(calls.Call.CallId, hold3.Session.Steps)!;
+        gate.SetResult();
+        var accepted = await w3.WaitAsync(TimeSpan.FromSeconds(10));
+        turns.Keep(calls.Call.CallId, hold3.Session.Steps, w3);
+        Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+
+        // The holding prompt failed; the call state is slow just now (2010).
+        state.Failing = true;
+        var answer = await calls.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        await Task.Delay(500);
+
+        Assert.Equal("Play:129", Heard(answer));  // the caller hears "accepted"...
+        Assert.NotEqual(OutboxStatus.Aborted, (await calls.Outbox.GetAsync("tx-0001"))!.Status); // ...so the order must not be withdrawn
+        calls.Erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Repeat_ReplayHereHearsTryLater_HeldWorkHereCutOnlyAfterwards_OrderWithdrawn()
+    {
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        PrepareHangs(other);
+        var replay = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
+
+        // Back here: the replay's prepare fails at once (ERP busy): the caller hears "try later"; W1 (write landed) is still running.
+        calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "ERP unavailable", 503));
+        calls.Call.UseSession(other.Call.Session);
+        var tryLater = await calls.NextAsync();
+        Assert.Equal("GetDTMF:131", Heard(tryLater)); // "try later" menu
+        Assert.False(tryLater.IsFallback);
+        Assert.False(tryLater.IsHold);
+
+        // W1 is cut by its time limit only now.
+        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
+        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await WithdrawnInTheBackgroundAsync(calls);
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
@@ -623,6 +724,21 @@ public class RepeatOrderFlowTests
         for (var i = 0; i < 200 && (await calls.Outbox.GetAsync("tx-0001"))!.Status != OutboxStatus.Aborted; i++) await Task.Delay(25);
         for (var i = 0; i < 200 && calls.Erp.Invocations.All(c => c.Method.Name != nameof(ErpClient.AbortTransactionAsync)); i++) await Task.Delay(25);
         await AssertWithdrawnAsync(calls);
+    }
+
+    /// <summary>The real in-memory call state, answering 503 while <see cref="Failing"/> (storage down).</summary>
+    private sealed class SwitchableCallState : ICallStateStore
+    {
+        private readonly FunctionsIvr.State.InMemory.InMemoryCallStateStore _inner = new(TimeProvider.System,
+            Microsoft.Extensions.Options.Options.Create(new FunctionsIvr.State.InMemory.InMemoryStateOptions()));
+
+        public volatile bool Failing;
+
+        public Task<CallState?> GetAsync(string callId, CancellationToken cancellationToken = default) =>
+            Failing ? throw new Azure.RequestFailedException(503, "down") : _inner.GetAsync(callId, cancellationToken);
+
+        public Task<Azure.ETag> SaveAsync(CallState state, CancellationToken cancellationToken = default) =>
+            Failing ? throw new Azure.RequestFailedException(503, "down") : _inner.SaveAsync(state, cancellationToken);
     }
 
     /// <summary>The first add is applied, then its answer never comes until it is cut; every other call goes straight through.</summary>
