@@ -173,6 +173,40 @@ public class ChangeOrderFlowTests
     }
 
     [Fact]
+    public async Task ChangeOrder_HeldInItsFreshReadOfTheOrder_TurnGivenUpElsewhere_ChangeNotSent()
+    {
+        using var calls = await AtChangeMenu(Older);
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(Older);
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("2");
+        await calls.KeysAsync("150#");
+        await calls.NextAsync();
+        await calls.NextAsync();
+
+        // The change's fresh read of the order (before the write) is slow: held.
+        var read = new TaskCompletionSource<Order>(TaskCreationOptions.RunContinuationsAsynchronously);
+        calls.Erp.Setup(e => e.GetOrderAsync("o-1", It.IsAny<CancellationToken>())).Returns(read.Task);
+        var pending = calls.KeysAsync("1");
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps)!;
+
+        // Another instance gives the turn up (prompt failed): the caller hears the apology, the row says "abandoned".
+        using var other = calls.OnAnotherInstance();
+        var apology = await other.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+        Assert.True(apology.IsFallback);
+
+        // Only now does the read answer: nothing was written yet, and the turn is known to be given up on.
+        read.SetResult(Older);
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+
+        calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task ChangeOrder_CancelNotConfirmed_BackToTheChangeMenuAndNothingCancelled()
     {
         using var calls = await AtChangeMenu(Newer);
