@@ -114,6 +114,9 @@ public sealed class CallContext
 
     internal TurnCancellation? Turn { get; init; }
 
+    /// <summary>The turn this work runs for (see <see cref="TurnCancellation.Turn"/>); null outside the engine.</summary>
+    public int? TurnNumber => Turn?.Turn;
+
     internal TurnUndos? Undos { get; init; }
 
     internal HeldTurns? HeldTurns { get; init; }

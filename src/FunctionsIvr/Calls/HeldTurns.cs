@@ -112,6 +112,16 @@ internal sealed partial class HeldTurns(ICallStateStore store, TimeProvider time
         }
     }
 
+    /// <summary>
+    /// Whether the turn's decision is that it was given up on, read as it is (no decision: false); a call state that cannot
+    /// be read throws. For whoever settles an order long after the call (the outbox sweep).
+    /// </summary>
+    internal static async Task<bool> WasGivenUpAsync(ICallStateStore store, string callId, int turn, CancellationToken cancellationToken)
+    {
+        var row = await store.GetAsync(Key(callId, turn), cancellationToken).ConfigureAwait(false);
+        return row?.Values.GetValueOrDefault(DecisionKey) == Abandoned;
+    }
+
     /// <summary>Inserts <paramref name="row"/> only when the turn has no decision yet; the decision that stands, either way.</summary>
     private async Task<CallState> DecideAsync(CallState row, CancellationToken cancellationToken)
     {

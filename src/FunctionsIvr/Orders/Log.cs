@@ -72,6 +72,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 7022, Level = LogLevel.Error, Message = "Sweep: transaction {TransactionId} (order {OrderNumber}) expired uncommitted; aborted and escalated")]
     public static partial void Expired(ILogger logger, string transactionId, string orderNumber);
 
+    [LoggerMessage(EventId = 7031, Level = LogLevel.Warning,
+        Message = "Sweep: transaction {TransactionId} of call {CallId} withdrawn: its turn {Turn} was given up on (the caller heard the apology) while the placement could not withdraw it")]
+    public static partial void WithdrawnGivenUp(ILogger logger, string transactionId, string callId, int turn);
+
     [LoggerMessage(EventId = 7023, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} turned out committed in the ERP")]
     public static partial void FoundCommitted(ILogger logger, string transactionId);
 

@@ -179,6 +179,7 @@ public sealed class OrderPlacement(
         return new OutboxEntry(prepared.TransactionId)
         {
             CallId = basket.CallId,
+            Turn = basket.Turn,
             ContactId = basket.ContactId,
             OrderNumber = prepared.OrderNumber,
             Total = prepared.Total,
@@ -289,6 +290,9 @@ public sealed record OrderBasket(string CallId, string ContactId, int Sequence, 
 {
     /// <summary><c>{callId}:{sequence}</c>: one ERP transaction per call and basket.</summary>
     public string IdempotencyKey => CallId + ":" + Sequence.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The caller's turn this placement runs in (see <see cref="OutboxEntry.Turn"/>); null outside a call's turn.</summary>
+    public int? Turn { get; init; }
 }
 
 /// <param name="Queued">False when the commit message could not be sent yet (the sweep will send it).</param>

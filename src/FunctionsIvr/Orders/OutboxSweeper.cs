@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
@@ -14,7 +15,9 @@ namespace FunctionsIvr.Orders;
 /// What the SweepOutbox timer does, one pass at a time, so nothing accepted on the phone is lost:
 /// <list type="bullet">
 /// <item>Prepared entries untouched for <see cref="OrdersOptions.ResendAfter"/>: the commit message is sent again with the
-/// same MessageId (duplicate detection keeps it single) and the entry marked Queued.</item>
+/// same MessageId (duplicate detection keeps it single) and the entry marked Queued. Unless the caller's turn it was
+/// placed in was given up on (its held-turn decision in the call state says "abandoned": the caller heard the apology,
+/// not "accepted", and the placement, cut by its time limit, could not withdraw it): then it is withdrawn.</item>
 /// <item>Queued entries queued before a <see cref="VolatileWorkQueue"/> started (the in-process queue, after a restart):
 /// their message was lost with the process before, so it is sent again with the same MessageId. Entries queued since are
 /// in the queue (perhaps waiting for a redelivery) and left alone; with Service Bus, which keeps its messages, Queued
@@ -29,7 +32,7 @@ namespace FunctionsIvr.Orders;
 /// </summary>
 public sealed class OutboxSweeper(
     IOutboxStore outbox, IWorkQueue queue, ErpClient erp, CommitOrderProcessor commits, TimeProvider time, IOptions<OrdersOptions> options,
-    ILogger<OutboxSweeper> logger, VolatileWorkQueue? volatileQueue = null)
+    ILogger<OutboxSweeper> logger, VolatileWorkQueue? volatileQueue = null, ICallStateStore? callState = null)
 {
     private static readonly OutboxStatus[] Open = [OutboxStatus.Prepared, OutboxStatus.Queued];
 
@@ -49,7 +52,9 @@ public sealed class OutboxSweeper(
                 }
                 else if (entry.Status == OutboxStatus.Prepared && now - LastTouched(entry) >= settings.ResendAfter)
                 {
-                    result = await ResendAsync(entry, result, cancellationToken);
+                    result = await TurnGivenUpOnAsync(entry, cancellationToken)
+                        ? await WithdrawAsync(entry, result, cancellationToken)
+                        : await ResendAsync(entry, result, cancellationToken);
                 }
                 else if (volatileQueue is not null && entry.Status == OutboxStatus.Queued && LastTouched(entry) < volatileQueue.StartedAt)
                 {
@@ -128,6 +133,35 @@ public sealed class OutboxSweeper(
         var message = CommitOrder.ToWorkMessage(entry.TransactionId, entry.CallId, entry.MessageBody);
         await commits.ProcessAsync(new ReceivedWork(message, entry.SendAttempts + 1, time.GetUtcNow()), cancellationToken);
         return result with { Recommitted = result.Recommitted + 1 };
+    }
+
+    /// <summary>
+    /// The held-turn decision of the turn the entry was placed in says the caller heard the apology. Only a Prepared entry
+    /// asks: one queued was let stand first. No decision (the turn was never held, or nobody gave it up) is no give-up.
+    /// A call state that cannot be read throws: the entry is left for the next pass, not committed on a guess.
+    /// </summary>
+    private async Task<bool> TurnGivenUpOnAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Turn is not { } turn || callState is null || entry.CallId.Length == 0) return false;
+        return await HeldTurns.WasGivenUpAsync(callState, entry.CallId, turn, cancellationToken);
+    }
+
+    /// <summary>Closed first, so nothing commits it from then on; then aborted in the ERP. A commit that got there first stands.</summary>
+    private async Task<OutboxSweepResult> WithdrawAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)
+    {
+        var closed = await OutboxChanges.ApplyAsync(outbox, entry,
+            OutboxChanges.Closed(OutboxStatus.Aborted, time.GetUtcNow(), "withdrawn: the caller's turn was given up on, they heard the apology, not that the order was accepted"),
+            cancellationToken);
+        if (closed?.Status == OutboxStatus.Committed) return result with { Committed = result.Committed + 1 };
+        if (await ErpAborts.AbortAsync(erp, entry.TransactionId, cancellationToken))
+        {
+            Log.FoundCommitted(logger, Redact.Id(entry.TransactionId));
+            if (closed is not null) await OutboxChanges.ApplyAsync(outbox, closed, OutboxChanges.Committed(time.GetUtcNow()), cancellationToken);
+            return result with { Committed = result.Committed + 1 };
+        }
+
+        Log.WithdrawnGivenUp(logger, Redact.Id(entry.TransactionId), Redact.Id(entry.CallId), entry.Turn ?? 0);
+        return result with { Aborted = result.Aborted + 1 };
     }
 
     private Task SendCommitAsync(OutboxEntry entry, CancellationToken cancellationToken) =>

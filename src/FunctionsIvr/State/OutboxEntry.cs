@@ -13,6 +13,13 @@ public sealed class OutboxEntry
 
     public string TransactionId { get; }
     public string CallId { get; init; } = "";
+
+    /// <summary>
+    /// The caller's turn the order was placed in (the sequence of the callback that carried the confirmation), when known.
+    /// A held turn's decision (<c>held-turn-{call}-{turn}</c> in the call state) says whether the caller heard the order
+    /// accepted; the sweep reads it before it commits an entry left Prepared.
+    /// </summary>
+    public int? Turn { get; init; }
     public string ContactId { get; init; } = "";
     public string OrderNumber { get; init; } = "";
     public decimal Total { get; init; }

@@ -9,9 +9,10 @@ internal static class OutboxFixtures
 {
     public static readonly DateTimeOffset PreparedAt = new(2026, 11, 2, 9, 30, 0, TimeSpan.Zero);
 
-    public static OutboxEntry Entry(string transactionId = "tx-0001", OutboxStatus status = OutboxStatus.Queued) => new(transactionId)
+    public static OutboxEntry Entry(string transactionId = "tx-0001", OutboxStatus status = OutboxStatus.Queued, int? turn = null) => new(transactionId)
     {
         CallId = "call-abc",
+        Turn = turn,
         ContactId = "C-1001",
         OrderNumber = "ZS/2026/001400",
         Total = 547.50m,

@@ -1,3 +1,4 @@
+using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
 using FunctionsIvr.Escalations;
 using FunctionsIvr.Hosting;
@@ -38,6 +39,55 @@ public class OutboxSweeperTests
         Assert.Equal(entry.MessageBody, message.Body);
         Assert.Equal("call-abc", message.CorrelationId);
         Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Sweep_PreparedInATurnGivenUpOn_WithdrawnNotCommitted()
+    {
+        // The placement was cut after its write landed, and the caller heard the apology on another instance.
+        await Stored(Entry(status: OutboxStatus.Prepared, turn: 7));
+        await Decided(HeldTurns.Abandoned);
+        erp.Setup(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TransactionOutcome { TransactionId = "tx-0001", Status = TransactionStatuses.Aborted });
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var result = await Sut(callState: callState).SweepAsync();
+
+        Assert.Equal(1, result.Aborted);
+        Assert.Empty(queue.Accepted);
+        Assert.Equal(OutboxStatus.Aborted, (await outbox.GetAsync("tx-0001"))?.Status);
+        erp.Verify(e => e.AbortTransactionAsync("tx-0001", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(HeldTurns.Stands)]
+    [InlineData(null)]
+    public async Task Sweep_PreparedInATurnThatStoodOrWasNeverGivenUpOn_Resent(string? decision)
+    {
+        await Stored(Entry(status: OutboxStatus.Prepared, turn: 7));
+        if (decision is not null) await Decided(decision);
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var result = await Sut(callState: callState).SweepAsync();
+
+        Assert.Equal(1, result.Resent);
+        Assert.Single(queue.On(QueueNames.OrderCommits));
+        erp.Verify(e => e.AbortTransactionAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Sweep_PreparedInATurnWhoseDecisionCannotBeRead_LeftForTheNextPassNotCommitted()
+    {
+        await Stored(Entry(status: OutboxStatus.Prepared, turn: 7));
+        var down = new Mock<ICallStateStore>();
+        down.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new Azure.RequestFailedException(503, "down"));
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        var result = await Sut(callState: down.Object).SweepAsync();
+
+        Assert.Equal(1, result.Skipped);
+        Assert.Empty(queue.Accepted);
+        Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))?.Status);
     }
 
     [Fact]
@@ -371,8 +421,14 @@ public class OutboxSweeperTests
         return entry;
     }
 
-    private OutboxSweeper Sut(VolatileWorkQueue? volatileQueue = null, CapturingLoggerProvider? logs = null) =>
+    private OutboxSweeper Sut(VolatileWorkQueue? volatileQueue = null, CapturingLoggerProvider? logs = null, ICallStateStore? callState = null) =>
         new(outbox, queue, erp.Object, new CommitOrderProcessor(erp.Object, outbox, queue, time, NullLogger<CommitOrderProcessor>.Instance),
             time, Options.Create(new OrdersOptions()),
-            logs is null ? NullLogger<OutboxSweeper>.Instance : new Logger<OutboxSweeper>(new LoggerFactory([logs])), volatileQueue);
+            logs is null ? NullLogger<OutboxSweeper>.Instance : new Logger<OutboxSweeper>(new LoggerFactory([logs])), volatileQueue, callState);
+
+    private readonly InMemoryCallStateStore callState = new(TimeProvider.System, Options.Create(new InMemoryStateOptions()));
+
+    /// <summary>Turn 7 of call-abc was decided: <paramref name="decision"/>.</summary>
+    private Task Decided(string decision) =>
+        callState.SaveAsync(new CallState(HeldTurns.Key("call-abc", 7)) { Values = { [HeldTurns.DecisionKey] = decision } });
 }

@@ -20,6 +20,7 @@ public abstract class OutboxStoreContract
         new(transactionId ?? "tx-" + Guid.NewGuid().ToString("N"))
     {
         CallId = callId,
+        Turn = 7,
         ContactId = "C-1001",
         OrderNumber = "SO-2001",
         Total = 1234.56m,
@@ -37,6 +38,7 @@ public abstract class OutboxStoreContract
     {
         Assert.Equal(expected.TransactionId, actual.TransactionId);
         Assert.Equal(expected.CallId, actual.CallId);
+        Assert.Equal(expected.Turn, actual.Turn);
         Assert.Equal(expected.ContactId, actual.ContactId);
         Assert.Equal(expected.OrderNumber, actual.OrderNumber);
         Assert.Equal(expected.Total, actual.Total);

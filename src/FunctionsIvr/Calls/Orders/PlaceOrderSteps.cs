@@ -58,7 +58,7 @@ internal static class PlaceOrderSteps
         {
             // The decision carries what "accepted" needs, so an instance that gives up on a held turn too late can say it.
             var placed = await ctx.Service<OrderPlacement>().PlaceAsync(
-                new OrderBasket(ctx.CallId, contactId, sequence, lines), ctx.CancellationToken, ctx.IsTurnAbandonedAsync,
+                new OrderBasket(ctx.CallId, contactId, sequence, lines) { Turn = ctx.TurnNumber }, ctx.CancellationToken, ctx.IsTurnAbandonedAsync,
                 order => ctx.LetTurnStandAsync(Accepted(prefix), new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     [OrderKeys.AcceptedDigits] = SpokenNumbers.OrderNumberDigits(order.OrderNumber),

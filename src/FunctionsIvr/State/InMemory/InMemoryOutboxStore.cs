@@ -114,6 +114,7 @@ public sealed class InMemoryOutboxStore : IOutboxStore
     private static OutboxEntry Copy(OutboxEntry e) => new(e.TransactionId)
     {
         CallId = e.CallId,
+        Turn = e.Turn,
         ContactId = e.ContactId,
         OrderNumber = e.OrderNumber,
         Total = e.Total,

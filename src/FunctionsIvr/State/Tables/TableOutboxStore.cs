@@ -109,6 +109,7 @@ public sealed class TableOutboxStore : IOutboxStore
         {
             ["TransactionId"] = entry.TransactionId,
             ["CallId"] = entry.CallId,
+            ["Turn"] = entry.Turn,
             ["ContactId"] = entry.ContactId,
             ["OrderNumber"] = entry.OrderNumber,
             // decimal has no Table type; its invariant text round-trips exactly, a double would not.
@@ -130,6 +131,7 @@ public sealed class TableOutboxStore : IOutboxStore
     private static OutboxEntry FromEntity(TableEntity entity) => new(entity.GetString("TransactionId") ?? entity.RowKey)
     {
         CallId = entity.GetString("CallId") ?? "",
+        Turn = entity.GetInt32("Turn"),
         ContactId = entity.GetString("ContactId") ?? "",
         OrderNumber = entity.GetString("OrderNumber") ?? "",
         Total = decimal.Parse(entity.GetString("Total") ?? "0", NumberStyles.Number, CultureInfo.InvariantCulture),

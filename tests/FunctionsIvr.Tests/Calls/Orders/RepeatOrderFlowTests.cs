@@ -567,6 +567,52 @@ public class RepeatOrderFlowTests
     }
 
     [Fact]
+    public async Task Repeat_HeldPlacementCutHere_TurnGivenUpOnAnotherInstance_TheSweepWithdrawsItInsteadOfCommitting()
+    {
+        // A: confirmation held, its outbox write landed, then cut by its time limit: the withdrawal is left on A.
+        var outbox = new WriteLandsThenHangs();
+        using var calls = await AtConfirmation(outbox);
+        AbortSucceeds(calls);
+        PrepareAnswers(calls);
+        var pending = calls.KeysAsync("1");
+        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+
+        // B: the replay is slow (ERP prepare hangs): held again (hold 2).
+        using var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        PrepareHangs(other);
+        var replay = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold2 = await replay.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(hold2.IsHold);
+
+        // A's work is cut: the undo is left on A.
+        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
+        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
+        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
+        await first.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // B: the next callback finds its held work still slow, holds run out: B gives the turn up, the caller hears the apology.
+        var last = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var apology = await last.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(apology.IsFallback);
+        Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        Assert.Equal(hold.Session.Steps, (await calls.Outbox.GetAsync("tx-0001"))!.Turn);
+
+        // Nothing reached this instance; the sweep, which would commit an entry left Prepared, reads the turn's decision.
+        calls.Call.Time.Advance(TimeSpan.FromMinutes(1));
+        var swept = await calls.Call.Services.GetRequiredService<OutboxSweeper>().SweepAsync();
+
+        Assert.Equal(1, swept.Aborted);
+        await AssertWithdrawnAsync(calls);
+        Assert.Empty(calls.Queue.On(QueueNames.OrderCommits));
+    }
+
+    [Fact]
     public async Task Repeat_Declined_MainMenuAndNothingPrepared()
     {
         using var calls = await AtConfirmation();
