@@ -105,9 +105,9 @@ public sealed class CallContext
 
     /// <summary>
     /// For work its time limit cut after it set something in motion that may have landed (an order's outbox write):
-    /// <paramref name="undo"/> is left to the engine, which runs it if the caller hears that this turn failed (this
-    /// instance answers the work's failure, or gives the turn up). The work cannot decide that alone: a replay of the
-    /// held callback on another instance may still finish the same turn and tell the caller it stood.
+    /// <paramref name="undo"/> is left to the engine, which runs it if the caller hears that this turn did not stand (this
+    /// instance answers the turn with an outcome no work let stand, or gives the turn up). The work cannot decide that
+    /// alone: a replay of the held callback on another instance may still finish the same turn and tell the caller it stood.
     /// </summary>
     /// <returns>False when the turn was given up on already: the work runs <paramref name="undo"/> itself, now.</returns>
     public bool TryLeaveUndo(Func<Task> undo) => Turn is not { } turn || Undos is not { } undos || undos.TryLeave(CallId, turn.Turn, undo);

@@ -44,7 +44,8 @@ public sealed class OrderPlacement(
     /// <param name="leaveUndo">
     /// For a write cut by the work's time limit on a turn not given up on: leaves the withdrawal to whoever learns whether
     /// the caller hears the failure (see <c>CallContext.TryLeaveUndo</c>); false when the turn was given up on meanwhile,
-    /// so it is withdrawn at once. Without it such an entry stays Prepared, and the sweep commits it.
+    /// so it is withdrawn at once. Without it such an entry stays Prepared for the sweep, which commits it unless the
+    /// turn's held-turn decision says it was given up on.
     /// </param>
     /// <exception cref="ErpException">
     /// The prepare failed: <see cref="ErpErrorKind.Rejected"/> (out of stock, unknown product…) or a transient kind;
