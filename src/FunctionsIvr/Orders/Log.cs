@@ -76,6 +76,10 @@ internal static partial class Log
         Message = "Sweep: transaction {TransactionId} of call {CallId} withdrawn: its turn {Turn} was given up on (the caller heard the apology) while the placement could not withdraw it")]
     public static partial void WithdrawnGivenUp(ILogger logger, string transactionId, string callId, int turn);
 
+    [LoggerMessage(EventId = 7032, Level = LogLevel.Warning,
+        Message = "Sweep: the decision of turn {Turn} for transaction {TransactionId} could not be read from the call state (status {Status}); {Outcome}")]
+    public static partial void DecisionUnreadable(ILogger logger, Exception exception, string transactionId, int turn, int? status, string outcome);
+
     [LoggerMessage(EventId = 7023, Level = LogLevel.Information, Message = "Sweep: transaction {TransactionId} turned out committed in the ERP")]
     public static partial void FoundCommitted(ILogger logger, string transactionId);
 

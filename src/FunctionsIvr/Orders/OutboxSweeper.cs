@@ -52,9 +52,12 @@ public sealed class OutboxSweeper(
                 }
                 else if (entry.Status == OutboxStatus.Prepared && now - LastTouched(entry) >= settings.ResendAfter)
                 {
-                    result = await TurnGivenUpOnAsync(entry, cancellationToken)
-                        ? await WithdrawAsync(entry, result, cancellationToken)
-                        : await ResendAsync(entry, result, cancellationToken);
+                    result = await TurnGivenUpOnAsync(entry, now, cancellationToken) switch
+                    {
+                        true => await WithdrawAsync(entry, result, cancellationToken),
+                        false => await ResendAsync(entry, result, cancellationToken),
+                        null => result with { Skipped = result.Skipped + 1 },
+                    };
                 }
                 else if (volatileQueue is not null && entry.Status == OutboxStatus.Queued && LastTouched(entry) < volatileQueue.StartedAt)
                 {
@@ -136,15 +139,34 @@ public sealed class OutboxSweeper(
     }
 
     /// <summary>
-    /// The held-turn decision of the turn the entry was placed in says the caller heard the apology. Only a Prepared entry
-    /// asks: one queued was let stand first. No decision (the turn was never held, or nobody gave it up) is no give-up.
-    /// A call state that cannot be read throws: the entry is left for the next pass, not committed on a guess.
+    /// Whether the held-turn decision of the turn the entry was placed in says the caller heard the apology. Only a
+    /// Prepared entry asks: one queued was let stand first. No decision (the turn was never held, or nobody gave it up)
+    /// is no give-up. Null when the call state cannot answer: the entry waits for the next pass rather than be committed
+    /// on a guess, until its reservation nears expiry; then it is re-sent as before, so an order the caller may have
+    /// heard accepted is not lost to a store that cannot say.
     /// </summary>
-    private async Task<bool> TurnGivenUpOnAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    private async Task<bool?> TurnGivenUpOnAsync(OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (entry.Turn is not { } turn || callState is null || entry.CallId.Length == 0) return false;
-        return await HeldTurns.WasGivenUpAsync(callState, entry.CallId, turn, cancellationToken);
+        using var timeout = new CancellationTokenSource(DecisionReadTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await HeldTurns.WasGivenUpAsync(callState, entry.CallId, turn, linked.Token);
+        }
+        catch (Exception e) when (StorageFailures.IsStorageFailure(e) || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var waits = entry.ExpiresAt - now > DecisionUnreadableWaitsWhile(options.Value);
+            Log.DecisionUnreadable(logger, e, Redact.Id(entry.TransactionId), turn, StorageFailures.Status(e),
+                waits ? "left for the next pass" : "re-sent, its reservation expires soon");
+            return waits ? null : false;
+        }
     }
+
+    private static readonly TimeSpan DecisionReadTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Three passes' worth of re-send time before the reservation expires.</summary>
+    private static TimeSpan DecisionUnreadableWaitsWhile(OrdersOptions settings) => settings.ResendAfter * 3;
 
     /// <summary>Closed first, so nothing commits it from then on; then aborted in the ERP. A commit that got there first stands.</summary>
     private async Task<OutboxSweepResult> WithdrawAsync(OutboxEntry entry, OutboxSweepResult result, CancellationToken cancellationToken)

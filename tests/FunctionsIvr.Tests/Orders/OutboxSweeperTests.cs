@@ -79,15 +79,35 @@ public class OutboxSweeperTests
     public async Task Sweep_PreparedInATurnWhoseDecisionCannotBeRead_LeftForTheNextPassNotCommitted()
     {
         await Stored(Entry(status: OutboxStatus.Prepared, turn: 7));
-        var down = new Mock<ICallStateStore>();
-        down.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new Azure.RequestFailedException(503, "down"));
         time.Advance(TimeSpan.FromSeconds(61));
 
-        var result = await Sut(callState: down.Object).SweepAsync();
+        var result = await Sut(callState: CallStateDown()).SweepAsync();
 
         Assert.Equal(1, result.Skipped);
         Assert.Empty(queue.Accepted);
         Assert.Equal(OutboxStatus.Prepared, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    [Fact]
+    public async Task Sweep_PreparedInATurnWhoseDecisionCannotBeRead_ReservationExpiringSoon_ResentAsBefore()
+    {
+        // An order the caller may have heard accepted is not lost to a call state that cannot say (the entry expires at
+        // ten minutes; three re-send periods before that, it is sent).
+        await Stored(Entry(status: OutboxStatus.Prepared, turn: 7));
+        time.Advance(TimeSpan.FromMinutes(7.5));
+
+        var result = await Sut(callState: CallStateDown()).SweepAsync();
+
+        Assert.Equal(1, result.Resent);
+        Assert.Single(queue.On(QueueNames.OrderCommits));
+        Assert.Equal(OutboxStatus.Queued, (await outbox.GetAsync("tx-0001"))?.Status);
+    }
+
+    private static ICallStateStore CallStateDown()
+    {
+        var down = new Mock<ICallStateStore>();
+        down.Setup(s => s.GetAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new Azure.RequestFailedException(503, "down"));
+        return down.Object;
     }
 
     [Fact]
