@@ -364,25 +364,9 @@ public class RepeatOrderFlowTests
         // up here undoes what the first work, cut meanwhile, left behind.
         var outbox = new WriteLandsThenHangs();
         using var calls = await AtConfirmation(outbox);
-        AbortSucceeds(calls);
-        PrepareAnswers(calls);
-        var pending = calls.KeysAsync("1");
-        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-
-        using var other = calls.OnAnotherInstance();
-        other.OrderIs(Last);
-        PrepareHangs(other);
-        var replay = other.NextAsync();
-        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
-
-        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
-        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
-        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
+        using var other = await HeldAgainElsewhereAsync(calls);
+        await CutHereAsync(calls, hold);
         Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
 
         PrepareHangs(calls);
@@ -422,22 +406,14 @@ public class RepeatOrderFlowTests
     {
         var outbox = new WriteLandsThenHangs();
         using var calls = await AtConfirmation(outbox);
-        AbortSucceeds(calls);
-        PrepareAnswers(calls);
-        var pending = calls.KeysAsync("1");
-        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
         using var other = calls.OnAnotherInstance();
         other.OrderIs(Last);
         other.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new ErpException(ErpErrorKind.Unavailable, "ERP unavailable", 503));
 
         var answer = await other.NextAsync();
-        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps)!;
-        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
-        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        await CutHereAsync(calls, hold);
 
         Assert.EndsWith("_try_later", answer.Session.Step, StringComparison.Ordinal);
         await AssertWithdrawnAsync(calls);
@@ -475,29 +451,12 @@ public class RepeatOrderFlowTests
         calls.OrderIs(Last);
         await calls.FromMainMenuAsync('2');
         Assert.Equal("GetDTMF:124", Heard((await calls.ListenUntilAskedAsync())[^1]));
-        AbortSucceeds(calls);
-        PrepareAnswers(calls);
 
-        // A: W1 held, its outbox write landed.
-        var pending = calls.KeysAsync("1");
-        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-
-        // B: the replay W2 is slow: hold 2.
-        using var other = calls.OnAnotherInstance();
-        other.OrderIs(Last);
-        PrepareHangs(other);
-        var replay = other.NextAsync();
-        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
-
-        // A: W1 is cut by its time limit: its withdrawal is left on A for turn T.
+        // A: W1 held, its outbox write landed; B: the replay W2 is slow: hold 2; A: W1 is cut, its withdrawal left on A.
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
+        using var other = await HeldAgainElsewhereAsync(calls);
+        await CutHereAsync(calls, hold);
         var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
-        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
-        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
 
         // A: the next replay W3 (same turn) is slow too: hold 3, then it lets the order stand (row "stands") and finishes "accepted".
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -514,7 +473,7 @@ public class RepeatOrderFlowTests
         Assert.True(hold3.IsHold);
         var w3 = turns.Take(calls.Call.CallId, hold3.Session.Steps)!;
         gate.SetResult();
-        var accepted = await w3.WaitAsync(TimeSpan.FromSeconds(10));
+        await w3.WaitAsync(TimeSpan.FromSeconds(10));
         turns.Keep(calls.Call.CallId, hold3.Session.Steps, w3);
         Assert.Equal(OutboxStatus.Queued, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
 
@@ -533,20 +492,8 @@ public class RepeatOrderFlowTests
     {
         var outbox = new WriteLandsThenHangs();
         using var calls = await AtConfirmation(outbox);
-        AbortSucceeds(calls);
-        PrepareAnswers(calls);
-        var pending = calls.KeysAsync("1");
-        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-
-        using var other = calls.OnAnotherInstance();
-        other.OrderIs(Last);
-        PrepareHangs(other);
-        var replay = other.NextAsync();
-        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
+        using var other = await HeldAgainElsewhereAsync(calls);
 
         // Back here: the replay's prepare fails at once (ERP busy): the caller hears "try later"; W1 (write landed) is still running.
         calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
@@ -558,10 +505,7 @@ public class RepeatOrderFlowTests
         Assert.False(tryLater.IsHold);
 
         // W1 is cut by its time limit only now.
-        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
-        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
-        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        await CutHereAsync(calls, hold);
 
         await WithdrawnInTheBackgroundAsync(calls);
     }
@@ -569,31 +513,13 @@ public class RepeatOrderFlowTests
     [Fact]
     public async Task Repeat_HeldPlacementCutHere_TurnGivenUpOnAnotherInstance_TheSweepWithdrawsItInsteadOfCommitting()
     {
-        // A: confirmation held, its outbox write landed, then cut by its time limit: the withdrawal is left on A.
+        // A: confirmation held, its outbox write landed; B: the replay is slow, held again (hold 2); A's work is cut:
+        // the withdrawal is left on A.
         var outbox = new WriteLandsThenHangs();
         using var calls = await AtConfirmation(outbox);
-        AbortSucceeds(calls);
-        PrepareAnswers(calls);
-        var pending = calls.KeysAsync("1");
-        await outbox.Landed.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-
-        // B: the replay is slow (ERP prepare hangs): held again (hold 2).
-        using var other = calls.OnAnotherInstance();
-        other.OrderIs(Last);
-        PrepareHangs(other);
-        var replay = other.NextAsync();
-        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold2 = await replay.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(hold2.IsHold);
-
-        // A's work is cut: the undo is left on A.
-        var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
-        var first = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
-        calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
-        await first.WaitAsync(TimeSpan.FromSeconds(10));
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
+        using var other = await HeldAgainElsewhereAsync(calls);
+        await CutHereAsync(calls, hold);
 
         // B: the next callback finds its held work still slow, holds run out: B gives the turn up, the caller hears the apology.
         var last = other.NextAsync();
@@ -734,6 +660,14 @@ public class RepeatOrderFlowTests
     /// </summary>
     private static async Task<Task<CallTurn>> HeldUntilCutAsync(OrderCalls calls, WriteLandsThenHangs outbox)
     {
+        var hold = await HeldWhileTheOutboxWriteHangsAsync(calls, outbox);
+        Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        return await CutHereAsync(calls, hold, keep: true);
+    }
+
+    /// <summary>The caller confirmed; the prepare answers at once, the outbox write lands but its answer hangs: held.</summary>
+    private static async Task<CallTurn> HeldWhileTheOutboxWriteHangsAsync(OrderCalls calls, WriteLandsThenHangs outbox)
+    {
         AbortSucceeds(calls);
         PrepareAnswers(calls);
         var pending = calls.KeysAsync("1");
@@ -741,14 +675,33 @@ public class RepeatOrderFlowTests
         calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
         var hold = await pending;
         Assert.True(hold.IsHold);
-        Assert.Equal(OutboxStatus.Prepared, (await calls.Outbox.GetAsync("tx-0001"))!.Status);
+        return hold;
+    }
 
+    /// <summary>
+    /// The held work here is cut by its time limit (10 s) and has finished when this returns; kept for the next callback
+    /// here when <paramref name="keep"/>, as the engine keeps it.
+    /// </summary>
+    private static async Task<Task<CallTurn>> CutHereAsync(OrderCalls calls, CallTurn hold, bool keep = false)
+    {
         var turns = calls.Call.Services.GetRequiredService<PendingTurns>();
         var held = turns.Take(calls.Call.CallId, hold.Session.Steps)!;
         calls.Call.Time.Advance(TimeSpan.FromSeconds(10));
         await held.WaitAsync(TimeSpan.FromSeconds(10));
-        turns.Keep(calls.Call.CallId, hold.Session.Steps, held);
+        if (keep) turns.Keep(calls.Call.CallId, hold.Session.Steps, held);
         return held;
+    }
+
+    /// <summary>The replay lands on another instance, where the ERP's prepare hangs as well: held again there.</summary>
+    private static async Task<OrderCalls> HeldAgainElsewhereAsync(OrderCalls calls)
+    {
+        var other = calls.OnAnotherInstance();
+        other.OrderIs(Last);
+        PrepareHangs(other);
+        var replay = other.NextAsync();
+        other.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await replay.WaitAsync(TimeSpan.FromSeconds(10))).IsHold);
+        return other;
     }
 
     private static void PrepareAnswers(OrderCalls calls) =>
