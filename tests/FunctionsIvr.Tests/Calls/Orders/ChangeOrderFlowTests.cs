@@ -432,13 +432,7 @@ public class ChangeOrderFlowTests
         var cancel = new TaskCompletionSource<Order>(TaskCreationOptions.RunContinuationsAsynchronously);
         calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).Returns(cancel.Task);
         Assert.Equal("GetDTMF:114", Heard(await calls.KeysAsync("1")));
-        var pending = calls.KeysAsync("1");
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps);
-        Assert.NotNull(held);
-        return (cancel, held);
+        return (cancel, await calls.HeldOnKeysAsync("1"));
     }
 
     private static async Task<OrderCalls> AtChangeMenu(Order order)

@@ -72,6 +72,21 @@ internal sealed class OrderCalls : IDisposable
 
     public Task<CallTurn> KeysAsync(string digits) => Call.SendAsync("GetDTMF", digits);
 
+    /// <summary>
+    /// Presses <paramref name="digits"/> while the ERP is slow: the budget passes and the caller hears the holding prompt.
+    /// The held work is taken out of the engine's keeping, for the test to wait for.
+    /// </summary>
+    public async Task<Task<CallTurn>> HeldOnKeysAsync(string digits)
+    {
+        var pending = KeysAsync(digits);
+        Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        var hold = await pending;
+        Assert.True(hold.IsHold);
+        var held = Call.Services.GetRequiredService<PendingTurns>().Take(Call.CallId, hold.Session.Steps);
+        Assert.NotNull(held);
+        return held;
+    }
+
     /// <summary>What the caller hears, compactly: <c>Play:101</c>, <c>SayDigits:1234</c>, <c>GetDTMF:108</c>, <c>CallByObjectLogin:agent</c>.</summary>
     public static string Heard(CallTurn turn) =>
         turn.Action.Type + ":" + (turn.Action["Prompt"] ?? turn.Action["Destination"] ?? turn.Action.Parameters.FirstOrDefault().Value ?? "");

@@ -644,13 +644,7 @@ public class RepeatOrderFlowTests
         var prepare = new TaskCompletionSource<PreparedTransaction>(TaskCreationOptions.RunContinuationsAsynchronously);
         calls.Erp.Setup(e => e.PrepareTransactionAsync(It.IsAny<PrepareTransactionRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Returns(prepare.Task);
-        var pending = calls.KeysAsync("1");
-        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
-        var hold = await pending;
-        Assert.True(hold.IsHold);
-        var held = calls.Call.Services.GetRequiredService<PendingTurns>().Take(calls.Call.CallId, hold.Session.Steps);
-        Assert.NotNull(held);
-        return (prepare, held);
+        return (prepare, await calls.HeldOnKeysAsync("1"));
     }
 
     /// <summary>
