@@ -296,23 +296,13 @@ public class CommitOrderProcessorTests
         new(erp.Object, store ?? outbox, queue, time, NullLogger<CommitOrderProcessor>.Instance);
 
     /// <summary>Lets another writer change the entry just before the first update, as a concurrent sweep would.</summary>
-    private sealed class InterferingOutboxStore(IOutboxStore inner, Func<Task> otherWriter) : IOutboxStore
+    private sealed class InterferingOutboxStore(IOutboxStore inner, Func<Task> otherWriter) : OutboxStoreDecorator(inner)
     {
         private bool interfered;
 
         public int Conflicts { get; private set; }
 
-        public Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.AddAsync(entry, cancellationToken);
-
-        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) => inner.GetAsync(transactionId, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(statuses, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
-            inner.ListForCallAsync(callId, cancellationToken);
-
-        public async Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        public override async Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
             if (!interfered)
             {
@@ -322,7 +312,7 @@ public class CommitOrderProcessorTests
 
             try
             {
-                await inner.UpdateAsync(entry, cancellationToken);
+                await Inner.UpdateAsync(entry, cancellationToken);
             }
             catch (RequestFailedException e) when (e.Status == 412)
             {

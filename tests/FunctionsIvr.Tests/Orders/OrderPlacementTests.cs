@@ -513,33 +513,22 @@ public class OrderPlacementTests
     /// The first add is cut: the caller's turn is given up on before its answer is read, the write applied by the store
     /// (<paramref name="applied"/>) or not. Later adds go through.
     /// </summary>
-    private sealed class WriteAppliedThenCancelled(IOutboxStore inner, Action abandon, bool applied = true) : IOutboxStore
+    private sealed class WriteAppliedThenCancelled(IOutboxStore inner, Action abandon, bool applied = true) : OutboxStoreDecorator(inner)
     {
         private int _adds;
 
-        public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        public override async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Increment(ref _adds) > 1)
             {
-                await inner.AddAsync(entry, cancellationToken);
+                await Inner.AddAsync(entry, cancellationToken);
                 return;
             }
 
-            if (applied) await inner.AddAsync(entry, cancellationToken);
+            if (applied) await Inner.AddAsync(entry, cancellationToken);
             abandon();
             throw new OperationCanceledException(applied ? "cut after the write was applied" : "cut before the write was applied");
         }
-
-        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(transactionId, cancellationToken);
-
-        public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => inner.UpdateAsync(entry, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(statuses, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
-            inner.ListForCallAsync(callId, cancellationToken);
     }
 
     private OrderPlacement Sut(TimeProvider? time = null, ErpClock? erpClock = null)

@@ -3,6 +3,7 @@ using FunctionsIvr.Erp;
 using FunctionsIvr.Ivr;
 using FunctionsIvr.Orders;
 using FunctionsIvr.State;
+using FunctionsIvr.Tests.Fakes;
 using FunctionsIvr.Work;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -735,37 +736,25 @@ public class RepeatOrderFlowTests
     }
 
     /// <summary>The first add is applied, then its answer never comes until it is cut; every other call goes straight through.</summary>
-    private sealed class WriteLandsThenHangs : IOutboxStore
+    private sealed class WriteLandsThenHangs : OutboxStoreDecorator
     {
-        private IOutboxStore _inner = null!;
         private int _adds;
 
         public TaskCompletionSource Landed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IOutboxStore Over(IOutboxStore inner)
         {
-            _inner = inner;
+            Inner = inner;
             return this;
         }
 
-        public async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
+        public override async Task AddAsync(OutboxEntry entry, CancellationToken cancellationToken = default)
         {
-            await _inner.AddAsync(entry, cancellationToken);
+            await Inner.AddAsync(entry, cancellationToken);
             if (Interlocked.Increment(ref _adds) > 1) return;
             Landed.SetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-
-        public Task<OutboxEntry?> GetAsync(string transactionId, CancellationToken cancellationToken = default) =>
-            _inner.GetAsync(transactionId, cancellationToken);
-
-        public Task UpdateAsync(OutboxEntry entry, CancellationToken cancellationToken = default) => _inner.UpdateAsync(entry, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListAsync(IReadOnlyCollection<OutboxStatus> statuses, CancellationToken cancellationToken = default) =>
-            _inner.ListAsync(statuses, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> ListForCallAsync(string callId, CancellationToken cancellationToken = default) =>
-            _inner.ListForCallAsync(callId, cancellationToken);
     }
 
     private static async Task<OrderCalls> AtConfirmation(WriteLandsThenHangs? outbox = null, Dictionary<string, string?>? settings = null)
