@@ -13,6 +13,7 @@ using FunctionsIvr.Work;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.UseCustomHandlerPort();
+builder.RunRequestsOnTheReadingThread();
 builder.AddIvrProtocol();
 builder.AddFaq();
 builder.AddCallFlow();

@@ -28,4 +28,18 @@ public static class CustomHandlerHosting
         builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         return builder;
     }
+
+    /// <summary>
+    /// Kestrel runs a request's code on the thread pool thread that read it from the socket, instead of queueing it to
+    /// another: one hand-over less per callback, 4–9 % more callbacks per second on two cores (docs/performance.md).
+    /// "Unsafe" because code that blocks would hold up that thread; nothing on the request path blocks (it awaits the
+    /// ERP, storage and the queue), and the socket's own completions stay on the thread pool, so a slow request still
+    /// cannot stall the socket engine.
+    /// </summary>
+    public static WebApplicationBuilder RunRequestsOnTheReadingThread(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        return builder;
+    }
 }

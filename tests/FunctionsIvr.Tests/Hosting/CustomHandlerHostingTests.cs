@@ -5,8 +5,10 @@ using FunctionsIvr.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.Hosting;
 
@@ -104,5 +106,23 @@ public sealed class CustomHandlerHostingTests
 
         Assert.Contains("FUNCTIONS_CUSTOMHANDLER_PORT", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunRequestsOnTheReadingThread_KestrelInlinesRequestsAndStillAnswersManyConnectionsAtOnce()
+    {
+        var port = FreePort();
+        var builder = NewBuilder(port.ToString(CultureInfo.InvariantCulture));
+        builder.UseCustomHandlerPort();
+
+        builder.RunRequestsOnTheReadingThread();
+        var (app, _) = await StartAsync(builder);
+        await using var __ = app;
+
+        Assert.True(app.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
+        var answers = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => http.GetAsync(new Uri($"http://127.0.0.1:{port}/"))));
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        foreach (var answer in answers) answer.Dispose();
     }
 }
