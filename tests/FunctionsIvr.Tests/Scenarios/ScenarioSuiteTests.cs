@@ -8,7 +8,9 @@ using FunctionsIvr.Simulator.Scenarios;
 using FunctionsIvr.State;
 using FunctionsIvr.Tests.Simulator;
 using FunctionsIvr.Work.InProcess;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsIvr.Tests.Scenarios;
 
@@ -59,6 +61,15 @@ public sealed class ScenarioSuiteTests
         }
 
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+
+    /// <summary>The handler as it runs here and in Azure hands no callback over to another thread (docs/performance.md).</summary>
+    [Fact]
+    public async Task Handler_RunsEachCallbackOnTheThreadThatReadIt()
+    {
+        await using var system = await LiveSystem.StartAsync();
+
+        Assert.True(system.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
     }
 
     /// <summary>
