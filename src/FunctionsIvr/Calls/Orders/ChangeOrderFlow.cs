@@ -146,6 +146,11 @@ public sealed partial class ChangeOrderFlow(IOptions<OrdersOptions> options) : I
                     ctx.Note($"cancel refused by the ERP: {e.Problem?.Type ?? e.Kind.ToString()}");
                     return CallContext.Goto(RefusalStep(e));
                 }
+                catch (ErpException e) when (MayHaveLanded(e))
+                {
+                    OutcomeUnknown(ctx, "cancel", e);
+                    throw;
+                }
 
                 return await DoneAsync(ctx, Cancelled, "cancelled");
             })
@@ -256,13 +261,18 @@ public sealed partial class ChangeOrderFlow(IOptions<OrdersOptions> options) : I
             ctx.Note($"change refused by the ERP: {e.Problem?.Type ?? e.Kind.ToString()}");
             return CallContext.Goto(RefusalStep(e));
         }
+        catch (ErpException e) when (MayHaveLanded(e))
+        {
+            OutcomeUnknown(ctx, "change", e);
+            throw;
+        }
 
         return await DoneAsync(ctx, Changed, "changed");
     }
 
     /// <summary>
     /// A held turn given up on while it read the order (the caller heard the apology): the write is not sent. A write
-    /// already on its way when the give-up comes may still land; that is the one case 2601 cannot see.
+    /// already on its way when the give-up comes may still land: <see cref="OutcomeUnknown"/> says so.
     /// </summary>
     private static async Task<bool> GivenUpBeforeTheWriteAsync(CallContext ctx, string what)
     {
@@ -287,6 +297,21 @@ public sealed partial class ChangeOrderFlow(IOptions<OrdersOptions> options) : I
         }
 
         return CallContext.Goto(step);
+    }
+
+    /// <summary>
+    /// No usable answer came back: its time limit, the give-up or the app stopping cut the write off, the connection failed
+    /// (the error does not tell a refused connection from one lost after sending), or the ERP answered 5xx or garbage.
+    /// The ERP may have taken it all the same, and it cannot be taken back; the caller hears the apology (the step fails
+    /// as before), the person on call gets the order to check. Not a refusal, an open circuit or refused credentials:
+    /// nothing was taken then.
+    /// </summary>
+    private static bool MayHaveLanded(ErpException e) => e.Kind is ErpErrorKind.Timeout or ErpErrorKind.Unavailable;
+
+    private static void OutcomeUnknown(CallContext ctx, string what, ErpException e)
+    {
+        var logger = ctx.Services.GetService<ILoggerFactory>()?.CreateLogger<ChangeOrderFlow>();
+        if (logger is not null) Log.OutcomeUnknown(logger, ctx.CallId, Hosting.Redact.Id(ctx.Get(OrderKeys.OrderId) ?? ""), what, e.Kind);
     }
 
     /// <summary>The chosen order, fresh from the ERP, if it is the caller's and can still be changed; null otherwise.</summary>
@@ -365,6 +390,10 @@ public sealed partial class ChangeOrderFlow(IOptions<OrdersOptions> options) : I
         [LoggerMessage(EventId = 2601, Level = LogLevel.Warning,
             Message = "Call {CallId}: order {OrderId} was {What} in the ERP after the caller's turn was given up on; the caller heard the apology, worth a call back")]
         public static partial void DoneAfterGiveUp(ILogger logger, string callId, string orderId, string what);
+
+        [LoggerMessage(EventId = 2602, Level = LogLevel.Warning,
+            Message = "Call {CallId}: order {OrderId} {What} sent to the ERP without a usable answer ({ErpError}); it may have been taken while the caller heard the apology, worth checking")]
+        public static partial void OutcomeUnknown(ILogger logger, string callId, string orderId, string what, ErpErrorKind erpError);
     }
 }
 

@@ -1,7 +1,10 @@
 using FunctionsIvr.Calls;
 using FunctionsIvr.Erp;
+using FunctionsIvr.Hosting;
 using FunctionsIvr.Ivr;
+using FunctionsIvr.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Moq;
 using static FunctionsIvr.Tests.Calls.Orders.OrderCalls;
 
@@ -138,6 +141,94 @@ public class ChangeOrderFlowTests
         Assert.Equal("Play:115", Heard(cancelled));
         Assert.Equal("GetDTMF:2", Heard(menu));
         calls.Erp.Verify(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(ErpErrorKind.Timeout)]
+    [InlineData(ErpErrorKind.Unavailable)]
+    public async Task ChangeOrder_CancelSentWithoutAUsableAnswer_ApologyAndTheOrderToCheckLogged(ErpErrorKind kind)
+    {
+        // The ERP may have cancelled the order all the same: the person on call must learn which order to check.
+        using var calls = await AtChangeMenu(Newer);
+        var logs = CaptureLogs(calls);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(new ErpException(kind, "no answer"));
+        await calls.KeysAsync("1");
+
+        var answer = await calls.KeysAsync("1");
+
+        Assert.True(answer.IsFallback);
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 2602);
+        Assert.Equal(LogLevel.Warning, line.Level);
+        Assert.Equal(Redact.Id("o-2"), line.Find("OrderId"));
+        Assert.Equal("cancel", line.Find("What"));
+        Assert.Equal(kind.ToString(), line.Find("ErpError"));
+        Assert.Equal(calls.Call.CallId, line.Find("CallId"));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_ChangeSentWithoutAnAnswerInTime_ApologyAndTheOrderToCheckLogged()
+    {
+        using var calls = await AtChangeMenu(Older);
+        var logs = CaptureLogs(calls);
+        calls.Erp.Setup(e => e.UpdateOrderAsync("o-1", It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new ErpException(ErpErrorKind.Timeout, "no answer within 3000 ms"));
+        await calls.KeysAsync("2");
+        await calls.ListenUntilAskedAsync();
+        await calls.KeysAsync("2");
+        await calls.KeysAsync("150#");
+        await calls.ListenUntilAskedAsync();
+
+        var answer = await calls.KeysAsync("1");
+
+        Assert.True(answer.IsFallback);
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 2602);
+        Assert.Equal(Redact.Id("o-1"), line.Find("OrderId"));
+        Assert.Equal("change", line.Find("What"));
+    }
+
+    [Fact]
+    public async Task ChangeOrder_HeldCancelCutOffByTheGiveUpHere_TheOrderToCheckLogged()
+    {
+        // The holding prompt failed: this instance gives up on the turn and cuts the cancel off on its way, as the ERP
+        // client reports it. Whether the ERP took it is unknown.
+        using var calls = await AtChangeMenu(Newer);
+        var logs = CaptureLogs(calls);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>()))
+            .Returns(async (string _, CancellationToken token) =>
+            {
+                await Task.Delay(Timeout.Infinite, token).ContinueWith(_ => { }, TaskScheduler.Default);
+                throw new ErpException(ErpErrorKind.Timeout, "ERP PATCH /orders/{id} cut off by the caller's deadline.");
+            });
+        Assert.Equal("GetDTMF:114", Heard(await calls.KeysAsync("1")));
+        var pending = calls.KeysAsync("1");
+        calls.Call.Time.Advance(TimeSpan.FromMilliseconds(1500));
+        Assert.True((await pending).IsHold);
+
+        var apology = await calls.Call.SendAsync("Play", error: new IvrError("12", "prompt not found"));
+
+        Assert.True(apology.IsFallback);
+        // The cut-off work ends in the background, after the answer.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!logs.Lines.Any(l => l.EventId.Id == 2602) && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        var line = Assert.Single(logs.Lines, l => l.EventId.Id == 2602);
+        Assert.Equal("cancel", line.Find("What"));
+    }
+
+    [Theory]
+    [InlineData(ErpErrorKind.CircuitOpen)]
+    [InlineData(ErpErrorKind.Unauthorized)]
+    public async Task ChangeOrder_CancelNotTaken_NoOrderToCheck(ErpErrorKind kind)
+    {
+        // Nothing reached the ERP, or it refused us: nothing to check.
+        using var calls = await AtChangeMenu(Newer);
+        var logs = CaptureLogs(calls);
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(new ErpException(kind, "not sent"));
+        await calls.KeysAsync("1");
+
+        var answer = await calls.KeysAsync("1");
+
+        Assert.True(answer.IsFallback);
+        Assert.DoesNotContain(logs.Lines, l => l.EventId.Id == 2602);
     }
 
     [Fact]
@@ -424,6 +515,13 @@ public class ChangeOrderFlowTests
 
         Assert.Equal("Play:112", Heard(refused));
         calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    private static CapturingLoggerProvider CaptureLogs(OrderCalls calls)
+    {
+        var logs = new CapturingLoggerProvider();
+        calls.Call.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        return logs;
     }
 
     /// <summary>The caller confirmed the cancel, the ERP outlived the budget: held; the ERP answers when the test sets the source.</summary>
