@@ -64,5 +64,8 @@ public static partial class Redact
 
     /// <summary>Keypad input: only its length is kept, so a PIN or an account number never lands in a log.</summary>
     public static string Digits(string? digits) =>
-        string.IsNullOrEmpty(digits) ? "" : new string('#', Math.Min(digits.Length, 32));
+        string.IsNullOrEmpty(digits) ? "" : DigitMasks[Math.Min(digits.Length, DigitMasks.Length - 1)];
+
+    /// <summary>"#", "##", … up to 32: every keypad callback's call log line holds one, so they are made once.</summary>
+    private static readonly string[] DigitMasks = [.. Enumerable.Range(0, 33).Select(length => new string('#', length))];
 }

@@ -119,7 +119,7 @@ public static class IvrRequestParser
         {
             if (callEvent.ValueKind == JsonValueKind.Object)
             {
-                eventName = Text(callEvent, "EventName") ?? "";
+                eventName = KnownText(callEvent, "EventName", KnownEventNames) ?? "";
                 eventData = Text(callEvent, "EventData") ?? "";
             }
             else
@@ -135,7 +135,7 @@ public static class IvrRequestParser
             UniqueCallId = callId,
             FromNumber = Text(request, "FromNumber") ?? "",
             ToNumber = Text(request, "ToNumber") ?? "",
-            ChannelStatus = Text(request, "ChannelStatus") ?? "",
+            ChannelStatus = KnownText(request, "ChannelStatus", KnownChannelStatuses) ?? "",
             Hash = hash,
             EventName = eventName,
             EventData = eventData,
@@ -188,6 +188,29 @@ public static class IvrRequestParser
 
     private static string? Text(JsonElement parent, string name) =>
         TryGetProperty(parent, name, out var value) ? AsText(value) : null;
+
+    /// <summary>The documented event names: every callback carries one, and the call log keeps it for minutes.</summary>
+    private static readonly string[] KnownEventNames = ["Connected", "GetDTMF", "Play", "CallStatus", "Answer"];
+
+    private static readonly string[] KnownChannelStatuses = ["Connected"];
+
+    /// <summary>
+    /// As <see cref="Text"/>, but a value the platform sends on nearly every callback is the one shared string, not a new
+    /// one each time: less for the garbage collector to copy while the call log keeps it.
+    /// </summary>
+    private static string? KnownText(JsonElement parent, string name, string[] known)
+    {
+        if (!TryGetProperty(parent, name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            foreach (var text in known)
+            {
+                if (value.ValueEquals(text)) return text;
+            }
+        }
+
+        return AsText(value);
+    }
 
     /// <summary>Strings as they are, numbers and booleans as their JSON text, null as null.</summary>
     private static string? AsText(JsonElement value) => value.ValueKind switch

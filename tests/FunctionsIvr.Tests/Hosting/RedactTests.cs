@@ -27,4 +27,14 @@ public class RedactTests
     [InlineData("""{"elapsed":"12.1234567","product":"PUST1234567"}""")]
     public void PhoneNumbersIn_LeavesWhatIsNotAPhoneNumberReadable(string text) =>
         Assert.Equal(text, Redact.PhoneNumbersIn(text));
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("", "")]
+    [InlineData("1", "#")]
+    [InlineData("4711#", "#####")]
+    [InlineData("12345678901234567890123456789012", "################################")]
+    [InlineData("1234567890123456789012345678901234567890", "################################")]
+    public void Digits_KeepsOnlyTheLengthUpTo32(string? digits, string expected) =>
+        Assert.Equal(expected, Redact.Digits(digits));
 }

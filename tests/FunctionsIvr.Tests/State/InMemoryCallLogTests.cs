@@ -25,6 +25,20 @@ public sealed class InMemoryCallLogTests : CallLogContract
         Assert.Equal([0, 1], (await log.ReadAsync("call-3")).Select(e => e.Sequence));
     }
 
+    [Fact]
+    public async Task LineRepeatedBetweenOthers_ReplacedInItsPlace()
+    {
+        var log = new InMemoryCallLog();
+        foreach (var sequence in new[] { 1, 4, 2, 3 }) await log.AppendAsync(Line("call-1", sequence));
+
+        await log.AppendAsync(Line("call-1", 2) with { Step = "again" });
+
+        var lines = await log.ReadAsync("call-1");
+        Assert.Equal([1, 2, 3, 4], lines.Select(e => e.Sequence));
+        Assert.Equal("again", lines[1].Step);
+        Assert.All(lines, line => Assert.Equal("call-1", line.CallId));
+    }
+
     private static CallLogEntry Line(string callId, int sequence) => new()
     {
         CallId = callId,

@@ -4,12 +4,14 @@ namespace FunctionsIvr.State.InMemory;
 /// The call log in process memory. An entry is keyed by (CallId, Sequence) like a Table Storage row, so a repeated
 /// callback replaces its own line. Entries are immutable records, so storing them as given is storing a copy.
 /// Only the last <c>maxCalls</c> calls are kept (oldest call first out), so a long local run or a load test does
-/// not grow the process without bound.
+/// not grow the process without bound. A line lives for minutes, long past the garbage collector's young generations,
+/// and every collection until then copies it: so a call keeps its lines in one list in sequence order, and each line
+/// shares the call's CallId string instead of the copy its callback parsed.
 /// </summary>
 public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultCallLogMaxCalls) : ICallLog
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, SortedDictionary<int, CallLogEntry>> calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<CallLogEntry>> calls = new(StringComparer.Ordinal);
     private readonly Queue<string> callsOldestFirst = new();
     private readonly int maxCalls = maxCalls > 0 ? maxCalls : throw new ArgumentOutOfRangeException(nameof(maxCalls), maxCalls, "At least one call must be kept.");
 
@@ -27,9 +29,24 @@ public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultC
                 callsOldestFirst.Enqueue(entry.CallId);
                 if (callsOldestFirst.Count > maxCalls) calls.Remove(callsOldestFirst.Dequeue());
             }
-            entries[entry.Sequence] = entry;
+            else
+            {
+                var callId = entries.Count > 0 ? entries[0].CallId : entry.CallId;
+                if (!ReferenceEquals(entry.CallId, callId)) entry = entry with { CallId = callId };
+            }
+
+            Put(entries, entry);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>In sequence order; a line with a sequence already there replaces it. Lines nearly always come last.</summary>
+    private static void Put(List<CallLogEntry> entries, CallLogEntry entry)
+    {
+        var at = entries.Count;
+        while (at > 0 && entries[at - 1].Sequence > entry.Sequence) at--;
+        if (at > 0 && entries[at - 1].Sequence == entry.Sequence) entries[at - 1] = entry;
+        else entries.Insert(at, entry);
     }
 
     /// <summary>The retention purge: removes lines written before <paramref name="cutoff"/>, and calls left without lines; the number of lines removed.</summary>
@@ -40,12 +57,7 @@ public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultC
             var removed = 0;
             foreach (var (callId, entries) in calls.ToList())
             {
-                foreach (var sequence in entries.Where(e => e.Value.Time < cutoff).Select(e => e.Key).ToList())
-                {
-                    entries.Remove(sequence);
-                    removed++;
-                }
-
+                removed += entries.RemoveAll(e => e.Time < cutoff);
                 if (entries.Count == 0) calls.Remove(callId);
             }
 
@@ -63,7 +75,7 @@ public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultC
         cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
-            IReadOnlyList<CallLogEntry> result = calls.TryGetValue(callId, out var entries) ? [.. entries.Values] : [];
+            IReadOnlyList<CallLogEntry> result = calls.TryGetValue(callId, out var entries) ? [.. entries] : [];
             return Task.FromResult(result);
         }
     }
