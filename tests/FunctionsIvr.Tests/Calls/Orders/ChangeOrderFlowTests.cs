@@ -151,10 +151,8 @@ public class ChangeOrderFlowTests
         // The ERP may have cancelled the order all the same: the person on call must learn which order to check.
         using var calls = await AtChangeMenu(Newer);
         var logs = CaptureLogs(calls);
-        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(new ErpException(kind, "no answer"));
-        await calls.KeysAsync("1");
 
-        var answer = await calls.KeysAsync("1");
+        var answer = await CancelConfirmedAsync(calls, new ErpException(kind, "no answer"));
 
         Assert.True(answer.IsFallback);
         var line = Assert.Single(logs.Lines, l => l.EventId.Id == 2602);
@@ -222,10 +220,8 @@ public class ChangeOrderFlowTests
         // Nothing reached the ERP, or it refused us: nothing to check.
         using var calls = await AtChangeMenu(Newer);
         var logs = CaptureLogs(calls);
-        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(new ErpException(kind, "not sent"));
-        await calls.KeysAsync("1");
 
-        var answer = await calls.KeysAsync("1");
+        var answer = await CancelConfirmedAsync(calls, new ErpException(kind, "not sent"));
 
         Assert.True(answer.IsFallback);
         Assert.DoesNotContain(logs.Lines, l => l.EventId.Id == 2602);
@@ -515,6 +511,14 @@ public class ChangeOrderFlowTests
 
         Assert.Equal("Play:112", Heard(refused));
         calls.Erp.Verify(e => e.UpdateOrderAsync(It.IsAny<string>(), It.IsAny<UpdateOrderRequest>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    /// <summary>From the change menu: cancel, confirmed, and the ERP fails the cancel with <paramref name="failure"/>.</summary>
+    private static async Task<CallTurn> CancelConfirmedAsync(OrderCalls calls, ErpException failure)
+    {
+        calls.Erp.Setup(e => e.CancelOrderAsync("o-2", It.IsAny<CancellationToken>())).ThrowsAsync(failure);
+        Assert.Equal("GetDTMF:114", Heard(await calls.KeysAsync("1")));
+        return await calls.KeysAsync("1");
     }
 
     private static CapturingLoggerProvider CaptureLogs(OrderCalls calls)
