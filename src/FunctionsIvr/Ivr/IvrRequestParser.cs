@@ -189,7 +189,7 @@ public static class IvrRequestParser
     private static string? Text(JsonElement parent, string name) =>
         TryGetProperty(parent, name, out var value) ? AsText(value) : null;
 
-    /// <summary>The documented event names: every callback carries one, and the call log keeps it for minutes.</summary>
+    /// <summary>The documented event names: every callback carries one, and its call log line keeps it.</summary>
     private static readonly string[] KnownEventNames = ["Connected", "GetDTMF", "Play", "CallStatus", "Answer"];
 
     private static readonly string[] KnownChannelStatuses = ["Connected"];

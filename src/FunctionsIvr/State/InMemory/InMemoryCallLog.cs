@@ -4,9 +4,9 @@ namespace FunctionsIvr.State.InMemory;
 /// The call log in process memory. An entry is keyed by (CallId, Sequence) like a Table Storage row, so a repeated
 /// callback replaces its own line. Entries are immutable records, so storing them as given is storing a copy.
 /// Only the last <c>maxCalls</c> calls are kept (oldest call first out), so a long local run or a load test does
-/// not grow the process without bound. A line lives for minutes, long past the garbage collector's young generations,
-/// and every collection until then copies it: so a call keeps its lines in one list in sequence order, and each line
-/// shares the call's CallId string instead of the copy its callback parsed.
+/// not grow the process without bound. A line outlives the garbage collector's young generations, which copy it on its
+/// way out of them: so a call keeps its lines in one list in sequence order (no node per line), and each line shares
+/// the call's CallId string instead of the copy its callback parsed.
 /// </summary>
 public sealed class InMemoryCallLog(int maxCalls = InMemoryStateOptions.DefaultCallLogMaxCalls) : ICallLog
 {
